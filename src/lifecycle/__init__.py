@@ -1,0 +1,42 @@
+"""customer-lifecycle: model customer relationships, one customer or millions.
+
+Define a rule once (a condition, a stage model, a satisfaction model, a price policy) and
+evaluate it on a :class:`Profile` (one customer, exact :class:`Money`) or a
+:class:`Population` (every customer as NumPy columns).
+
+Examples
+--------
+>>> import lifecycle
+>>> log = lifecycle.EventLog.from_records([
+...     {"customer": 1, "date": "2024-01-05", "amount": "25.00", "currency": "EUR"},
+...     {"customer": 1, "date": "2024-04-01", "amount": "40.00", "currency": "EUR"},
+... ])
+>>> lapsing = lifecycle.signal("days_since_last_purchase") > 60
+>>> lapsing.evaluate(log.profile(1, as_of="2024-07-01"))
+True
+"""
+
+from ._version import __version__
+from .conditions import Condition, all_of, any_of, attribute, signal
+from .events import EventLog
+from .money import Currency, Money, RoundingPolicy
+from .rfm import rfm_summary
+from .signals import Population, Profile
+from .table import Table
+
+__all__ = [
+    "Condition",
+    "Currency",
+    "EventLog",
+    "Money",
+    "Population",
+    "Profile",
+    "RoundingPolicy",
+    "Table",
+    "__version__",
+    "all_of",
+    "any_of",
+    "attribute",
+    "rfm_summary",
+    "signal",
+]

@@ -1,0 +1,199 @@
+"""Shared validation of array inputs (private).
+
+Every public function that takes array-likes goes through these helpers: they accept
+array-likes, check dimension, dtype kind, finiteness, equal lengths and domain rules, and
+raise :class:`~lifecycle.errors.ValidationError` naming the argument, the rule, how many
+values break it and the first offending position. They never cast lossy input and never
+mutate their arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import ValidationError
+
+__all__ = [
+    "as_bool_array",
+    "as_float_array",
+    "as_int_array",
+    "check_choice",
+    "check_same_length",
+    "first_violation",
+]
+
+
+def first_violation(name: str, bad: NDArray[np.bool_], rule: str, values: NDArray[Any]) -> None:
+    """Raise a :class:`ValidationError` if any element of ``bad`` is true.
+
+    The message reads ``'name' must be <rule> (N violations, first at index i: value)``.
+    """
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        where = np.unravel_index(int(idx[0]), bad.shape) if bad.ndim > 1 else int(idx[0])
+        value = values[where]
+        shown = value.item() if isinstance(value, np.generic) else value
+        msg = (
+            f"{name!r} must be {rule} ({idx.size} violation{'s' if idx.size > 1 else ''}, "
+            f"first at index {where}: {shown!r})"
+        )
+        raise ValidationError(msg)
+
+
+def _as_array(name: str, values: ArrayLike, ndim: int | None) -> NDArray[Any]:
+    if isinstance(values, (str, bytes)):
+        msg = f"{name!r} must be an array of numbers, not a string (got {values!r})"
+        raise ValidationError(msg)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:
+        msg = f"{name!r} must be array-like ({err})"
+        raise ValidationError(msg) from None
+    if ndim is not None and arr.ndim != ndim:
+        msg = f"{name!r} must be {ndim}-dimensional (got shape {arr.shape})"
+        raise ValidationError(msg)
+    return arr
+
+
+def as_float_array(
+    name: str,
+    values: ArrayLike,
+    *,
+    ndim: int | None = 1,
+    allow_nan: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    allow_empty: bool = False,
+) -> NDArray[np.float64]:
+    """Validate numbers and return them as a float64 array (a copy when converted).
+
+    Examples
+    --------
+    >>> as_float_array("scores", [1, 2.5])
+    array([1. , 2.5])
+    >>> as_float_array("scores", [1, float("nan")])
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'scores' must be a finite number (1 violation, first at index 1: nan)
+    """
+    arr = _as_array(name, values, ndim)
+    if arr.dtype.kind == "O":
+        bad = np.array([not _is_number(v) for v in arr.ravel()], dtype=bool).reshape(arr.shape)
+        first_violation(name, bad, "a number", arr)
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind not in "iuf":
+        kind = "booleans" if arr.dtype.kind == "b" else f"dtype {arr.dtype}"
+        msg = f"{name!r} must contain numbers (got {kind})"
+        raise ValidationError(msg)
+    out = arr.astype(np.float64, copy=False)
+    if not allow_empty and out.size == 0:
+        msg = f"{name!r} must not be empty"
+        raise ValidationError(msg)
+    finite = np.isfinite(out)
+    if allow_nan:
+        first_violation(name, np.isinf(out), "finite or NaN", out)
+    else:
+        first_violation(name, ~finite, "a finite number", out)
+    if low is not None:
+        first_violation(name, finite & (out < low), f">= {low}", out)
+    if high is not None:
+        first_violation(name, finite & (out > high), f"<= {high}", out)
+    return out
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def as_int_array(
+    name: str,
+    values: ArrayLike,
+    *,
+    ndim: int | None = 1,
+    low: int | None = None,
+    allow_empty: bool = False,
+) -> NDArray[np.int64]:
+    """Validate whole numbers and return them as an int64 array.
+
+    Floats are accepted only when every value is integral; nothing is truncated.
+
+    Examples
+    --------
+    >>> as_int_array("quantity", [1, 2.0])
+    array([1, 2])
+    >>> as_int_array("quantity", [1, 2.5])
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'quantity' must be a whole number (1 violation, first at index 1: 2.5)
+    """
+    arr = _as_array(name, values, ndim)
+    if arr.dtype.kind == "f":
+        first_violation(name, ~np.isfinite(arr), "a finite number", arr)
+        first_violation(name, arr != np.round(arr), "a whole number", arr)
+    elif arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind in "fO"):
+        msg = f"{name!r} must contain whole numbers (got dtype {arr.dtype})"
+        raise ValidationError(msg)
+    if not allow_empty and arr.size == 0:
+        msg = f"{name!r} must not be empty"
+        raise ValidationError(msg)
+    out = arr.astype(np.int64)
+    if low is not None:
+        first_violation(name, out < low, f">= {low}", out)
+    return out
+
+
+def as_bool_array(name: str, values: ArrayLike, *, ndim: int | None = 1) -> NDArray[np.bool_]:
+    """Validate booleans (``bool`` dtype only: 0/1 integers are not guessed at).
+
+    Examples
+    --------
+    >>> as_bool_array("flag", [True, False])
+    array([ True, False])
+    """
+    arr = _as_array(name, values, ndim)
+    if arr.dtype.kind != "b":
+        msg = f"{name!r} must contain booleans (got dtype {arr.dtype})"
+        raise ValidationError(msg)
+    return arr
+
+
+def check_same_length(**arrays: NDArray[Any] | Sequence[Any]) -> int:
+    """Return the common length of the arrays, or raise naming the ones that differ.
+
+    Examples
+    --------
+    >>> check_same_length(a=[1, 2], b=[3, 4])
+    2
+    >>> check_same_length(a=[1, 2], b=[3])
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: arrays must have equal lengths (got a=2, b=1)
+    """
+    lengths = {name: len(values) for name, values in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{name}={n}" for name, n in lengths.items())
+        msg = f"arrays must have equal lengths (got {shown})"
+        raise ValidationError(msg)
+    return next(iter(lengths.values()), 0)
+
+
+def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
+    """Raise unless ``value`` is one of ``allowed``.
+
+    Examples
+    --------
+    >>> check_choice("mode", "up", ["up", "down"])
+    >>> check_choice("mode", "sideways", ["up", "down"])
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'mode' must be one of ('up', 'down') (got 'sideways')
+    """
+    if value not in allowed:
+        msg = f"{name!r} must be one of {tuple(allowed)!r} (got {value!r})"
+        raise ValidationError(msg)

@@ -1,0 +1,469 @@
+"""Validation of event columns, shared by every EventLog constructor (private).
+
+Each check marks the rows it rejects in a :class:`_Problems` record, so strict loading can
+raise for the first bad row and ``errors="collect"`` can return every rejected row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ValidationError
+from ..money import Currency, as_currency, to_decimal
+
+#: The event kinds every log knows; any other non-empty string is a user-defined kind.
+STANDARD_KINDS: tuple[str, ...] = (
+    "purchase",
+    "return",
+    "visit",
+    "complaint",
+    "survey",
+    "cancellation",
+    "contact",
+)
+_FIELDS = (
+    "customer",
+    "date",
+    "kind",
+    "amount",
+    "currency",
+    "quantity",
+    "category",
+    "product",
+    "channel",
+    "score",
+)
+_LABEL_FIELDS = ("category", "product", "channel")
+ErrorMode = Literal["raise", "collect"]
+
+
+def as_date(value: object, name: str = "date") -> dt.date:
+    """Convert a ``date``, ``datetime``, ``numpy.datetime64`` or ISO string to a date.
+
+    A ``datetime`` keeps its calendar day: every signal is measured in days.
+
+    Examples
+    --------
+    >>> as_date("2024-02-29")
+    datetime.date(2024, 2, 29)
+    >>> as_date("29/02/2024")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'date' must be a date or an ISO date string YYYY-MM-DD (got '29/02/2024')
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        return value.astype("datetime64[D]").item()  # type: ignore[no-any-return]
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            try:
+                return dt.datetime.fromisoformat(value.strip()).date()
+            except ValueError:
+                pass
+    msg = f"{name!r} must be a date or an ISO date string YYYY-MM-DD (got {value!r})"
+    raise ValidationError(msg)
+
+
+def segment_bounds(codes: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """First and last positions of each run of equal values in a sorted array.
+
+    A log's rows are sorted by customer, so the runs of ``log.code`` (or of any subset
+    of it) are the customers; per-customer reductions then need no Python loop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> segment_bounds(np.array([0, 0, 2, 5, 5, 5]))
+    (array([0, 2, 3]), array([1, 2, 5]))
+    """
+    n = len(codes)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change - 1, [n - 1]))
+    return starts, ends
+
+
+@attrs.frozen
+class Rejected:
+    """A row that did not load, and why.
+
+    Examples
+    --------
+    >>> Rejected(row=3, column="amount", value="-1", reason="must be >= 0")
+    Rejected(row=3, column='amount', value='-1', reason='must be >= 0')
+    """
+
+    row: int
+    column: str
+    value: object
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.column!r} {self.reason} (got {self.value!r})"
+
+
+class _Problems:
+    """Row problems found while loading: the first per row wins."""
+
+    def __init__(self, n_rows: int) -> None:
+        self.bad = np.zeros(n_rows, dtype=bool)
+        self.found: list[tuple[NDArray[np.intp], str, str, Sequence[Any] | NDArray[Any]]] = []
+
+    def add(
+        self,
+        mask: NDArray[np.bool_],
+        column: str,
+        reason: str,
+        values: Sequence[Any] | NDArray[Any],
+    ) -> None:
+        new = mask & ~self.bad
+        if new.any():
+            self.found.append((np.flatnonzero(new), column, reason, values))
+            self.bad |= new
+
+    def rejected(self, rows: NDArray[np.int64]) -> tuple[Rejected, ...]:
+        out = [
+            Rejected(int(rows[i]), column, _plain(values[i]), reason)
+            for idx, column, reason, values in self.found
+            for i in idx
+        ]
+        return tuple(sorted(out, key=lambda r: r.row))
+
+    def raise_first(self, rows: NDArray[np.int64]) -> None:
+        if self.found:
+            first = self.rejected(rows)[0]
+            raise ValidationError(str(first))
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_errors_mode(errors: str) -> None:
+    if errors not in ("raise", "collect"):
+        msg = f"'errors' must be 'raise' or 'collect' (got {errors!r})"
+        raise ValidationError(msg)
+
+
+def _as_1d(name: str, values: Any) -> NDArray[Any]:
+    arr = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    if arr.ndim != 1:
+        msg = f"{name!r} must be 1-dimensional (got shape {arr.shape})"
+        raise ValidationError(msg)
+    return arr
+
+
+def _object_array(values: Sequence[Any]) -> NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _optional_column(values: list[Any]) -> NDArray[np.object_] | None:
+    return _object_array(values) if any(v is not None for v in values) else None
+
+
+def _strptime(value: str, fmt: str) -> object:
+    try:
+        return dt.datetime.strptime(value, fmt).date()
+    except ValueError:
+        return value  # left for the date check, which names the row
+
+
+def _broadcast(name: str, values: Any, n: int) -> NDArray[Any]:
+    if values is None or isinstance(values, (str, Currency)) or np.ndim(values) == 0:
+        out = np.empty(n, dtype=object)
+        out[:] = [values] * n if isinstance(values, Currency) else values
+        return out
+    arr = _as_1d(name, values)
+    if len(arr) != n:
+        msg = f"{name!r} has {len(arr)} values, expected {n} (one per event)"
+        raise ValidationError(msg)
+    return arr
+
+
+def _reason(err: ValidationError, name: str, value: object) -> str:
+    """The rule part of a scalar validator's message, for a row-level report."""
+    return str(err).replace(f"{name!r} ", "", 1).replace(f" (got {value!r})", "")
+
+
+def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[Any]:
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64, copy=False)
+    if values.dtype.kind == "U":
+        problems.add(np.char.str_len(values) == 0, "customer", "must not be empty", values)
+        return values
+    if values.dtype.kind == "O":
+        is_int = np.fromiter(
+            (isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values),
+            dtype=bool,
+            count=len(values),
+        )
+        is_str = np.fromiter(
+            (isinstance(v, str) and v != "" for v in values), dtype=bool, count=len(values)
+        )
+        if is_int.any() and is_str.any():
+            problems.add(
+                is_int if is_str.sum() >= is_int.sum() else is_str,
+                "customer",
+                "must be of one type: this log mixes int and str ids",
+                values,
+            )
+        problems.add(~(is_int | is_str), "customer", "must be a non-empty str or an int", values)
+        if is_str.any():
+            return np.where(is_str, values, "").astype(str)
+        return np.where(is_int, values, 0).astype(np.int64)
+    msg = f"'customer' must be int or str ids (got dtype {values.dtype})"
+    raise ValidationError(msg)
+
+
+def _parse_dates(arr: NDArray[Any], problems: _Problems) -> NDArray[np.datetime64]:
+    out = np.empty(len(arr), dtype="datetime64[D]")
+    bad = np.zeros(len(arr), dtype=bool)
+    for i, value in enumerate(arr.tolist()):
+        try:
+            out[i] = as_date(value)
+        except ValidationError:
+            bad[i] = True
+            out[i] = np.datetime64("NaT")
+    problems.add(bad, "date", "must be a date YYYY-MM-DD", arr)
+    return out
+
+
+def _validate_dates(values: Any, n: int, problems: _Problems) -> NDArray[np.datetime64]:
+    arr = _broadcast("date", values, n)
+    if arr.dtype.kind == "M":
+        out = arr.astype("datetime64[D]")
+        problems.add(np.isnat(out), "date", "must not be missing", arr)
+        return out
+    # Bulk parsing is only safe for plain YYYY-MM-DD strings: NumPy would read "2024-01"
+    # as the first of the month.
+    if arr.dtype.kind == "U" and (np.char.str_len(arr) == 10).all():
+        try:
+            out = arr.astype("datetime64[D]")
+        except ValueError:
+            out = _parse_dates(arr, problems)
+    else:
+        out = _parse_dates(arr, problems)
+    problems.add(np.isnat(out) & ~problems.bad, "date", "must not be missing", arr)
+    return out
+
+
+def _validate_kinds(
+    values: Any, n: int, problems: _Problems
+) -> tuple[NDArray[np.int16], tuple[str, ...]]:
+    arr = _broadcast("kind", values, n)
+    ok = (
+        np.fromiter((isinstance(v, str) and v.strip() != "" for v in arr), dtype=bool, count=n)
+        if arr.dtype.kind == "O"
+        else (np.char.str_len(arr.astype(str)) > 0)
+    )
+    problems.add(~ok, "kind", "must be a non-empty event kind such as 'purchase'", arr)
+    names, inverse = np.unique(np.where(ok, arr, "purchase").astype(str), return_inverse=True)
+    extra = sorted(set(names.tolist()) - set(STANDARD_KINDS))
+    kinds = STANDARD_KINDS + tuple(extra)
+    remap = np.array([kinds.index(k) for k in names.tolist()], dtype=np.int16)
+    return remap[inverse.ravel()], kinds
+
+
+def _validate_currency(
+    values: Any, n: int, problems: _Problems, needed: bool
+) -> tuple[Currency | None, NDArray[Any] | None]:
+    if values is None:
+        if needed:
+            msg = "'currency' is required with amounts (for example currency='EUR')"
+            raise ValidationError(msg)
+        return None, None
+    if isinstance(values, (str, Currency)):
+        return as_currency(values), None
+    arr = _broadcast("currency", values, n)
+    codes, inverse = np.unique(arr.astype(str), return_inverse=True)
+    inverse = inverse.ravel()
+    known: dict[int, Currency] = {}
+    for i, code in enumerate(codes.tolist()):
+        if code == "None":
+            continue
+        try:
+            known[i] = as_currency(code)
+        except ValidationError as err:
+            problems.add(inverse == i, "currency", _reason(err, "currency", code), arr)
+    if not known:
+        if needed:
+            msg = "'currency' is required with amounts (for example currency='EUR')"
+            raise ValidationError(msg)
+        return None, None
+    counts = np.bincount(inverse, minlength=len(codes))
+    main = max(known, key=lambda i: (counts[i], -i))
+    first_row = int(np.flatnonzero(inverse == main)[0])
+    for i in known:
+        if i != main:
+            reason = f"must be {known[main].code} like row {first_row}: one currency per log"
+            if problems.bad[inverse == i].all():
+                continue
+            problems.add(inverse == i, "currency", reason, arr)
+    missing = codes[inverse] == "None"
+    return known[main], missing
+
+
+def _validate_amounts(
+    amount_minor: Any,
+    amount: Any,
+    n: int,
+    currency: Currency | None,
+    problems: _Problems,
+) -> NDArray[np.int64]:
+    if amount_minor is not None and amount is not None:
+        msg = "give 'amount' or 'amount_minor', not both"
+        raise ValidationError(msg)
+    if amount_minor is not None:
+        arr = _broadcast("amount_minor", amount_minor, n)
+        if arr.dtype.kind not in "iu":
+            msg = (
+                f"'amount_minor' must be integer minor units (got dtype {arr.dtype}); "
+                "pass decimal strings as amount= instead"
+            )
+            raise ValidationError(msg)
+        out = arr.astype(np.int64)
+        problems.add(out < 0, "amount", "must be >= 0", arr)
+        return out
+    out = np.zeros(n, dtype=np.int64)
+    if amount is None:
+        return out
+    arr = _broadcast("amount", amount, n)
+    assert currency is not None  # _validate_currency raised otherwise
+    factor = currency.factor
+    reasons: dict[str, NDArray[np.bool_]] = {}
+    for i, value in enumerate(arr.tolist()):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        try:
+            dec = to_decimal(value)
+        except ValidationError as err:
+            reason = _reason(err, "amount", value)
+            reasons.setdefault(reason, np.zeros(n, dtype=bool))[i] = True
+            continue
+        minor = dec * factor
+        if dec < 0:
+            reasons.setdefault("must be >= 0", np.zeros(n, dtype=bool))[i] = True
+        elif minor != minor.to_integral_value():
+            key = f"must have at most {currency.minor_units} decimals for {currency.code}"
+            reasons.setdefault(key, np.zeros(n, dtype=bool))[i] = True
+        else:
+            out[i] = int(minor)
+    for reason, mask in reasons.items():
+        problems.add(mask, "amount", reason, arr)
+    return out
+
+
+def _validate_labels(
+    name: str, values: Any, n: int
+) -> tuple[NDArray[np.int32] | None, tuple[str, ...]]:
+    if values is None:
+        return None, ()
+    arr = _broadcast(name, values, n)
+    present = np.fromiter((v is not None and v != "" for v in arr), dtype=bool, count=n)
+    text = np.where(present, arr, "").astype(str)
+    names, inverse = np.unique(text, return_inverse=True)
+    codes = inverse.ravel().astype(np.int32)
+    if names.size and names[0] == "":
+        codes -= 1
+        names = names[1:]
+    return codes, tuple(names.tolist())
+
+
+def _validate_score(values: Any, n: int, problems: _Problems) -> NDArray[np.float64] | None:
+    if values is None:
+        return None
+    arr = _broadcast("score", values, n)
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64)
+    out = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    for i, value in enumerate(arr.tolist()):
+        if value is None or value == "":
+            continue
+        try:
+            out[i] = float(value) if not isinstance(value, bool) else math.nan
+        except (TypeError, ValueError):
+            bad[i] = True
+        if isinstance(value, bool):
+            bad[i] = True
+    problems.add(bad, "score", "must be a number", arr)
+    problems.add(np.isinf(out), "score", "must be finite", arr)
+    return out
+
+
+def _validate_columns(
+    n: int,
+    problems: _Problems,
+    *,
+    customer: NDArray[Any],
+    date: Any,
+    kind: Any,
+    amount_minor: Any,
+    amount: Any,
+    currency: Any,
+    quantity: Any,
+    labels: Mapping[str, Any],
+    score: Any,
+    attributes: Mapping[str, Any],
+) -> dict[str, Any]:
+    ids = _validate_customers(customer, problems)
+    dates = _validate_dates(date, n, problems)
+    kind_code, kinds = _validate_kinds(kind, n, problems)
+    has_amount = amount_minor is not None or amount is not None
+    cur, _ = _validate_currency(currency, n, problems, needed=has_amount)
+    amounts = _validate_amounts(amount_minor, amount, n, cur, problems)
+    qty = None
+    if quantity is not None:
+        raw = _broadcast("quantity", quantity, n)
+        if raw.dtype.kind == "O":
+            parsed = np.zeros(n, dtype=np.int64)
+            bad = np.zeros(n, dtype=bool)
+            for i, value in enumerate(raw.tolist()):
+                if value is None:
+                    parsed[i] = 1
+                    continue
+                try:
+                    dec = to_decimal(value, "quantity")
+                    bad[i] = dec != dec.to_integral_value()
+                    parsed[i] = int(dec)
+                except ValidationError:
+                    bad[i] = True
+            problems.add(bad, "quantity", "must be a whole number", raw)
+            raw = parsed
+        elif raw.dtype.kind not in "iu":
+            msg = f"'quantity' must be whole numbers (got dtype {raw.dtype})"
+            raise ValidationError(msg)
+        qty = raw.astype(np.int64)
+        problems.add(qty < 0, "quantity", "must be >= 0", raw)
+    coded = {name: _validate_labels(name, values, n) for name, values in labels.items()}
+    scores = _validate_score(score, n, problems)
+    extra = {name: _broadcast(name, values, n) for name, values in attributes.items()}
+    return {
+        "ids": ids,
+        "date": dates,
+        "kind_code": kind_code,
+        "kinds": kinds,
+        "amount_minor": amounts,
+        "currency": cur,
+        "quantity": qty,
+        "labels": coded,
+        "score": scores,
+        "attributes": extra,
+    }

@@ -1,0 +1,616 @@
+"""The EventLog class and its constructors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import SchemaError, UnknownCustomerError, ValidationError
+from ..money import Currency, Money, as_currency
+from ._columns import (
+    _FIELDS,
+    _LABEL_FIELDS,
+    ErrorMode,
+    Rejected,
+    _as_1d,
+    _check_errors_mode,
+    _object_array,
+    _optional_column,
+    _Problems,
+    _strptime,
+    _validate_columns,
+)
+
+if TYPE_CHECKING:
+    from ..signals import Population, Profile
+
+__all__ = ["EventLog", "Loaded"]
+
+
+@attrs.frozen
+class Loaded:
+    """What ``errors="collect"`` returns: the log of good rows and every rejected row.
+
+    Unpacks as a pair: ``log, rejected = EventLog.from_records(rows, errors="collect")``.
+
+    Examples
+    --------
+    >>> log, rejected = EventLog.from_records(
+    ...     [{"customer": 1, "date": "2024-01-01"}, {"customer": 2, "date": "soon"}],
+    ...     errors="collect",
+    ... )
+    >>> len(log), [str(r) for r in rejected]
+    (1, ["row 1: 'date' must be a date YYYY-MM-DD (got 'soon')"])
+    """
+
+    log: EventLog
+    rejected: tuple[Rejected, ...]
+
+    def __iter__(self) -> Any:
+        return iter((self.log, self.rejected))
+
+
+@attrs.frozen(eq=False, repr=False)
+class EventLog:
+    """Customer events as NumPy columns, sorted by customer and date.
+
+    Build one with :meth:`from_records`, :meth:`from_arrays`, :meth:`from_csv` or
+    :meth:`from_pandas`; the constructor itself takes already-validated columns.
+
+    Attributes
+    ----------
+    customers : ndarray
+        The distinct customer ids, sorted; ``code`` indexes into it.
+    code : ndarray of int
+        Customer code of each event.
+    date : ndarray of datetime64[D]
+        Calendar day of each event.
+    kind_code : ndarray of int16
+        Index into ``kinds`` of each event.
+    kinds : tuple of str
+        Event kind names: :data:`STANDARD_KINDS`, then user-defined kinds.
+    amount_minor : ndarray of int64
+        Amount in minor units of ``currency``; 0 for an event without an amount.
+    currency : Currency or None
+        The log's one currency, or None when no event has an amount.
+    quantity : ndarray of int64 or None
+        Units per event, or None when not given (then each event counts one).
+    category, product, channel : ndarray of int32 or None
+        Codes into ``labels[field]``; -1 where missing.
+    score : ndarray of float64 or None
+        Survey score; NaN where missing.
+    attributes : dict of str to ndarray
+        User columns carried per event.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log = EventLog.from_arrays(
+    ...     customer=np.array([7, 7, 3]),
+    ...     date=np.array(["2024-01-02", "2024-01-01", "2024-01-05"], dtype="datetime64[D]"),
+    ...     amount_minor=np.array([500, 250, 1000]),
+    ...     currency="USD",
+    ... )
+    >>> log.customers.tolist(), log.customer.tolist(), log.amount_minor.tolist()
+    ([3, 7], [3, 7, 7], [1000, 250, 500])
+    """
+
+    customers: NDArray[Any]
+    code: NDArray[np.integer[Any]]
+    date: NDArray[np.datetime64]
+    kind_code: NDArray[np.int16]
+    kinds: tuple[str, ...]
+    amount_minor: NDArray[np.int64]
+    currency: Currency | None
+    quantity: NDArray[np.int64] | None = None
+    category: NDArray[np.int32] | None = None
+    product: NDArray[np.int32] | None = None
+    channel: NDArray[np.int32] | None = None
+    labels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    score: NDArray[np.float64] | None = None
+    attributes: Mapping[str, NDArray[Any]] = attrs.field(factory=dict)
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        customer: ArrayLike,
+        date: ArrayLike,
+        kind: str | ArrayLike = "purchase",
+        amount_minor: ArrayLike | None = None,
+        amount: ArrayLike | None = None,
+        currency: Currency | str | ArrayLike | None = None,
+        quantity: ArrayLike | None = None,
+        category: ArrayLike | None = None,
+        product: ArrayLike | None = None,
+        channel: ArrayLike | None = None,
+        score: ArrayLike | None = None,
+        attributes: Mapping[str, ArrayLike] | None = None,
+        errors: ErrorMode = "raise",
+    ) -> EventLog | Loaded:
+        """Build a log from column arrays, without a Python loop per row.
+
+        Parameters
+        ----------
+        customer : array-like of int or str
+            Customer id per event.
+        date : array-like of datetime64, date or ISO string
+            Day of each event (a ``datetime64`` array is the fast path).
+        kind : str or array-like of str, default "purchase"
+            Event kind, one for all or one per event.
+        amount_minor : array-like of int, optional
+            Amounts as integer minor units (cents for EUR). Must be >= 0.
+        amount : array-like of str or Decimal, optional
+            Amounts as decimal strings, converted exactly (slower). Give one of ``amount``
+            and ``amount_minor``.
+        currency : str, Currency or array-like of str
+            Required with an amount. Mixed currencies raise
+            :class:`~lifecycle.errors.CurrencyMismatchError`.
+        quantity : array-like of int, optional
+            Units per event, >= 0.
+        category, product, channel : array-like of str, optional
+            Labels; None or "" is missing.
+        score : array-like of float, optional
+            Survey scores; NaN or None is missing.
+        attributes : mapping of str to array-like, optional
+            Extra columns carried per event (for example a segment).
+        errors : {"raise", "collect"}
+            ``"raise"`` stops at the first bad row; ``"collect"`` returns a :class:`Loaded`.
+
+        Returns
+        -------
+        EventLog, or Loaded with ``errors="collect"``
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> log = EventLog.from_arrays(
+        ...     customer=[1, 2], date=["2024-05-01", "2024-05-03"],
+        ...     amount_minor=[1999, 500], currency="EUR",
+        ... )
+        >>> log.amount_minor.tolist(), str(log.date[1])
+        ([1999, 500], '2024-05-03')
+        >>> EventLog.from_arrays(customer=[1], date=["2024-05-01"], amount_minor=[-5],
+        ...                      currency="EUR")
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: row 0: 'amount' must be >= 0 (got -5)
+        """
+        _check_errors_mode(errors)
+        cust = _as_1d("customer", customer)
+        n = len(cust)
+        if n == 0:
+            msg = "no events: the input is empty"
+            raise ValidationError(msg)
+        rows = np.arange(n, dtype=np.int64)
+        problems = _Problems(n)
+        columns = _validate_columns(
+            n,
+            problems,
+            customer=cust,
+            date=date,
+            kind=kind,
+            amount_minor=amount_minor,
+            amount=amount,
+            currency=currency,
+            quantity=quantity,
+            labels={"category": category, "product": product, "channel": channel},
+            score=score,
+            attributes=attributes or {},
+        )
+        return _finish(columns, problems, rows, errors)
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        currency: Currency | str | None = None,
+        attributes: Sequence[str] = (),
+        errors: ErrorMode = "raise",
+    ) -> EventLog | Loaded:
+        """Build a log from mappings, one per event.
+
+        Parameters
+        ----------
+        records : iterable of mapping
+            Keys ``customer`` and ``date`` (required), ``kind`` (default ``"purchase"``),
+            ``amount`` (str, int, Decimal or :class:`~lifecycle.money.Money`), ``currency``,
+            ``quantity``, ``category``, ``product``, ``channel``, ``score``, and any names in
+            ``attributes``. Other keys raise :class:`~lifecycle.errors.SchemaError`.
+        currency : str or Currency, optional
+            Currency of amounts given without one.
+        attributes : sequence of str
+            Extra keys to carry as user attributes.
+        errors : {"raise", "collect"}
+            See :meth:`from_arrays`.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([
+        ...     {"customer": 1, "date": "2024-01-01", "amount": Money("9.99", "GBP")},
+        ...     {"customer": 1, "date": "2024-01-09", "kind": "survey", "score": 9},
+        ... ])
+        >>> log.kinds[:2], log.score.tolist()
+        (('purchase', 'return'), [nan, 9.0])
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01", "amount": 9.99,
+        ...                         "currency": "GBP"}])
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: row 0: 'amount' must be a str, int or Decimal, not a float: pass a string such as '9.99' so no binary rounding creeps in (got 9.99)
+        """
+        _check_errors_mode(errors)
+        allowed = set(_FIELDS) | set(attributes)
+        cols: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, *attributes)}
+        problems_rows: list[Rejected] = []
+        n = 0
+        for n, record in enumerate(records, start=1):
+            row = n - 1
+            if not isinstance(record, Mapping):
+                msg = f"row {row}: expected a mapping (got {type(record).__name__})"
+                raise SchemaError(msg)
+            unknown = set(record) - allowed
+            if unknown:
+                msg = (
+                    f"row {row}: unknown field {sorted(unknown)[0]!r} (allowed: "
+                    f"{', '.join(sorted(allowed))}; pass attributes=[...] to carry others)"
+                )
+                raise SchemaError(msg)
+            for required in ("customer", "date"):
+                if record.get(required) is None:
+                    msg = f"row {row}: missing required field {required!r} (got {dict(record)!r})"
+                    raise SchemaError(msg)
+            amount = record.get("amount")
+            cur = record.get("currency", currency)
+            if isinstance(amount, Money):
+                if cur is not None and as_currency(cur) != amount.currency:
+                    problems_rows.append(
+                        Rejected(row, "currency", cur, f"differs from the amount's {amount}")
+                    )
+                cur = amount.currency.code
+                amount = amount.amount
+            for name in cols:
+                cols[name].append(record.get(name))
+            cols["amount"][-1] = amount
+            cols["currency"][-1] = None if cur is None else str(cur)
+        if n == 0:
+            msg = "no events: the input is empty"
+            raise ValidationError(msg)
+        has_amount = any(a is not None for a in cols["amount"])
+        amount_arg = _object_array(cols["amount"]) if has_amount else None
+        has_currency = has_amount or any(c is not None for c in cols["currency"])
+        problems = _Problems(n)
+        columns = _validate_columns(
+            n,
+            problems,
+            customer=_object_array(cols["customer"]),
+            date=_object_array(cols["date"]),
+            kind=_object_array([k if k is not None else "purchase" for k in cols["kind"]]),
+            amount_minor=None,
+            amount=amount_arg,
+            currency=_object_array(cols["currency"]) if has_currency else None,
+            quantity=_optional_column(cols["quantity"]),
+            labels={name: _optional_column(cols[name]) for name in _LABEL_FIELDS},
+            score=_optional_column(cols["score"]),
+            attributes={name: _object_array(cols[name]) for name in attributes},
+        )
+        for rejected in problems_rows:
+            mask = np.zeros(n, dtype=bool)
+            mask[rejected.row] = True
+            problems.add(
+                mask, rejected.column, rejected.reason, _object_array([rejected.value] * n)
+            )
+        return _finish(columns, problems, np.arange(n, dtype=np.int64), errors)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        columns: Mapping[str, str | int] | None = None,
+        date_format: str | None = None,
+        delimiter: str | None = ",",
+        header: bool = True,
+        currency: Currency | str | None = None,
+        encoding: str = "utf-8",
+        attributes: Sequence[str] = (),
+        errors: ErrorMode = "raise",
+    ) -> EventLog | Loaded:
+        r"""Read a delimited text file of events.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file.
+        columns : mapping, optional
+            Field name (as in :meth:`from_records`) to the file's column name, or to a
+            0-based position when ``header=False``. Fields not mapped are read from columns
+            of the same name.
+        date_format : str, optional
+            A :func:`~datetime.datetime.strptime` format such as ``"%Y%m%d"``; ISO dates
+            by default.
+        delimiter : str or None, default ","
+            None splits on runs of white space.
+        header : bool, default True
+            Whether the first line names the columns.
+        currency : str or Currency, optional
+            Currency of every amount, when the file has no currency column.
+        encoding : str, default "utf-8"
+            Text encoding; a file that does not decode raises naming the byte.
+        attributes : sequence of str
+            Further columns to carry as user attributes.
+        errors : {"raise", "collect"}
+            See :meth:`from_arrays`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.csv"
+        >>> _ = path.write_text("id,day,value\n1,20240101,9.50\n2,20240102,3.00\n")
+        >>> log = EventLog.from_csv(path, columns={"customer": "id", "date": "day",
+        ...                         "amount": "value"}, date_format="%Y%m%d", currency="USD")
+        >>> log.amount_minor.tolist()
+        [950, 300]
+        """
+        try:
+            text = Path(path).read_bytes().decode(encoding)
+        except UnicodeDecodeError as err:
+            msg = (
+                f"{path}: not valid {encoding} text at byte {err.start} "
+                f"({err.object[err.start : err.start + 1]!r}); pass encoding= (e.g. 'latin-1')"
+            )
+            raise SchemaError(msg) from None
+        except OSError as err:
+            msg = f"cannot read {path}: {err.strerror or err}"
+            raise SchemaError(msg) from None
+        lines = text.splitlines()
+        rows: list[list[str]] = (
+            [line.split() for line in lines if line.strip()]
+            if delimiter is None
+            else list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        )
+        if not rows or (header and len(rows) == 1):
+            msg = f"{path}: no events: the file has no data rows"
+            raise ValidationError(msg)
+        names = [h.strip() for h in rows[0]] if header else []
+        mapping = dict(columns or {})
+        index: dict[str, int] = {}
+        for field in (*_FIELDS, *attributes):
+            source = mapping.get(field, field)
+            if isinstance(source, int):
+                index[field] = source
+            elif source in names:
+                index[field] = names.index(source)
+            elif field in mapping or field in ("customer", "date"):
+                msg = (
+                    f"{path}: missing column {source!r} for field {field!r} "
+                    f"(columns: {', '.join(names) or 'none: header=False needs positions'})"
+                )
+                raise SchemaError(msg)
+        records = []
+        first = 1 if header else 0
+        for number, raw in enumerate(rows[first:], start=first):
+            if not raw:
+                continue
+            record: dict[str, Any] = {}
+            for field, position in index.items():
+                if position >= len(raw):
+                    msg = f"{path}: line {number + 1} has {len(raw)} columns, needs {position + 1}"
+                    raise SchemaError(msg)
+                cell = raw[position].strip()
+                record[field] = cell if cell != "" else None
+            if date_format is not None and record.get("date") is not None:
+                record["date"] = _strptime(record["date"], date_format)
+            records.append(record)
+        return cls.from_records(records, currency=currency, attributes=attributes, errors=errors)
+
+    @classmethod
+    def from_pandas(
+        cls,
+        frame: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        currency: Currency | str | None = None,
+        attributes: Sequence[str] = (),
+        errors: ErrorMode = "raise",
+    ) -> EventLog | Loaded:
+        """Build a log from a :class:`pandas.DataFrame` (needs the ``[pandas]`` extra).
+
+        ``columns`` maps field names to the frame's column names; amounts given as an
+        integer column named by ``columns["amount_minor"]`` take the fast path, any other
+        amount column must hold strings or Decimals (floats are refused).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"customer": [1, 1], "date": ["2024-01-01", "2024-02-01"],
+        ...                    "cents": [100, 250]})
+        >>> log = EventLog.from_pandas(df, columns={"amount_minor": "cents"}, currency="EUR")
+        >>> log.amount_minor.tolist()
+        [100, 250]
+        """
+        mapping = dict(columns or {})
+        available = set(frame.columns)
+        arrays: dict[str, Any] = {}
+        for field in (*_FIELDS, "amount_minor"):
+            source = mapping.get(field, field)
+            if source in available:
+                values = frame[source].to_numpy()
+                if field == "date":
+                    values = np.asarray(values, dtype="datetime64[D]")
+                arrays[field] = values
+            elif field in mapping or field in ("customer", "date"):
+                msg = (
+                    f"missing column {source!r} for field {field!r} (columns: {sorted(available)})"
+                )
+                raise SchemaError(msg)
+        if "currency" not in arrays and currency is not None:
+            arrays["currency"] = currency
+        attrs_cols = {name: frame[name].to_numpy() for name in attributes}
+        return cls.from_arrays(**arrays, attributes=attrs_cols, errors=errors)
+
+    # ------------------------------------------------------------------ access
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def __repr__(self) -> str:
+        span = f"{self.start} .. {self.end}" if len(self) else "empty"
+        cur = self.currency.code if self.currency else "no amounts"
+        return f"EventLog({len(self)} events, {len(self.customers)} customers, {span}, {cur})"
+
+    @property
+    def customer(self) -> NDArray[Any]:
+        """Customer id of each event."""
+        ids: NDArray[Any] = self.customers[self.code]
+        return ids
+
+    @property
+    def kind(self) -> NDArray[np.str_]:
+        """Kind name of each event."""
+        return np.asarray(self.kinds)[self.kind_code]
+
+    @property
+    def start(self) -> dt.date | None:
+        """Date of the first event, or None for an empty log."""
+        return self.date.min().item() if len(self) else None
+
+    @property
+    def end(self) -> dt.date | None:
+        """Date of the last event, or None for an empty log."""
+        return self.date.max().item() if len(self) else None
+
+    def kind_mask(self, *names: str) -> NDArray[np.bool_]:
+        """Boolean mask of events whose kind is one of ``names`` (unknown names match none).
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> log.kind_mask("visit", "purchase").tolist()
+        [True]
+        """
+        codes = [self.kinds.index(k) for k in names if k in self.kinds]
+        return np.isin(self.kind_code, np.asarray(codes, dtype=np.int16))
+
+    def customer_code(self, customer: object) -> int:
+        """The code of ``customer``, or :class:`~lifecycle.errors.UnknownCustomerError`."""
+        ids = self.customers
+        if ids.dtype.kind in "iu":
+            if isinstance(customer, (bool, np.bool_)) or not isinstance(
+                customer, (int, np.integer)
+            ):
+                msg = f"customer {customer!r} has no events in this log (its ids are integers)"
+                raise UnknownCustomerError(msg)
+        elif not isinstance(customer, str):
+            msg = f"customer {customer!r} has no events in this log (its ids are strings)"
+            raise UnknownCustomerError(msg)
+        pos = int(np.searchsorted(ids, customer))
+        if pos >= len(ids) or ids[pos] != customer:
+            msg = f"customer {customer!r} has no events in this log"
+            raise UnknownCustomerError(msg)
+        return pos
+
+    def rows_of(self, customer: object) -> slice:
+        """The slice of this log's rows that belong to ``customer`` (rows are sorted).
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in "bab"])
+        >>> log.rows_of("b")
+        slice(1, 3, None)
+        """
+        code = self.customer_code(customer)
+        lo, hi = np.searchsorted(self.code, [code, code + 1])
+        return slice(int(lo), int(hi))
+
+    def profile(self, customer: object, as_of: dt.date | str) -> Profile:
+        """One customer's signals as of a date: see :func:`lifecycle.signals.profile`."""
+        # Signals sit one layer up; importing here keeps the dependency one-way at import time.
+        from ..signals import profile
+
+        return profile(self, customer, as_of)
+
+    def population(self, as_of: dt.date | str) -> Population:
+        """Every customer's signals as of a date: see :func:`lifecycle.signals.population`."""
+        from ..signals import population
+
+        return population(self, as_of)
+
+    def nbytes(self) -> int:
+        """Memory held by the columns, in bytes.
+
+        Examples
+        --------
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).nbytes() > 0
+        True
+        """
+        arrays = [self.customers, self.code, self.date, self.kind_code, self.amount_minor]
+        arrays += [
+            a for a in (self.quantity, self.category, self.product, self.channel) if a is not None
+        ]
+        arrays += [a for a in (self.score,) if a is not None]
+        arrays += list(self.attributes.values())
+        return int(sum(a.nbytes for a in arrays))
+
+
+def _finish(
+    columns: dict[str, Any],
+    problems: _Problems,
+    rows: NDArray[np.int64],
+    errors: ErrorMode,
+) -> EventLog | Loaded:
+    if errors == "raise":
+        problems.raise_first(rows)
+    keep = ~problems.bad
+    ids = columns["ids"][keep]
+    dates = columns["date"][keep]
+    day = dates.astype(np.int64)
+    # One stable sort by (customer, date): equal keys keep their input order.
+    order: NDArray[np.intp] | slice = np.lexsort((day, ids)) if len(ids) else slice(None)
+    if isinstance(order, np.ndarray) and (np.diff(order) == 1).all():
+        order = slice(None)
+    sorted_ids = ids[order]
+    code: NDArray[np.integer[Any]]
+    if len(sorted_ids):
+        starts = np.empty(len(sorted_ids), dtype=bool)
+        starts[0] = True
+        np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=starts[1:])
+        customers = sorted_ids[starts]
+        code = (np.cumsum(starts) - 1).astype(np.int32 if len(customers) < 2**31 else np.int64)
+    else:
+        customers = ids[:0]
+        code = np.zeros(0, dtype=np.int32)
+
+    def pick(values: NDArray[Any] | None) -> NDArray[Any] | None:
+        return None if values is None else values[keep][order]
+
+    coded = columns["labels"]
+    log = EventLog(
+        customers=customers,
+        code=code,
+        date=dates[order],
+        kind_code=columns["kind_code"][keep][order],
+        kinds=columns["kinds"],
+        amount_minor=columns["amount_minor"][keep][order],
+        currency=columns["currency"],
+        quantity=pick(columns["quantity"]),
+        category=pick(coded["category"][0]),
+        product=pick(coded["product"][0]),
+        channel=pick(coded["channel"][0]),
+        labels={name: coded[name][1] for name in _LABEL_FIELDS if coded[name][0] is not None},
+        score=pick(columns["score"]),
+        attributes={name: values[keep][order] for name, values in columns["attributes"].items()},
+    )
+    if errors == "collect":
+        return Loaded(log, problems.rejected(rows))
+    return log

@@ -1,0 +1,136 @@
+"""Columnar tables: the shape of every result the batch engine returns.
+
+A :class:`Table` is an ordered set of equal-length NumPy columns. ``table["frequency"]`` and
+``table.frequency`` give the column, ``len(table)`` the number of rows, and
+:meth:`Table.to_pandas` converts it when the ``[pandas]`` extra is installed.
+
+Examples
+--------
+>>> import numpy as np
+>>> t = Table({"customer": np.array([1, 2]), "frequency": np.array([0, 3])})
+>>> len(t), t.frequency, t["customer"]
+(2, array([0, 3]), array([1, 2]))
+>>> t.columns
+('customer', 'frequency')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import MissingDependencyError, ValidationError
+
+__all__ = ["Table", "import_optional"]
+
+
+def import_optional(module: str, extra: str) -> Any:
+    """Import an optional dependency or raise :class:`MissingDependencyError` naming the extra.
+
+    Examples
+    --------
+    >>> import_optional("no_such_module_xyz", "pandas")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.MissingDependencyError: this needs no_such_module_xyz: pip install 'customer-lifecycle[pandas]'
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        msg = f"this needs {module}: pip install 'customer-lifecycle[{extra}]'"
+        raise MissingDependencyError(msg) from None
+
+
+class Table(Mapping[str, NDArray[Any]]):
+    """Equal-length named NumPy columns, read-only.
+
+    Parameters
+    ----------
+    columns : mapping of str to array
+        Column name to 1-D array; all of one length.
+
+    Examples
+    --------
+    >>> t = Table({"a": [1, 2, 3]})
+    >>> t["a"].dtype.kind, len(t)
+    ('i', 3)
+    >>> t.b
+    Traceback (most recent call last):
+    ...
+    AttributeError: no column 'b' (columns: a)
+    """
+
+    __slots__ = ("_columns", "_length")
+
+    def __init__(self, columns: Mapping[str, Any]) -> None:
+        cols: dict[str, NDArray[Any]] = {}
+        length: int | None = None
+        for name, values in columns.items():
+            arr = np.asarray(values)
+            if arr.ndim != 1:
+                msg = f"column {name!r} must be 1-dimensional (got shape {arr.shape})"
+                raise ValidationError(msg)
+            if length is not None and len(arr) != length:
+                msg = f"column {name!r} has {len(arr)} rows, expected {length}"
+                raise ValidationError(msg)
+            length = len(arr)
+            arr.flags.writeable = False
+            cols[name] = arr
+        self._columns = cols
+        self._length = length or 0
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        try:
+            return self._columns[name]
+        except KeyError:
+            msg = f"no column {name!r} (columns: {', '.join(self._columns)})"
+            raise KeyError(msg) from None
+
+    def __getattr__(self, name: str) -> NDArray[Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._columns[name]
+        except KeyError:
+            msg = f"no column {name!r} (columns: {', '.join(self._columns)})"
+            raise AttributeError(msg) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column names, in order."""
+        return tuple(self._columns)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} rows; columns: {', '.join(self._columns)})"
+
+    def row(self, index: int) -> dict[str, Any]:
+        """One row as a dict of plain Python values (dates as :class:`datetime.date`).
+
+        Examples
+        --------
+        >>> Table({"a": [1, 2], "b": ["x", "y"]}).row(1)
+        {'a': 2, 'b': 'y'}
+        """
+        return {name: col[index].item() for name, col in self._columns.items()}
+
+    def to_pandas(self) -> Any:
+        """A :class:`pandas.DataFrame` with the same columns (needs the ``[pandas]`` extra).
+
+        Examples
+        --------
+        >>> Table({"a": [1, 2]}).to_pandas().shape
+        (2, 1)
+        """
+        pd = import_optional("pandas", "pandas")
+        return pd.DataFrame({name: np.array(col) for name, col in self._columns.items()})
