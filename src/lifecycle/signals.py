@@ -37,14 +37,22 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from .errors import UnknownSignalError, ValidationError
+from .errors import UnknownCustomerError, UnknownSignalError, ValidationError
 from .events import EventLog, as_date, segment_bounds
 from .money import Currency, Money, divide_minor
 from .table import Table
 
-__all__ = ["SIGNALS", "Population", "Profile", "SignalSpec", "population", "profile"]
+__all__ = [
+    "SIGNALS",
+    "Population",
+    "Profile",
+    "SignalSpec",
+    "population",
+    "profile",
+    "snapshots",
+]
 
 SignalKind = Literal["date", "count", "days", "number", "money", "bool", "attribute"]
 
@@ -322,7 +330,8 @@ class Population(Table):
 
     One row per customer with at least one event on or before ``as_of``; the column
     ``customer`` holds the ids. Money columns are ``int64`` minor units of
-    :attr:`currency`.
+    :attr:`currency`. A population built by :func:`snapshots` has one row per
+    (customer, date) pair, an ``as_of`` column, and ``as_of`` None.
 
     Examples
     --------
@@ -340,7 +349,7 @@ class Population(Table):
         self,
         columns: Mapping[str, Any],
         *,
-        as_of: dt.date,
+        as_of: dt.date | None,
         currency: Currency | None,
         masks: Mapping[str, NDArray[np.bool_]] | None = None,
         kinds: Mapping[str, SignalKind] | None = None,
@@ -421,20 +430,59 @@ class Population(Table):
         )
 
 
-def _sum_by(codes: NDArray[Any], values: NDArray[np.int64], size: int) -> NDArray[np.int64]:
-    """Exact int64 sums per code (codes sorted), without a float in between."""
-    out = np.zeros(size, dtype=np.int64)
-    if len(codes):
-        starts, _ = segment_bounds(codes)
-        out[codes[starts]] = np.add.reduceat(values, starts)
+class _Index:
+    """Answers "which of a customer's events fall in a date range" for many queries at once.
+
+    Keys ``code * width + day offset`` of the log's rows are sorted (the log is sorted by
+    customer and date), so for any subset of rows a ``searchsorted`` of a query key finds
+    the customer's events on or before a date without a Python loop.
+    """
+
+    def __init__(self, log: EventLog) -> None:
+        day = log.date.astype(np.int64)
+        self.origin = int(day.min()) - 1 if len(day) else 0
+        self.width = (int(day.max()) - self.origin + 2) if len(day) else 2
+        self.keys = log.code.astype(np.int64) * self.width + (day - self.origin)
+
+    def query(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Keys of (customer, day) queries, clipped into the customer's key range."""
+        offset = np.clip(day - self.origin, 0, self.width - 1)
+        return code * self.width + offset
+
+
+class _Subset:
+    """One kind of event (a subset of the log's rows) and its position queries."""
+
+    def __init__(self, index: _Index, rows: NDArray[np.intp], code: NDArray[np.int64]) -> None:
+        self.rows = rows
+        self.keys = index.keys[rows]
+        self.index = index
+        self.start = np.searchsorted(self.keys, code * index.width, side="left")
+
+    def end(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Position one past the customer's last event on or before ``day``."""
+        return np.searchsorted(self.keys, self.index.query(code, day), side="right")
+
+    def last(self, end: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Log row of the last event before ``end``, and whether there is one."""
+        found = end > self.start
+        position = np.where(found, end - 1, 0)
+        rows = self.rows[position] if len(self.rows) else np.zeros(len(end), dtype=np.intp)
+        return rows, found
+
+
+def _cumulative(values: NDArray[Any]) -> NDArray[np.int64]:
+    """Prefix sums with a leading 0, so ``c[b] - c[a]`` sums positions a..b-1 exactly."""
+    out = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(values, out=out[1:])
     return out
 
 
 def population(log: EventLog, as_of: dt.date | str) -> Population:
     """Compute every customer's signals as of ``as_of``, vectorised.
 
-    See :data:`SIGNALS` for the definitions; for each customer the values equal
-    :func:`profile`'s.
+    One row per customer with an event on or before ``as_of``. See :data:`SIGNALS` for
+    the definitions; for each customer the values equal :func:`profile`'s.
 
     Examples
     --------
@@ -445,105 +493,173 @@ def population(log: EventLog, as_of: dt.date | str) -> Population:
     [500]
     """
     day = as_date(as_of, "as_of")
-    size = len(log.customers)
-    asof64 = np.datetime64(day, "D")
-    sel = log.date <= asof64
-    code = log.code
-    age = (asof64 - log.date).astype(np.int64)
-    purchase = sel & log.kind_mask("purchase")
+    codes = np.arange(len(log.customers), dtype=np.int64)
+    first_event = np.full(len(codes), np.iinfo(np.int64).max)
+    if len(log):
+        starts, _ = segment_bounds(log.code)
+        first_event = log.date[starts].astype(np.int64)
+    day64 = np.datetime64(day, "D")
+    present = codes[first_event <= day64.astype(np.int64)]
+    return _population(log, present, np.full(len(present), day64), as_of=day)
 
-    def count(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-        return np.bincount(code[mask], minlength=size).astype(np.int64)
 
-    def window(low: int, high: int) -> NDArray[np.bool_]:
-        return (age > low) & (age < high)
+def snapshots(log: EventLog, customer: ArrayLike, as_of: ArrayLike) -> Population:
+    """Compute signals for many (customer, as-of date) pairs at once.
 
-    present = count(sel) > 0
+    Row ``i`` holds the signals of ``customer[i]`` as of ``as_of[i]``, exactly as
+    :func:`profile` would compute them; a column ``as_of`` holds the dates. This is the
+    batch engine behind :func:`population` and behind replaying a history one evaluation
+    date after another.
+
+    Parameters
+    ----------
+    log : EventLog
+    customer : array-like
+        Customer ids of the log (unknown ids raise
+        :class:`~lifecycle.errors.UnknownCustomerError`).
+    as_of : array-like of datetime64[D], date or ISO string
+        One date per customer id.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": "a", "date": "2024-01-01"},
+    ...                              {"customer": "a", "date": "2024-02-01"}])
+    >>> snaps = snapshots(log, ["a", "a"], ["2024-01-15", "2024-02-15"])
+    >>> snaps.purchase_count.tolist(), snaps.days_since_last_purchase.tolist()
+    ([1, 2], [14.0, 14.0])
+    """
+    ids = np.asarray(customer)
+    dates = np.asarray(as_of)
+    if dates.dtype.kind != "M":
+        dates = np.array([np.datetime64(as_date(d, "as_of"), "D") for d in dates.tolist()])
+    dates = dates.astype("datetime64[D]")
+    if ids.shape != dates.shape or ids.ndim != 1:
+        msg = f"'customer' and 'as_of' must be 1-D of equal length (got {ids.shape}, {dates.shape})"
+        raise ValidationError(msg)
+    codes = np.searchsorted(log.customers, ids).astype(np.int64)
+    clipped = np.minimum(codes, max(len(log.customers) - 1, 0))
+    unknown = (codes >= len(log.customers)) | (log.customers[clipped] != ids)
+    if unknown.any():
+        bad = ids[np.flatnonzero(unknown)[0]]
+        msg = f"customer {_plain(bad)!r} has no events in this log"
+        raise UnknownCustomerError(msg)
+    return _population(log, codes, dates, as_of=None)
+
+
+def _population(
+    log: EventLog,
+    code: NDArray[np.int64],
+    when: NDArray[np.datetime64],
+    *,
+    as_of: dt.date | None,
+) -> Population:
+    index = _Index(log)
+    t = when.astype(np.int64)
+    n = len(code)
+
+    def subset(mask: NDArray[np.bool_]) -> _Subset:
+        return _Subset(index, np.flatnonzero(mask), code)
+
+    def dates_at(rows: NDArray[np.intp], found: NDArray[np.bool_]) -> NDArray[np.datetime64]:
+        out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        out[found] = log.date[rows[found]]
+        return out
+
     v: dict[str, Any] = {}
     masks: dict[str, NDArray[np.bool_]] = {}
-    p_idx = np.flatnonzero(purchase)
-    p_code = code[p_idx]
-    starts, ends = segment_bounds(p_code)
-    first = np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
-    last = first.copy()
-    first[p_code[starts]] = log.date[p_idx[starts]]
-    last[p_code[ends]] = log.date[p_idx[ends]]
+    buys = subset(log.kind_mask("purchase"))
+    end = buys.end(code, t)
+    n_buys = (end - buys.start).astype(np.int64)
+    has = n_buys > 0
+    first_rows = buys.rows[np.where(has, buys.start, 0)] if len(buys.rows) else buys.start
+    last_rows, _ = buys.last(end)
+    first, last = dates_at(first_rows, has), dates_at(last_rows, has)
     v["first_purchase"], v["last_purchase"] = first, last
-    has = ~np.isnat(first)
-    tenure = np.full(size, np.nan)
-    tenure[has] = (asof64 - first[has]).astype(np.int64)
-    since = np.full(size, np.nan)
-    since[has] = (asof64 - last[has]).astype(np.int64)
+    tenure = np.full(n, np.nan)
+    tenure[has] = t[has] - first[has].astype(np.int64)
+    since = np.full(n, np.nan)
+    since[has] = t[has] - last[has].astype(np.int64)
     v["tenure_days"], v["days_since_last_purchase"] = tenure, since
-    n_buys = count(purchase)
     v["purchase_count"] = n_buys
     v["repeat_purchase_count"] = np.maximum(n_buys - 1, 0)
-    amounts = log.amount_minor
-    total = _sum_by(p_code, amounts[p_idx], size)
+    spend = _cumulative(log.amount_minor[buys.rows])
+    total = spend[end] - spend[buys.start]
     v["total_spend"] = total
-    aov = np.zeros(size, dtype=np.int64)
+    aov = np.zeros(n, dtype=np.int64)
     aov[has] = divide_minor(total[has], n_buys[has], mode="half_even")
     v["average_order_value"] = aov
-    no_money = np.ones(size, dtype=bool) if log.currency is None else None
-    masks["average_order_value"] = ~has if no_money is None else no_money
-    for lo, hi, suffix in ((-1, 90, "90d"), (89, 180, "prev_90d"), (-1, 365, "365d")):
-        in_window = purchase & window(lo, hi)
-        v[f"purchases_{suffix}"] = count(in_window)
-        w_idx = np.flatnonzero(in_window)
-        v[f"spend_{suffix}"] = _sum_by(code[w_idx], amounts[w_idx], size)
-    if no_money is not None:
-        for name in ("total_spend", "spend_90d", "spend_prev_90d", "spend_365d"):
-            masks[name] = no_money
-    cats = np.zeros(size, dtype=np.int64)
+    for days, suffix, upper in ((90, "90d", end), (180, "prev_90d", None), (365, "365d", end)):
+        high = buys.end(code, t - 90) if upper is None else upper
+        low = buys.end(code, t - days)
+        v[f"purchases_{suffix}"] = (high - low).astype(np.int64)
+        v[f"spend_{suffix}"] = spend[high] - spend[low]
+    masks["average_order_value"] = ~has
+    if log.currency is None:
+        for name in (
+            "total_spend",
+            "average_order_value",
+            "spend_90d",
+            "spend_prev_90d",
+            "spend_365d",
+        ):
+            masks[name] = np.ones(n, dtype=bool)
+    category = np.zeros(n, dtype=np.int64)
     if log.category is not None:
-        c_idx = p_idx[log.category[p_idx] >= 0]
-        n_cat = len(log.labels["category"]) + 1
-        pairs = np.unique(code[c_idx].astype(np.int64) * n_cat + log.category[c_idx])
-        cats = np.bincount(pairs // n_cat, minlength=size).astype(np.int64)
-    v["category_count"] = cats
-    v["complaints_90d"] = count(sel & log.kind_mask("complaint") & window(-1, 90))
-    score = np.full(size, np.nan)
+        bought = subset(log.kind_mask("purchase") & (log.category >= 0))
+        pairs = log.code[bought.rows].astype(np.int64) * (len(log.labels["category"]) + 1)
+        _, first_seen = np.unique(pairs + log.category[bought.rows], return_index=True)
+        new_category = np.zeros(len(bought.rows), dtype=np.int64)
+        new_category[first_seen] = 1
+        seen = _cumulative(new_category)
+        category = seen[bought.end(code, t)] - seen[bought.start]
+    v["category_count"] = category
+    complaints = subset(log.kind_mask("complaint"))
+    v["complaints_90d"] = (complaints.end(code, t) - complaints.end(code, t - 90)).astype(np.int64)
+    score = np.full(n, np.nan)
     if log.score is not None:
-        s_idx = np.flatnonzero(sel & log.kind_mask("survey") & ~np.isnan(log.score))
-        _, s_ends = segment_bounds(code[s_idx])
-        score[code[s_idx[s_ends]]] = log.score[s_idx[s_ends]]
+        surveys = subset(log.kind_mask("survey") & ~np.isnan(log.score))
+        rows, found = surveys.last(surveys.end(code, t))
+        score[found] = log.score[rows[found]]
     v["last_survey_score"] = score
-    # Distinct purchase days: a new day starts where the customer or the date changes.
-    p_dates = log.date[p_idx]
-    new_day = np.ones(len(p_idx), dtype=bool)
-    if len(p_idx):
-        new_day[1:] = (p_code[1:] != p_code[:-1]) | (p_dates[1:] != p_dates[:-1])
-    n_days = np.bincount(p_code[new_day], minlength=size)
-    gap = np.full(size, np.nan)
+    # A new purchase day starts where the key (customer and day) changes.
+    new_day = np.ones(len(buys.rows), dtype=np.int64)
+    new_day[1:] = buys.keys[1:] != buys.keys[:-1]
+    day_count = _cumulative(new_day)
+    n_days = day_count[end] - day_count[buys.start]
+    gap = np.full(n, np.nan)
     many = n_days > 1
     gap[many] = (last[many] - first[many]).astype(np.int64) / (n_days[many] - 1)
     v["mean_interpurchase_days"] = gap
     v["lapse_ratio"] = since / gap
-    qty = log.quantity[p_idx] if log.quantity is not None else np.ones(len(p_idx), np.int64)
-    v["total_quantity"] = _sum_by(p_code, qty, size)
-    v["return_count"] = count(sel & log.kind_mask("return"))
-    visits = sel & log.kind_mask("visit")
-    v["visit_count"] = count(visits)
-    v["visits_90d"] = count(visits & window(-1, 90))
-    c_idx = np.flatnonzero(sel & log.kind_mask("cancellation"))
-    _, c_ends = segment_bounds(code[c_idx])
-    last_cancel = np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
-    last_cancel[code[c_idx[c_ends]]] = log.date[c_idx[c_ends]]
-    v["cancelled"] = ~np.isnat(last_cancel) & (np.isnat(last) | (last_cancel >= last))
+    quantity = log.quantity[buys.rows] if log.quantity is not None else new_day * 0 + 1
+    units = _cumulative(quantity)
+    v["total_quantity"] = units[end] - units[buys.start]
+    returns = subset(log.kind_mask("return"))
+    v["return_count"] = (returns.end(code, t) - returns.start).astype(np.int64)
+    visits = subset(log.kind_mask("visit"))
+    visits_end = visits.end(code, t)
+    v["visit_count"] = (visits_end - visits.start).astype(np.int64)
+    v["visits_90d"] = (visits_end - visits.end(code, t - 90)).astype(np.int64)
+    cancels = subset(log.kind_mask("cancellation"))
+    rows, found = cancels.last(cancels.end(code, t))
+    last_cancel = dates_at(rows, found)
+    v["cancelled"] = found & (~has | (last_cancel >= last))
     for name, column in log.attributes.items():
-        ok = sel & _present_mask(column)
-        a_idx = np.flatnonzero(ok)
-        _, a_ends = segment_bounds(code[a_idx])
-        carried = np.full(size, None, dtype=object)
-        carried[code[a_idx[a_ends]]] = column[a_idx[a_ends]]
-        v[name] = carried
-    columns = {"customer": log.customers[present]}
-    columns.update({name: values[present] for name, values in v.items()})
+        carried = subset(_present_mask(column))
+        rows, found = carried.last(carried.end(code, t))
+        values = np.full(n, None, dtype=object)
+        values[found] = column[rows[found]]
+        v[name] = values
+    columns: dict[str, Any] = {"customer": log.customers[code]}
+    if as_of is None:
+        columns["as_of"] = when
+    columns.update(v)
     return Population(
         columns,
-        as_of=day,
+        as_of=as_of,
         currency=log.currency,
-        masks={name: mask[present] for name, mask in masks.items()},
+        masks=masks,
         kinds=dict.fromkeys(log.attributes, "attribute"),
     )
 

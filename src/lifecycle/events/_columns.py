@@ -267,14 +267,23 @@ def _validate_dates(values: Any, n: int, problems: _Problems) -> NDArray[np.date
 def _validate_kinds(
     values: Any, n: int, problems: _Problems
 ) -> tuple[NDArray[np.int16], tuple[str, ...]]:
+    if isinstance(values, str):
+        if not values.strip():
+            msg = f"'kind' must be a non-empty event kind such as 'purchase' (got {values!r})"
+            raise ValidationError(msg)
+        kinds = STANDARD_KINDS + ((values,) if values not in STANDARD_KINDS else ())
+        return np.full(n, kinds.index(values), dtype=np.int16), kinds
     arr = _broadcast("kind", values, n)
-    ok = (
-        np.fromiter((isinstance(v, str) and v.strip() != "" for v in arr), dtype=bool, count=n)
-        if arr.dtype.kind == "O"
-        else (np.char.str_len(arr.astype(str)) > 0)
-    )
+    if arr.dtype.kind == "O":
+        ok = np.fromiter((isinstance(v, str) and v.strip() != "" for v in arr), bool, count=n)
+        arr = np.where(ok, arr, "purchase").astype(str)
+    elif arr.dtype.kind == "U":
+        ok = np.char.str_len(np.char.strip(arr)) > 0
+    else:
+        msg = f"'kind' must be strings such as 'purchase' (got dtype {arr.dtype})"
+        raise ValidationError(msg)
     problems.add(~ok, "kind", "must be a non-empty event kind such as 'purchase'", arr)
-    names, inverse = np.unique(np.where(ok, arr, "purchase").astype(str), return_inverse=True)
+    names, inverse = np.unique(arr, return_inverse=True)
     extra = sorted(set(names.tolist()) - set(STANDARD_KINDS))
     kinds = STANDARD_KINDS + tuple(extra)
     remap = np.array([kinds.index(k) for k in names.tolist()], dtype=np.int16)

@@ -563,6 +563,41 @@ class EventLog:
         return int(sum(a.nbytes for a in arrays))
 
 
+def _sort_by_customer_and_date(
+    ids: NDArray[Any], day: NDArray[np.int64]
+) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]]]:
+    """The stable order by (customer, date), the distinct ids and each row's customer code.
+
+    Rows with equal customer and date keep their input order. Sorting one int64 key
+    ``customer * days + day`` is about twice as fast as a two-key ``lexsort``; an input
+    that is already in order is not sorted at all.
+    """
+    n = len(ids)
+    if n == 0:
+        return slice(None), ids[:0], np.zeros(0, dtype=np.int32)
+    first_day = int(day.min())
+    width = int(day.max()) - first_day + 1
+    low = int(ids.min()) if ids.dtype.kind in "iu" else 0
+    compact = ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62
+    if compact:
+        rank = ids.astype(np.int64) - low
+    else:
+        _, inverse = np.unique(ids, return_inverse=True)
+        rank = inverse.ravel().astype(np.int64)
+    key = rank * width + (day - first_day)
+    order: NDArray[np.intp] | slice = slice(None)
+    if (key[1:] < key[:-1]).any():
+        order = np.argsort(key, kind="stable")
+    sorted_rank = rank[order]
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(sorted_rank[1:], sorted_rank[:-1], out=starts[1:])
+    customers = ids[order][starts]
+    dtype = np.int32 if len(customers) < 2**31 else np.int64
+    code: NDArray[np.integer[Any]] = (np.cumsum(starts) - 1).astype(dtype)
+    return order, customers, code
+
+
 def _finish(
     columns: dict[str, Any],
     problems: _Problems,
@@ -571,25 +606,11 @@ def _finish(
 ) -> EventLog | Loaded:
     if errors == "raise":
         problems.raise_first(rows)
-    keep = ~problems.bad
+    # Indexing with a mask copies every column; skip it when no row was rejected.
+    keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
     ids = columns["ids"][keep]
     dates = columns["date"][keep]
-    day = dates.astype(np.int64)
-    # One stable sort by (customer, date): equal keys keep their input order.
-    order: NDArray[np.intp] | slice = np.lexsort((day, ids)) if len(ids) else slice(None)
-    if isinstance(order, np.ndarray) and (np.diff(order) == 1).all():
-        order = slice(None)
-    sorted_ids = ids[order]
-    code: NDArray[np.integer[Any]]
-    if len(sorted_ids):
-        starts = np.empty(len(sorted_ids), dtype=bool)
-        starts[0] = True
-        np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=starts[1:])
-        customers = sorted_ids[starts]
-        code = (np.cumsum(starts) - 1).astype(np.int32 if len(customers) < 2**31 else np.int64)
-    else:
-        customers = ids[:0]
-        code = np.zeros(0, dtype=np.int32)
+    order, customers, code = _sort_by_customer_and_date(ids, dates.astype(np.int64))
 
     def pick(values: NDArray[Any] | None) -> NDArray[Any] | None:
         return None if values is None else values[keep][order]

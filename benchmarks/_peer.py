@@ -1,0 +1,111 @@
+"""Shared helpers for the benchmarks: the peer venv and child processes.
+
+A benchmark compares ``lifecycle`` with a peer library that cannot share our venv (it pins
+an older NumPy and pandas), so the peer lives in its own venv under ``benchmarks/`` and each
+side runs in a child process of its own: the child reports its timings and its own peak
+resident memory as one JSON line on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+#: The peer venv for lifetimes, git-ignored (``benchmarks/.venv-*/``).
+LIFETIMES_VENV = HERE / ".venv-lifetimes"
+#: What the peer venv holds. lifetimes 0.11.3 imports ``pkg_resources``, hence setuptools
+#: (pinned below 81, where ``pkg_resources`` goes away). pandas 1.5.3 ships wheels up to
+#: Python 3.11, so the venv must be made by a 3.10 or 3.11 interpreter.
+LIFETIMES_REQUIREMENTS = (
+    "lifetimes==0.11.3",
+    "numpy==1.26.4",
+    "pandas==1.5.3",
+    "scipy==1.11.4",
+    "setuptools<81",
+)
+_CHECK = (
+    "import lifetimes.utils, numpy, pandas, scipy; "
+    "print(lifetimes.__version__, numpy.__version__, pandas.__version__, scipy.__version__)"
+)
+_EXPECTED = "0.11.3 1.26.4 1.5.3 1.11.4"
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter inside ``venv``."""
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def repo_python() -> str:
+    """The repo venv's interpreter if there is one, else the running interpreter."""
+    candidate = venv_python(ROOT / ".venv")
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def _peer_ok(python: Path) -> str | None:
+    """Versions line of the peer venv, or None when it is missing or incomplete."""
+    if not python.exists():
+        return None
+    done = subprocess.run(
+        [str(python), "-c", _CHECK], capture_output=True, text=True, check=False
+    )
+    out = done.stdout.strip()
+    return out if done.returncode == 0 and out == _EXPECTED else None
+
+
+def ensure_lifetimes_venv(base_python: str | None = None) -> Path | None:
+    """Create ``benchmarks/.venv-lifetimes`` on first use; its python, or None on failure.
+
+    On failure the reason is printed and None returned, so a benchmark can still print
+    our own numbers.
+    """
+    python = venv_python(LIFETIMES_VENV)
+    if _peer_ok(python):
+        return python
+    base = base_python or sys.executable
+    print(f"# creating the peer venv {LIFETIMES_VENV.relative_to(ROOT)} (one time) ...")
+    steps = [
+        [base, "-m", "venv", str(LIFETIMES_VENV)],
+        [str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_REQUIREMENTS],
+    ]
+    for cmd in steps:
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            print(f"# NOTE: peer skipped: `{' '.join(cmd[:4])} ...` failed:")
+            for line in tail:
+                print(f"#   {line}")
+            return None
+    versions = _peer_ok(python)
+    if versions is None:
+        print("# NOTE: peer skipped: the peer venv does not import lifetimes with the pinned")
+        print(f"#   versions ({_EXPECTED}); delete {LIFETIMES_VENV} and try again")
+        return None
+    return python
+
+
+def run_child(python: str | Path, code: str, *args: str, timeout: float = 3600) -> dict[str, Any]:
+    """Run ``code`` with ``python`` in a fresh process; its last stdout line parsed as JSON.
+
+    Raises RuntimeError with the child's stderr when it fails.
+    """
+    done = subprocess.run(
+        [str(python), "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        msg = f"child {python} failed (exit {done.returncode}):\n{done.stderr.strip()}"
+        raise RuntimeError(msg)
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
