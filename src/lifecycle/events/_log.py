@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -120,6 +121,46 @@ class EventLog:
 
     # ------------------------------------------------------------------ constructors
 
+    @overload
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        customer: ArrayLike,
+        date: ArrayLike,
+        kind: str | ArrayLike = ...,
+        amount_minor: ArrayLike | None = ...,
+        amount: ArrayLike | None = ...,
+        currency: Currency | str | ArrayLike | None = ...,
+        quantity: ArrayLike | None = ...,
+        category: ArrayLike | None = ...,
+        product: ArrayLike | None = ...,
+        channel: ArrayLike | None = ...,
+        score: ArrayLike | None = ...,
+        attributes: Mapping[str, ArrayLike] | None = ...,
+        errors: Literal["raise"] = ...,
+    ) -> EventLog: ...
+
+    @overload
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        customer: ArrayLike,
+        date: ArrayLike,
+        kind: str | ArrayLike = ...,
+        amount_minor: ArrayLike | None = ...,
+        amount: ArrayLike | None = ...,
+        currency: Currency | str | ArrayLike | None = ...,
+        quantity: ArrayLike | None = ...,
+        category: ArrayLike | None = ...,
+        product: ArrayLike | None = ...,
+        channel: ArrayLike | None = ...,
+        score: ArrayLike | None = ...,
+        attributes: Mapping[str, ArrayLike] | None = ...,
+        errors: Literal["collect"],
+    ) -> Loaded: ...
+
     @classmethod
     def from_arrays(
         cls,
@@ -209,6 +250,28 @@ class EventLog:
             attributes=attributes or {},
         )
         return _finish(columns, problems, rows, errors)
+
+    @overload
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        currency: Currency | str | None = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["raise"] = ...,
+    ) -> EventLog: ...
+
+    @overload
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        currency: Currency | str | None = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["collect"],
+    ) -> Loaded: ...
 
     @classmethod
     def from_records(
@@ -312,6 +375,38 @@ class EventLog:
             )
         return _finish(columns, problems, np.arange(n, dtype=np.int64), errors)
 
+    @overload
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        columns: Mapping[str, str | int] | None = ...,
+        date_format: str | None = ...,
+        delimiter: str | None = ...,
+        header: bool = ...,
+        currency: Currency | str | None = ...,
+        encoding: str = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["raise"] = ...,
+    ) -> EventLog: ...
+
+    @overload
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        columns: Mapping[str, str | int] | None = ...,
+        date_format: str | None = ...,
+        delimiter: str | None = ...,
+        header: bool = ...,
+        currency: Currency | str | None = ...,
+        encoding: str = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["collect"],
+    ) -> Loaded: ...
+
     @classmethod
     def from_csv(
         cls,
@@ -331,7 +426,7 @@ class EventLog:
         Parameters
         ----------
         path : str or Path
-            The file.
+            The file; a name ending in ``.gz`` is decompressed.
         columns : mapping, optional
             Field name (as in :meth:`from_records`) to the file's column name, or to a
             0-based position when ``header=False``. Fields not mapped are read from columns
@@ -363,15 +458,18 @@ class EventLog:
         [950, 300]
         """
         try:
-            text = Path(path).read_bytes().decode(encoding)
+            data = Path(path).read_bytes()
+            if str(path).endswith(".gz"):
+                data = gzip.decompress(data)
+            text = data.decode(encoding)
         except UnicodeDecodeError as err:
             msg = (
                 f"{path}: not valid {encoding} text at byte {err.start} "
                 f"({err.object[err.start : err.start + 1]!r}); pass encoding= (e.g. 'latin-1')"
             )
             raise SchemaError(msg) from None
-        except OSError as err:
-            msg = f"cannot read {path}: {err.strerror or err}"
+        except (OSError, EOFError) as err:
+            msg = f"cannot read {path}: {getattr(err, 'strerror', None) or err}"
             raise SchemaError(msg) from None
         lines = text.splitlines()
         rows: list[list[str]] = (
@@ -413,6 +511,30 @@ class EventLog:
                 record["date"] = _strptime(record["date"], date_format)
             records.append(record)
         return cls.from_records(records, currency=currency, attributes=attributes, errors=errors)
+
+    @overload
+    @classmethod
+    def from_pandas(
+        cls,
+        frame: Any,
+        *,
+        columns: Mapping[str, str] | None = ...,
+        currency: Currency | str | None = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["raise"] = ...,
+    ) -> EventLog: ...
+
+    @overload
+    @classmethod
+    def from_pandas(
+        cls,
+        frame: Any,
+        *,
+        columns: Mapping[str, str] | None = ...,
+        currency: Currency | str | None = ...,
+        attributes: Sequence[str] = ...,
+        errors: Literal["collect"],
+    ) -> Loaded: ...
 
     @classmethod
     def from_pandas(
