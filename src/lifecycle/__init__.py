@@ -19,24 +19,34 @@ True
 from ._version import __version__
 from .conditions import Condition, all_of, any_of, attribute, signal
 from .events import EventLog
+from .loyalty import LoyaltyLadder, LoyaltyRule, LoyaltyState, loyalty_matrix
 from .money import Currency, Money, RoundingPolicy
 from .rfm import rfm_summary
+from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile
 from .table import Table
 
 __all__ = [
     "Condition",
     "Currency",
+    "Dimension",
     "EventLog",
+    "LoyaltyLadder",
+    "LoyaltyRule",
+    "LoyaltyState",
     "Money",
     "Population",
     "Profile",
     "RoundingPolicy",
+    "SatisfactionModel",
+    "Scale",
     "Table",
     "__version__",
     "all_of",
     "any_of",
     "attribute",
+    "default_satisfaction",
+    "loyalty_matrix",
     "rfm_summary",
     "signal",
 ]

@@ -34,7 +34,10 @@ def first_violation(name: str, bad: NDArray[np.bool_], rule: str, values: NDArra
     """
     if bad.any():
         idx = np.flatnonzero(bad)
-        where = np.unravel_index(int(idx[0]), bad.shape) if bad.ndim > 1 else int(idx[0])
+        flat = int(idx[0])
+        where: Any = (
+            tuple(int(i) for i in np.unravel_index(flat, bad.shape)) if bad.ndim > 1 else flat
+        )
         value = values[where]
         shown = value.item() if isinstance(value, np.generic) else value
         msg = (

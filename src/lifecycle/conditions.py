@@ -224,7 +224,7 @@ def _check_constant(name: str, value: object) -> object:
     return value
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, order=False)
 class SignalRef:
     """A named signal, the left-hand side of a comparison.
 
@@ -339,6 +339,8 @@ def _single_value(profile: Profile, name: str) -> Any:
 
 
 def _batch_values(population: Population, name: str) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+    if name not in population:
+        check_signal_name(name, population)
     return population[name], population.is_missing(name)
 
 
@@ -361,24 +363,31 @@ def _single_compare(name: str, op: str, actual: Any, value: Any) -> bool:
     return bool(_OPS[op](actual, value))
 
 
-def _minor_compare(
-    op: str, minor: NDArray[np.int64], amount: Decimal, currency: Currency
-) -> NDArray[np.bool_]:
-    """Compare int64 minor units with an exact Decimal amount, without floats."""
-    threshold = Fraction(amount) * currency.factor
+def _exact_compare(op: str, values: NDArray[Any], threshold: Fraction) -> NDArray[np.bool_]:
+    """Compare an int or float array with an exact rational, as Python compares scalars.
+
+    Python compares ``int``/``float`` with ``Decimal`` exactly; the batch engine must give
+    the same answers, so it never rounds the threshold to the nearest float silently.
+    """
+    if values.dtype.kind == "f":
+        nearest = float(threshold)
+        at_nearest = bool(_OPS[op](Fraction(nearest), threshold))
+        # No float lies strictly between the threshold and its nearest float, so only
+        # values equal to that float can compare differently from it.
+        return np.where(values == nearest, at_nearest, _OPS[op](values, nearest))
     floor, ceil = math.floor(threshold), math.ceil(threshold)
     if op == ">":
-        return minor > floor
+        return values > floor
     if op == ">=":
-        return minor >= ceil
+        return values >= ceil
     if op == "<":
-        return minor < ceil
+        return values < ceil
     if op == "<=":
-        return minor <= floor
+        return values <= floor
     integral = floor == ceil
     if op == "==":
-        return minor == floor if integral else np.zeros(len(minor), dtype=bool)
-    return minor != floor if integral else np.ones(len(minor), dtype=bool)
+        return values == floor if integral else np.zeros(len(values), dtype=bool)
+    return values != floor if integral else np.ones(len(values), dtype=bool)
 
 
 def _batch_compare(population: Population, name: str, op: str, value: Any) -> NDArray[np.bool_]:
@@ -388,13 +397,16 @@ def _batch_compare(population: Population, name: str, op: str, value: Any) -> ND
         currency = population.currency
         if currency is None:
             return np.zeros(len(values), dtype=bool)
-        result = _minor_compare(op, values, _money_threshold(value, currency, name), currency)
+        amount = _money_threshold(value, currency, name)
+        result = _exact_compare(op, values, Fraction(amount) * currency.factor)
     elif kind == "date":
         result = _OPS[op](values, np.datetime64(value, "D"))
     elif values.dtype.kind == "O":
         result = np.fromiter(
             (_present_and(op, v, value) for v in values), dtype=bool, count=len(values)
         )
+    elif isinstance(value, Decimal) and values.dtype.kind in "iuf":
+        result = _exact_compare(op, values, Fraction(value))
     else:
         result = _OPS[op](values, value)
     return np.asarray(result, dtype=bool) & ~missing

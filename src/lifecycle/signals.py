@@ -391,7 +391,10 @@ class Population(Table):
         return np.zeros(len(values), dtype=bool)
 
     def join(self, table: Mapping[str, Any], *, on: str = "customer") -> Population:
-        """Add user attributes from a table keyed by customer id (missing rows get None).
+        """Add user attributes from a table keyed by customer id.
+
+        Customers the table lacks get a missing value: NaN in a numeric column, NaT in a
+        date column, None otherwise.
 
         Examples
         --------
@@ -414,13 +417,10 @@ class Population(Table):
         pos = np.clip(np.searchsorted(sorted_keys, self.customer), 0, max(len(keys) - 1, 0))
         found = (sorted_keys[pos] == self.customer) if len(keys) else np.zeros(len(self), bool)
         columns = dict(self.items())
+        rows = order[pos] if len(keys) else pos
         for name, values in table.items():
-            if name == on:
-                continue
-            src = np.asarray(values, dtype=object)[order]
-            out = np.full(len(self), None, dtype=object)
-            out[found] = src[pos[found]]
-            columns[name] = out
+            if name != on:
+                columns[name] = _gather(np.asarray(values), rows, found)
         return Population(
             columns,
             as_of=self.as_of,
@@ -428,6 +428,25 @@ class Population(Table):
             masks=self._masks,
             kinds=self._kinds,
         )
+
+
+def _gather(values: NDArray[Any], rows: NDArray[np.intp], found: NDArray[np.bool_]) -> NDArray[Any]:
+    """``values[rows]`` where ``found``, else missing in the column's own terms.
+
+    Numbers become float64 with NaN (integers only while float64 holds them exactly), so
+    conditions compare them as arrays; dates keep NaT; anything else is an object column
+    with None.
+    """
+    kind = values.dtype.kind
+    exact = kind == "f" or (kind in "iu" and (len(values) == 0 or np.abs(values).max() < 2**53))
+    if exact:
+        out: NDArray[Any] = np.full(len(rows), np.nan)
+    elif kind == "M":
+        out = np.full(len(rows), np.datetime64("NaT"), dtype=values.dtype)
+    else:
+        out = np.full(len(rows), None, dtype=object)
+    out[found] = values[rows[found]]
+    return out
 
 
 class _Index:
@@ -648,9 +667,7 @@ def _population(
     for name, column in log.attributes.items():
         carried = subset(_present_mask(column))
         rows, found = carried.last(carried.end(code, t))
-        values = np.full(n, None, dtype=object)
-        values[found] = column[rows[found]]
-        v[name] = values
+        v[name] = _gather(column, rows, found)
     columns: dict[str, Any] = {"customer": log.customers[code]}
     if as_of is None:
         columns["as_of"] = when
