@@ -18,8 +18,12 @@ from typing import Any
 import numpy as np
 
 from .events import EventLog
+from .instruments import nps
+from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
 from .rfm import rfm_summary
+from .signals import Population
+from .table import Table
 
 __all__ = ["build_report", "format_text"]
 
@@ -60,12 +64,44 @@ def _rfm(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     return out
 
 
+def _counts(table: Table) -> list[dict[str, Any]]:
+    return [
+        {"state": row["state"], "count": row["count"], "share": round(row["share"], 4)}
+        for row in (table.row(i) for i in range(len(table)))
+    ]
+
+
+def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
+    scores = population.last_survey_score
+    answered = scores[~np.isnan(scores)]
+    survey = None
+    if len(answered):
+        result = nps(answered.astype(np.int64), ci="wald")
+        assert result.ci is not None
+        survey = {
+            "respondents": result.n,
+            "nps": round(result.score, 1),
+            "nps_95_ci": [round(result.ci[0], 1), round(result.ci[1], 1)],
+            "promoters": round(result.promoters, 4),
+            "detractors": round(result.detractors, 4),
+        }
+    return {
+        "latest_survey": survey,
+        "loyalty_states": _counts(count_states(LoyaltyRule().evaluate(population))),
+        "loyalty_ladder": _counts(
+            count_states(LoyaltyLadder().evaluate(population), states=LadderRung)
+        ),
+    }
+
+
 def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     """Summarise ``log`` as of ``as_of`` as JSON-safe data, one key per section."""
+    population = log.population(as_of)
     return {
         "as_of": as_of.isoformat(),
         "overview": _overview(log, as_of),
         "rfm": _rfm(log, as_of),
+        "satisfaction_loyalty": _satisfaction_loyalty(population),
     }
 
 
@@ -97,6 +133,27 @@ def format_text(report: dict[str, Any]) -> str:
     for column in ("frequency", "recency", "T", "monetary_value"):
         rows.append([column, *(f"{v:,.2f}" for v in r[column])])
     lines += ["  " + line for line in _table(rows)]
-    for section in report.get("sections", []):
-        lines += ["", *section]
+    lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
     return "\n".join(lines)
+
+
+def _format_counts(title: str, counts: list[dict[str, Any]]) -> list[str]:
+    rows = [[c["state"], f"{c['count']:,}", f"{c['share']:.1%}"] for c in counts]
+    return ["", title, *("  " + line for line in _table(rows))]
+
+
+def _format_satisfaction_loyalty(section: dict[str, Any]) -> list[str]:
+    lines = ["", "Satisfaction and loyalty"]
+    survey = section["latest_survey"]
+    if survey is None:
+        lines.append("  no survey answers")
+    else:
+        low, high = survey["nps_95_ci"]
+        lines.append(
+            f"  NPS of the latest answers: {survey['nps']:+.1f} (95% CI {low:+.1f} .. "
+            f"{high:+.1f}; {survey['respondents']:,} respondents, "
+            f"{survey['promoters']:.1%} promoters, {survey['detractors']:.1%} detractors)"
+        )
+    lines += _format_counts("Loyalty states (LoyaltyRule defaults)", section["loyalty_states"])
+    lines += _format_counts("Loyalty ladder", section["loyalty_ladder"])
+    return lines
