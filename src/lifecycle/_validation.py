@@ -24,6 +24,7 @@ __all__ = [
     "check_choice",
     "check_same_length",
     "first_violation",
+    "one_of",
 ]
 
 
@@ -200,3 +201,27 @@ def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
     if value not in allowed:
         msg = f"{name!r} must be one of {tuple(allowed)!r} (got {value!r})"
         raise ValidationError(msg)
+
+
+def one_of(*allowed: object) -> Any:
+    """An attrs validator: the field must be one of ``allowed`` (a ValidationError if not).
+
+    attrs' own ``in_`` raises a plain ``ValueError``; this one raises the library's error
+    with a message that names the field.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Shape:
+    ...     kind: str = attrs.field(validator=one_of("round", "square"))
+    >>> Shape("oval")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'kind' must be one of ('round', 'square') (got 'oval')
+    """
+
+    def check(_: object, attribute: Any, value: object) -> None:
+        check_choice(attribute.name, value, allowed)
+
+    return check

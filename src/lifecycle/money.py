@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._validation import one_of
 from .errors import CurrencyMismatchError, ValidationError
 
 __all__ = [
@@ -246,12 +247,8 @@ class RoundingPolicy:
     Decimal('102')
     """
 
-    mode: RoundingMode = attrs.field(
-        default="half_up", validator=attrs.validators.in_(tuple(_DECIMAL_MODES))
-    )
-    per: Literal["line", "total"] = attrs.field(
-        default="line", validator=attrs.validators.in_(("line", "total"))
-    )
+    mode: RoundingMode = attrs.field(default="half_up", validator=one_of(*_DECIMAL_MODES))
+    per: Literal["line", "total"] = attrs.field(default="line", validator=one_of("line", "total"))
 
     def apply(self, amount: Decimal, currency: Currency) -> Decimal:
         """Round ``amount`` to the minor unit of ``currency``."""
@@ -560,7 +557,7 @@ def divide_minor(
         msg = "'denominator' must be positive"
         raise ValidationError(msg)
     q, r = np.divmod(num, den)  # floor division: 0 <= r < den
-    twice = 2 * r
+    rest = den - r  # compare r with den - r rather than 2 * r with den: no overflow
     if mode == "floor":
         up = np.zeros(q.shape, dtype=bool)
     elif mode == "ceiling":
@@ -570,11 +567,11 @@ def divide_minor(
     elif mode == "up":
         up = (r > 0) & (num >= 0)
     elif mode == "half_up":
-        up = (twice > den) | ((twice == den) & (num >= 0))
+        up = (r > rest) | ((r == rest) & (num >= 0))
     elif mode == "half_down":
-        up = (twice > den) | ((twice == den) & (num < 0))
+        up = (r > rest) | ((r == rest) & (num < 0))
     elif mode == "half_even":
-        up = (twice > den) | ((twice == den) & (q % 2 == 1))
+        up = (r > rest) | ((r == rest) & (q % 2 == 1))
     else:
         msg = f"'mode' must be one of {tuple(_DECIMAL_MODES)} (got {mode!r})"
         raise ValidationError(msg)

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ValidationError
+from ..errors import CurrencyMismatchError, ValidationError
 from ..money import Currency, as_currency, to_decimal
 
 #: The event kinds every log knows; any other non-empty string is a user-defined kind.
@@ -122,7 +122,7 @@ class _Problems:
 
     def __init__(self, n_rows: int) -> None:
         self.bad = np.zeros(n_rows, dtype=bool)
-        self.found: list[tuple[NDArray[np.intp], str, str, Sequence[Any] | NDArray[Any]]] = []
+        self.found: list[_Found] = []
 
     def add(
         self,
@@ -130,24 +130,52 @@ class _Problems:
         column: str,
         reason: str,
         values: Sequence[Any] | NDArray[Any],
+        error: type[ValidationError] = ValidationError,
     ) -> None:
+        """Reject the rows of ``mask`` not already rejected; ``values`` are per row."""
         new = mask & ~self.bad
         if new.any():
-            self.found.append((np.flatnonzero(new), column, reason, values))
+            self.found.append(_Found(np.flatnonzero(new), column, reason, values, error))
             self.bad |= new
 
-    def rejected(self, rows: NDArray[np.int64]) -> tuple[Rejected, ...]:
+    def add_row(
+        self,
+        row: int,
+        column: str,
+        reason: str,
+        value: object,
+        error: type[ValidationError] = ValidationError,
+    ) -> None:
+        """Reject one row whose ``value`` was found bad while reading it."""
+        if not self.bad[row]:
+            self.found.append(_Found(np.array([row]), column, reason, {row: value}, error))
+            self.bad[row] = True
+
+    def rejected(self) -> tuple[Rejected, ...]:
+        """Every rejected row with its reason, in row order."""
         out = [
-            Rejected(int(rows[i]), column, _plain(values[i]), reason)
-            for idx, column, reason, values in self.found
-            for i in idx
+            Rejected(int(i), f.column, _plain(f.values[i]), f.reason)
+            for f in self.found
+            for i in f.rows
         ]
         return tuple(sorted(out, key=lambda r: r.row))
 
-    def raise_first(self, rows: NDArray[np.int64]) -> None:
+    def raise_first(self) -> None:
+        """Raise for the first rejected row, if any."""
         if self.found:
-            first = self.rejected(rows)[0]
-            raise ValidationError(str(first))
+            first = min(self.found, key=lambda f: int(f.rows[0]))
+            row = int(first.rows[0])
+            message = Rejected(row, first.column, _plain(first.values[row]), first.reason)
+            raise first.error(str(message))
+
+
+@attrs.frozen
+class _Found:
+    rows: NDArray[np.intp]
+    column: str
+    reason: str
+    values: Any
+    error: type[ValidationError]
 
 
 def _plain(value: object) -> object:
@@ -273,16 +301,17 @@ def _validate_kinds(
             raise ValidationError(msg)
         kinds = STANDARD_KINDS + ((values,) if values not in STANDARD_KINDS else ())
         return np.full(n, kinds.index(values), dtype=np.int16), kinds
-    arr = _broadcast("kind", values, n)
-    if arr.dtype.kind == "O":
-        ok = np.fromiter((isinstance(v, str) and v.strip() != "" for v in arr), bool, count=n)
-        arr = np.where(ok, arr, "purchase").astype(str)
-    elif arr.dtype.kind == "U":
-        ok = np.char.str_len(np.char.strip(arr)) > 0
+    given = _broadcast("kind", values, n)
+    if given.dtype.kind == "O":
+        ok = np.fromiter((isinstance(v, str) and v.strip() != "" for v in given), bool, count=n)
+        arr = np.where(ok, given, "purchase").astype(str)
+    elif given.dtype.kind == "U":
+        ok = np.char.str_len(np.char.strip(given)) > 0
+        arr = np.where(ok, given, "purchase")
     else:
-        msg = f"'kind' must be strings such as 'purchase' (got dtype {arr.dtype})"
+        msg = f"'kind' must be strings such as 'purchase' (got dtype {given.dtype})"
         raise ValidationError(msg)
-    problems.add(~ok, "kind", "must be a non-empty event kind such as 'purchase'", arr)
+    problems.add(~ok, "kind", "must be a non-empty event kind such as 'purchase'", given)
     names, inverse = np.unique(arr, return_inverse=True)
     extra = sorted(set(names.tolist()) - set(STANDARD_KINDS))
     kinds = STANDARD_KINDS + tuple(extra)
@@ -290,16 +319,15 @@ def _validate_kinds(
     return remap[inverse.ravel()], kinds
 
 
-def _validate_currency(
-    values: Any, n: int, problems: _Problems, needed: bool
-) -> tuple[Currency | None, NDArray[Any] | None]:
+def _validate_currency(values: Any, n: int, problems: _Problems, needed: bool) -> Currency | None:
+    """The log's one currency; rows in another or an unknown currency are rejected."""
+    required = "'currency' is required with amounts (for example currency='EUR')"
     if values is None:
         if needed:
-            msg = "'currency' is required with amounts (for example currency='EUR')"
-            raise ValidationError(msg)
-        return None, None
+            raise ValidationError(required)
+        return None
     if isinstance(values, (str, Currency)):
-        return as_currency(values), None
+        return as_currency(values)
     arr = _broadcast("currency", values, n)
     codes, inverse = np.unique(arr.astype(str), return_inverse=True)
     inverse = inverse.ravel()
@@ -312,21 +340,17 @@ def _validate_currency(
         except ValidationError as err:
             problems.add(inverse == i, "currency", _reason(err, "currency", code), arr)
     if not known:
-        if needed:
-            msg = "'currency' is required with amounts (for example currency='EUR')"
-            raise ValidationError(msg)
-        return None, None
+        if needed and (codes == "None").all():
+            raise ValidationError(required)
+        return None
     counts = np.bincount(inverse, minlength=len(codes))
     main = max(known, key=lambda i: (counts[i], -i))
     first_row = int(np.flatnonzero(inverse == main)[0])
     for i in known:
         if i != main:
             reason = f"must be {known[main].code} like row {first_row}: one currency per log"
-            if problems.bad[inverse == i].all():
-                continue
-            problems.add(inverse == i, "currency", reason, arr)
-    missing = codes[inverse] == "None"
-    return known[main], missing
+            problems.add(inverse == i, "currency", reason, arr, CurrencyMismatchError)
+    return known[main]
 
 
 def _validate_amounts(
@@ -354,11 +378,18 @@ def _validate_amounts(
     if amount is None:
         return out
     arr = _broadcast("amount", amount, n)
-    assert currency is not None  # _validate_currency raised otherwise
+    if currency is None:
+        # Every currency given was unknown: those rows are rejected already.
+        problems.add(np.ones(n, dtype=bool), "currency", "is needed with an amount", arr)
+        return out
     factor = currency.factor
     reasons: dict[str, NDArray[np.bool_]] = {}
     for i, value in enumerate(arr.tolist()):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None:
+            continue
+        if isinstance(value, float) and math.isnan(value):
+            reason = "must be a number, not NaN (leave it out for an event without amount)"
+            reasons.setdefault(reason, np.zeros(n, dtype=bool))[i] = True
             continue
         try:
             dec = to_decimal(value)
@@ -436,7 +467,7 @@ def _validate_columns(
     dates = _validate_dates(date, n, problems)
     kind_code, kinds = _validate_kinds(kind, n, problems)
     has_amount = amount_minor is not None or amount is not None
-    cur, _ = _validate_currency(currency, n, problems, needed=has_amount)
+    cur = _validate_currency(currency, n, problems, needed=has_amount)
     amounts = _validate_amounts(amount_minor, amount, n, cur, problems)
     qty = None
     if quantity is not None:

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import SchemaError, UnknownCustomerError, ValidationError
+from ..errors import CurrencyMismatchError, SchemaError, UnknownCustomerError, ValidationError
 from ..money import Currency, Money, as_currency
 from ._columns import (
     _FIELDS,
@@ -233,7 +233,6 @@ class EventLog:
         if n == 0:
             msg = "no events: the input is empty"
             raise ValidationError(msg)
-        rows = np.arange(n, dtype=np.int64)
         problems = _Problems(n)
         columns = _validate_columns(
             n,
@@ -249,7 +248,7 @@ class EventLog:
             score=score,
             attributes=attributes or {},
         )
-        return _finish(columns, problems, rows, errors)
+        return _finish(columns, problems, errors)
 
     @overload
     @classmethod
@@ -312,68 +311,7 @@ class EventLog:
         ...
         lifecycle.errors.ValidationError: row 0: 'amount' must be a str, int or Decimal, not a float: pass a string such as '9.99' so no binary rounding creeps in (got 9.99)
         """
-        _check_errors_mode(errors)
-        allowed = set(_FIELDS) | set(attributes)
-        cols: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, *attributes)}
-        problems_rows: list[Rejected] = []
-        n = 0
-        for n, record in enumerate(records, start=1):
-            row = n - 1
-            if not isinstance(record, Mapping):
-                msg = f"row {row}: expected a mapping (got {type(record).__name__})"
-                raise SchemaError(msg)
-            unknown = set(record) - allowed
-            if unknown:
-                msg = (
-                    f"row {row}: unknown field {sorted(unknown)[0]!r} (allowed: "
-                    f"{', '.join(sorted(allowed))}; pass attributes=[...] to carry others)"
-                )
-                raise SchemaError(msg)
-            for required in ("customer", "date"):
-                if record.get(required) is None:
-                    msg = f"row {row}: missing required field {required!r} (got {dict(record)!r})"
-                    raise SchemaError(msg)
-            amount = record.get("amount")
-            cur = record.get("currency", currency)
-            if isinstance(amount, Money):
-                if cur is not None and as_currency(cur) != amount.currency:
-                    problems_rows.append(
-                        Rejected(row, "currency", cur, f"differs from the amount's {amount}")
-                    )
-                cur = amount.currency.code
-                amount = amount.amount
-            for name in cols:
-                cols[name].append(record.get(name))
-            cols["amount"][-1] = amount
-            cols["currency"][-1] = None if cur is None else str(cur)
-        if n == 0:
-            msg = "no events: the input is empty"
-            raise ValidationError(msg)
-        has_amount = any(a is not None for a in cols["amount"])
-        amount_arg = _object_array(cols["amount"]) if has_amount else None
-        has_currency = has_amount or any(c is not None for c in cols["currency"])
-        problems = _Problems(n)
-        columns = _validate_columns(
-            n,
-            problems,
-            customer=_object_array(cols["customer"]),
-            date=_object_array(cols["date"]),
-            kind=_object_array([k if k is not None else "purchase" for k in cols["kind"]]),
-            amount_minor=None,
-            amount=amount_arg,
-            currency=_object_array(cols["currency"]) if has_currency else None,
-            quantity=_optional_column(cols["quantity"]),
-            labels={name: _optional_column(cols[name]) for name in _LABEL_FIELDS},
-            score=_optional_column(cols["score"]),
-            attributes={name: _object_array(cols[name]) for name in attributes},
-        )
-        for rejected in problems_rows:
-            mask = np.zeros(n, dtype=bool)
-            mask[rejected.row] = True
-            problems.add(
-                mask, rejected.column, rejected.reason, _object_array([rejected.value] * n)
-            )
-        return _finish(columns, problems, np.arange(n, dtype=np.int64), errors)
+        return _load_records(records, currency, attributes, errors, malformed={})
 
     @overload
     @classmethod
@@ -437,7 +375,8 @@ class EventLog:
         delimiter : str or None, default ","
             None splits on runs of white space.
         header : bool, default True
-            Whether the first line names the columns.
+            Whether the first line names the columns. Row numbers in errors count the data
+            rows from 0, as :meth:`from_records` does, skipping blank lines.
         currency : str or Currency, optional
             Currency of every amount, when the file has no currency column.
         encoding : str, default "utf-8"
@@ -477,6 +416,7 @@ class EventLog:
             if delimiter is None
             else list(csv.reader(io.StringIO(text), delimiter=delimiter))
         )
+        delimiter_text = " " if delimiter is None else delimiter
         if not rows or (header and len(rows) == 1):
             msg = f"{path}: no events: the file has no data rows"
             raise ValidationError(msg)
@@ -495,22 +435,24 @@ class EventLog:
                     f"(columns: {', '.join(names) or 'none: header=False needs positions'})"
                 )
                 raise SchemaError(msg)
-        records = []
-        first = 1 if header else 0
-        for number, raw in enumerate(rows[first:], start=first):
+        records: list[dict[str, Any]] = []
+        malformed: dict[int, tuple[str, object]] = {}
+        needed = max(index.values()) + 1
+        for raw in rows[1 if header else 0 :]:
             if not raw:
                 continue
-            record: dict[str, Any] = {}
-            for field, position in index.items():
-                if position >= len(raw):
-                    msg = f"{path}: line {number + 1} has {len(raw)} columns, needs {position + 1}"
-                    raise SchemaError(msg)
-                cell = raw[position].strip()
-                record[field] = cell if cell != "" else None
+            if len(raw) < needed:
+                reason = f"has {len(raw)} columns, needs {needed}"
+                malformed[len(records)] = (reason, delimiter_text.join(raw))
+                records.append({})
+                continue
+            record: dict[str, Any] = {
+                field: raw[position].strip() or None for field, position in index.items()
+            }
             if date_format is not None and record.get("date") is not None:
                 record["date"] = _strptime(record["date"], date_format)
             records.append(record)
-        return cls.from_records(records, currency=currency, attributes=attributes, errors=errors)
+        return _load_records(records, currency, attributes, errors, malformed)
 
     @overload
     @classmethod
@@ -567,10 +509,7 @@ class EventLog:
         for field in (*_FIELDS, "amount_minor"):
             source = mapping.get(field, field)
             if source in available:
-                values = frame[source].to_numpy()
-                if field == "date":
-                    values = np.asarray(values, dtype="datetime64[D]")
-                arrays[field] = values
+                arrays[field] = frame[source].to_numpy()
             elif field in mapping or field in ("customer", "date"):
                 msg = (
                     f"missing column {source!r} for field {field!r} (columns: {sorted(available)})"
@@ -685,6 +624,75 @@ class EventLog:
         return int(sum(a.nbytes for a in arrays))
 
 
+def _load_records(
+    records: Iterable[Mapping[str, Any]],
+    currency: Currency | str | None,
+    attributes: Sequence[str],
+    errors: ErrorMode,
+    malformed: Mapping[int, tuple[str, object]],
+) -> EventLog | Loaded:
+    """Turn records into columns and load them; ``malformed`` rows are rejected as given."""
+    _check_errors_mode(errors)
+    allowed = set(_FIELDS) | set(attributes)
+    cols: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, *attributes)}
+    early: list[tuple[int, str, str, object, type[ValidationError]]] = []
+    n = 0
+    for n, record in enumerate(records, start=1):
+        row = n - 1
+        if not isinstance(record, Mapping):
+            msg = f"row {row}: expected a mapping (got {type(record).__name__})"
+            raise SchemaError(msg)
+        unknown = set(record) - allowed
+        if unknown:
+            msg = (
+                f"row {row}: unknown field {sorted(unknown)[0]!r} (allowed: "
+                f"{', '.join(sorted(allowed))}; pass attributes=[...] to carry others)"
+            )
+            raise SchemaError(msg)
+        if row in malformed:
+            reason, value = malformed[row]
+            early.append((row, "row", reason, value, SchemaError))
+        for required in ("customer", "date"):
+            if record.get(required) is None and row not in malformed:
+                reason = "is required but missing"
+                early.append((row, required, reason, dict(record), SchemaError))
+        amount = record.get("amount")
+        cur = record.get("currency", currency)
+        if isinstance(amount, Money):
+            if cur is not None and as_currency(cur) != amount.currency:
+                reason = f"differs from the amount's {amount}"
+                early.append((row, "currency", reason, cur, CurrencyMismatchError))
+            cur = amount.currency.code
+            amount = amount.amount
+        for name in cols:
+            cols[name].append(record.get(name))
+        cols["amount"][-1] = amount
+        cols["currency"][-1] = None if cur is None else str(cur)
+    if n == 0:
+        msg = "no events: the input is empty"
+        raise ValidationError(msg)
+    problems = _Problems(n)
+    for row, column, reason, value, error in early:
+        problems.add_row(row, column, reason, value, error)
+    has_amount = any(a is not None for a in cols["amount"])
+    has_currency = has_amount or any(c is not None for c in cols["currency"])
+    columns = _validate_columns(
+        n,
+        problems,
+        customer=_object_array(cols["customer"]),
+        date=_object_array(cols["date"]),
+        kind=_object_array([k if k is not None else "purchase" for k in cols["kind"]]),
+        amount_minor=None,
+        amount=_object_array(cols["amount"]) if has_amount else None,
+        currency=_object_array(cols["currency"]) if has_currency else None,
+        quantity=_optional_column(cols["quantity"]),
+        labels={name: _optional_column(cols[name]) for name in _LABEL_FIELDS},
+        score=_optional_column(cols["score"]),
+        attributes={name: _object_array(cols[name]) for name in attributes},
+    )
+    return _finish(columns, problems, errors)
+
+
 def _sort_by_customer_and_date(
     ids: NDArray[Any], day: NDArray[np.int64]
 ) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]]]:
@@ -723,11 +731,10 @@ def _sort_by_customer_and_date(
 def _finish(
     columns: dict[str, Any],
     problems: _Problems,
-    rows: NDArray[np.int64],
     errors: ErrorMode,
 ) -> EventLog | Loaded:
     if errors == "raise":
-        problems.raise_first(rows)
+        problems.raise_first()
     # Indexing with a mask copies every column; skip it when no row was rejected.
     keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
     ids = columns["ids"][keep]
@@ -755,5 +762,5 @@ def _finish(
         attributes={name: values[keep][order] for name, values in columns["attributes"].items()},
     )
     if errors == "collect":
-        return Loaded(log, problems.rejected(rows))
+        return Loaded(log, problems.rejected())
     return log
