@@ -17,30 +17,48 @@ True
 """
 
 from ._version import __version__
-from .conditions import Condition, all_of, any_of, attribute, signal
+from .conditions import Condition, all_of, any_of, attribute, signal, tenure_at_least
 from .events import EventLog
 from .loyalty import LoyaltyLadder, LoyaltyRule, LoyaltyState, loyalty_matrix
 from .money import Currency, Money, RoundingPolicy
+from .pricing import (
+    AmountOff,
+    FixedPrice,
+    PercentOff,
+    PricingPolicy,
+    Quote,
+    Surcharge,
+    Tiered,
+    WinBackOffer,
+)
 from .rfm import rfm_summary
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile
 from .table import Table
 
 __all__ = [
+    "AmountOff",
     "Condition",
     "Currency",
     "Dimension",
     "EventLog",
+    "FixedPrice",
     "LoyaltyLadder",
     "LoyaltyRule",
     "LoyaltyState",
     "Money",
+    "PercentOff",
     "Population",
+    "PricingPolicy",
     "Profile",
+    "Quote",
     "RoundingPolicy",
     "SatisfactionModel",
     "Scale",
+    "Surcharge",
     "Table",
+    "Tiered",
+    "WinBackOffer",
     "__version__",
     "all_of",
     "any_of",
@@ -49,4 +67,5 @@ __all__ = [
     "loyalty_matrix",
     "rfm_summary",
     "signal",
+    "tenure_at_least",
 ]

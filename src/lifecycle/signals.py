@@ -343,7 +343,7 @@ class Population(Table):
     (1, [1], datetime.date(2024, 3, 1))
     """
 
-    __slots__ = ("_kinds", "_masks", "as_of", "currency")
+    __slots__ = ("_kinds", "_masks", "_object_missing", "as_of", "currency")
 
     def __init__(
         self,
@@ -358,6 +358,8 @@ class Population(Table):
         self.as_of = as_of
         self.currency = currency
         self._masks = dict(masks or {})
+        # Finding None/NaN in an object column calls Python per value: do it once per column.
+        self._object_missing: dict[str, NDArray[np.bool_]] = {}
         self._kinds = {name: spec.kind for name, spec in SIGNALS.items()} | dict(kinds or {})
 
     def kind_of(self, name: str) -> SignalKind:
@@ -387,7 +389,9 @@ class Population(Table):
             )
             return missing
         if values.dtype.kind == "O":
-            return np.fromiter((not _present(v) for v in values), dtype=bool, count=len(values))
+            if name not in self._object_missing:
+                self._object_missing[name] = ~_present_mask(values)
+            return self._object_missing[name]
         return np.zeros(len(values), dtype=bool)
 
     def join(self, table: Mapping[str, Any], *, on: str = "customer") -> Population:
@@ -686,5 +690,5 @@ def _present_mask(column: NDArray[Any]) -> NDArray[np.bool_]:
         present: NDArray[np.bool_] = ~np.isnan(column)
         return present
     if column.dtype.kind == "O":
-        return np.fromiter((_present(v) for v in column), dtype=bool, count=len(column))
+        return np.fromiter(map(_present, column), dtype=bool, count=len(column))
     return np.ones(len(column), dtype=bool)

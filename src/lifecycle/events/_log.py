@@ -591,7 +591,8 @@ class EventLog:
         slice(1, 3, None)
         """
         code = self.customer_code(customer)
-        lo, hi = np.searchsorted(self.code, [code, code + 1])
+        # Keys of the column's own dtype: mixed dtypes would make NumPy copy the column.
+        lo, hi = np.searchsorted(self.code, np.array([code, code + 1], dtype=self.code.dtype))
         return slice(int(lo), int(hi))
 
     def profile(self, customer: object, as_of: dt.date | str) -> Profile:

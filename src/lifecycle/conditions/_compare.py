@@ -1,187 +1,23 @@
-"""Conditions: predicates over signals, defined once, evaluated by both engines.
-
-``signal("days_since_last_purchase") > 90`` builds a :class:`Condition`. Conditions combine
-with ``&``, ``|`` and ``~`` (or :func:`all_of` / :func:`any_of`), and compare with
-``< <= > >= == !=``, :meth:`SignalRef.between`, :meth:`SignalRef.isin` and
-:meth:`SignalRef.is_missing`. A signal may also be compared with another signal
-(``signal("purchases_90d") > signal("purchases_prev_90d")``).
-
-``cond.evaluate(profile)`` returns a bool; ``cond.evaluate(population)`` a boolean array
-with the same answer for every customer. A comparison with a missing value is false (only
-``is_missing()`` is true for it), so ``~(x > 5)`` holds for a customer without ``x``.
-
-Conditions are data, never code: :meth:`Condition.to_dict` gives plain JSON-safe data and
-:func:`condition_from_dict` reads it back; no string is ever evaluated.
-
-Examples
---------
->>> from lifecycle import EventLog, signal
->>> log = EventLog.from_records([
-...     {"customer": 1, "date": "2024-01-01", "amount": "80", "currency": "EUR"},
-...     {"customer": 2, "date": "2024-06-20", "amount": "20", "currency": "EUR"},
-... ])
->>> lapsed = (signal("days_since_last_purchase") > 90) & (signal("total_spend") >= 50)
->>> lapsed.evaluate(log.profile(1, as_of="2024-06-30"))
-True
->>> lapsed.evaluate(log.population(as_of="2024-06-30")).tolist()
-[True, False]
->>> print(lapsed.explain(log.profile(2, as_of="2024-06-30")))
-false: all of
-  false: days_since_last_purchase > 90 (actual 10)
-  false: total_spend >= 50 (actual 20.00 EUR)
-"""
+"""Comparisons of signals with constants or with each other (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import CurrencyMismatchError, SchemaError, ValidationError
-from .money import Currency, Money, to_decimal
-from .serialization import check_schema, decode_value, encode_value
-from .signals import SIGNALS, Population, Profile, check_signal_name
-
-__all__ = [
-    "Condition",
-    "Explanation",
-    "SignalRef",
-    "all_of",
-    "always",
-    "any_of",
-    "attribute",
-    "condition_from_dict",
-    "never",
-    "signal",
-]
-
-Subject: TypeAlias = Profile | Population
-Op = Literal["<", "<=", ">", ">=", "==", "!="]
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-_SCHEMA = "lifecycle.condition/1"
-
-
-@attrs.frozen
-class Explanation:
-    """Why a condition held or not for one customer: a tree of parts with actual values.
-
-    Examples
-    --------
-    >>> e = Explanation(text="purchase_count >= 2", holds=False, actual=1)
-    >>> str(e)
-    'false: purchase_count >= 2 (actual 1)'
-    """
-
-    text: str
-    holds: bool
-    actual: Any = None
-    parts: tuple[Explanation, ...] = ()
-    show_actual: bool = True
-
-    def lines(self, indent: int = 0) -> list[str]:
-        """The explanation as indented lines, one per part."""
-        actual = ""
-        if self.show_actual and not self.parts:
-            actual = f" (actual {'missing' if self.actual is None else _show(self.actual)})"
-        head = f"{'  ' * indent}{str(self.holds).lower()}: {self.text}{actual}"
-        return [head] + [line for part in self.parts for line in part.lines(indent + 1)]
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
-    return str(value)
-
-
-class Condition:
-    """A predicate over a customer's signals (abstract base).
-
-    Build conditions with :func:`signal` and the operators; evaluate with
-    :meth:`evaluate`; ask why with :meth:`explain`.
-    """
-
-    __slots__ = ()
-    op: ClassVar[str] = ""
-
-    @overload
-    def evaluate(self, subject: Profile) -> bool: ...
-
-    @overload
-    def evaluate(self, subject: Population) -> NDArray[np.bool_]: ...
-
-    def evaluate(self, subject: Subject) -> bool | NDArray[np.bool_]:
-        """Whether the condition holds: a bool for a profile, an array for a population."""
-        if isinstance(subject, Population):
-            return self._batch(subject)
-        if isinstance(subject, Profile):
-            return self._single(subject)
-        msg = f"can only evaluate a Profile or a Population (got {type(subject).__name__})"
-        raise ValidationError(msg)
-
-    def explain(self, profile: Profile) -> Explanation:
-        """Which parts held for one customer, with the actual values."""
-        raise NotImplementedError
-
-    def signals(self) -> frozenset[str]:
-        """Names of the signals the condition reads."""
-        raise NotImplementedError
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :func:`condition_from_dict` reads it back."""
-        return {"schema": _SCHEMA, **self._payload()}
-
-    def _payload(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _single(self, profile: Profile) -> bool:
-        raise NotImplementedError
-
-    def _batch(self, population: Population) -> NDArray[np.bool_]:
-        raise NotImplementedError
-
-    def __and__(self, other: Condition) -> Condition:
-        return all_of(self, _check_condition(other))
-
-    def __or__(self, other: Condition) -> Condition:
-        return any_of(self, _check_condition(other))
-
-    def __invert__(self) -> Condition:
-        return Not(self)
-
-    def __bool__(self) -> bool:
-        msg = (
-            "a Condition has no truth value: combine with & | ~ (not and/or/not), "
-            "and call .evaluate(subject) for the answer"
-        )
-        raise TypeError(msg)
-
-
-def _check_condition(value: object) -> Condition:
-    if not isinstance(value, Condition):
-        msg = f"conditions combine only with conditions (got {type(value).__name__}: {value!r})"
-        raise ValidationError(msg)
-    return value
-
+from ..errors import CurrencyMismatchError, ValidationError
+from ..money import Currency, Money, to_decimal
+from ..serialization import encode_value
+from ..signals import SIGNALS, Population, Profile, check_signal_name
+from ._base import _OPS, Condition, Explanation, Op, _show
 
 # ---------------------------------------------------------------------- signal references
 
@@ -402,14 +238,31 @@ def _batch_compare(population: Population, name: str, op: str, value: Any) -> ND
     elif kind == "date":
         result = _OPS[op](values, np.datetime64(value, "D"))
     elif values.dtype.kind == "O":
-        result = np.fromiter(
-            (_present_and(op, v, value) for v in values), dtype=bool, count=len(values)
-        )
+        result = _object_compare(op, values, value, missing)
     elif isinstance(value, Decimal) and values.dtype.kind in "iuf":
         result = _exact_compare(op, values, Fraction(value))
     else:
         result = _OPS[op](values, value)
     return np.asarray(result, dtype=bool) & ~missing
+
+
+def _object_compare(
+    op: str, values: NDArray[Any], value: Any, missing: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Compare an object column (user attributes) with a constant, as the single engine does.
+
+    NumPy applies the Python operator element by element in C; only columns that mix
+    types the operator cannot compare fall back to one comparison at a time.
+    """
+    present = ~missing
+    result = np.zeros(len(values), dtype=bool)
+    try:
+        result[present] = np.asarray(_OPS[op](values[present], value), dtype=bool)
+    except TypeError:
+        result = np.fromiter(
+            (_present_and(op, v, value) for v in values), dtype=bool, count=len(values)
+        )
+    return result
 
 
 def _present_and(op: str, actual: Any, value: Any) -> bool:
@@ -581,225 +434,3 @@ class IsMissing(Condition):
 
     def _payload(self) -> dict[str, Any]:
         return {"op": "is_missing", "signal": self.signal}
-
-
-@attrs.frozen
-class Constant(Condition):
-    """Always true (:func:`always`) or always false (:func:`never`)."""
-
-    value: bool
-    op: ClassVar[str] = "constant"
-
-    def _single(self, profile: Profile) -> bool:
-        return self.value
-
-    def _batch(self, population: Population) -> NDArray[np.bool_]:
-        return np.full(len(population), self.value, dtype=bool)
-
-    def explain(self, profile: Profile) -> Explanation:
-        return Explanation("always" if self.value else "never", self.value, show_actual=False)
-
-    def signals(self) -> frozenset[str]:
-        return frozenset()
-
-    def _payload(self) -> dict[str, Any]:
-        return {"op": "constant", "value": self.value}
-
-
-def always() -> Condition:
-    """A condition that always holds (the default of rules without a ``when``).
-
-    Examples
-    --------
-    >>> always().to_dict()
-    {'schema': 'lifecycle.condition/1', 'op': 'constant', 'value': True}
-    """
-    return Constant(True)
-
-
-def never() -> Condition:
-    """A condition that never holds."""
-    return Constant(False)
-
-
-# ---------------------------------------------------------------------- combinators
-
-
-@attrs.frozen
-class All(Condition):
-    """Every part holds (``&``)."""
-
-    parts: tuple[Condition, ...]
-    op: ClassVar[str] = "and"
-
-    def _single(self, profile: Profile) -> bool:
-        return all(p._single(profile) for p in self.parts)
-
-    def _batch(self, population: Population) -> NDArray[np.bool_]:
-        out = np.ones(len(population), dtype=bool)
-        for part in self.parts:
-            out &= part._batch(population)
-        return out
-
-    def explain(self, profile: Profile) -> Explanation:
-        parts = tuple(p.explain(profile) for p in self.parts)
-        return Explanation("all of", all(p.holds for p in parts), parts=parts, show_actual=False)
-
-    def signals(self) -> frozenset[str]:
-        return frozenset().union(*(p.signals() for p in self.parts))
-
-    def _payload(self) -> dict[str, Any]:
-        return {"op": self.op, "args": [p._payload() for p in self.parts]}
-
-
-@attrs.frozen
-class Any_(Condition):
-    """At least one part holds (``|``)."""
-
-    parts: tuple[Condition, ...]
-    op: ClassVar[str] = "or"
-
-    def _single(self, profile: Profile) -> bool:
-        return any(p._single(profile) for p in self.parts)
-
-    def _batch(self, population: Population) -> NDArray[np.bool_]:
-        out = np.zeros(len(population), dtype=bool)
-        for part in self.parts:
-            out |= part._batch(population)
-        return out
-
-    def explain(self, profile: Profile) -> Explanation:
-        parts = tuple(p.explain(profile) for p in self.parts)
-        return Explanation("any of", any(p.holds for p in parts), parts=parts, show_actual=False)
-
-    def signals(self) -> frozenset[str]:
-        return frozenset().union(*(p.signals() for p in self.parts))
-
-    def _payload(self) -> dict[str, Any]:
-        return {"op": self.op, "args": [p._payload() for p in self.parts]}
-
-
-@attrs.frozen
-class Not(Condition):
-    """The part does not hold (``~``)."""
-
-    part: Condition
-    op: ClassVar[str] = "not"
-
-    def _single(self, profile: Profile) -> bool:
-        return not self.part._single(profile)
-
-    def _batch(self, population: Population) -> NDArray[np.bool_]:
-        return ~self.part._batch(population)
-
-    def explain(self, profile: Profile) -> Explanation:
-        inner = self.part.explain(profile)
-        return Explanation("not", not inner.holds, parts=(inner,), show_actual=False)
-
-    def signals(self) -> frozenset[str]:
-        return self.part.signals()
-
-    def _payload(self) -> dict[str, Any]:
-        return {"op": "not", "arg": self.part._payload()}
-
-
-def _flatten(kind: type[All] | type[Any_], parts: tuple[Condition, ...]) -> tuple[Condition, ...]:
-    out: list[Condition] = []
-    for part in parts:
-        _check_condition(part)
-        out.extend(part.parts if isinstance(part, kind) else (part,))
-    return tuple(out)
-
-
-def all_of(*conditions: Condition) -> Condition:
-    """All conditions hold (the same as joining them with ``&``).
-
-    Examples
-    --------
-    >>> all_of(signal("purchase_count") > 1, signal("cancelled") == False).op
-    'and'
-    """
-    if not conditions:
-        msg = "all_of() needs at least one condition"
-        raise ValidationError(msg)
-    return All(_flatten(All, conditions))
-
-
-def any_of(*conditions: Condition) -> Condition:
-    """At least one condition holds (the same as joining them with ``|``).
-
-    Examples
-    --------
-    >>> any_of(signal("cancelled") == True, signal("lapse_ratio") > 3).op
-    'or'
-    """
-    if not conditions:
-        msg = "any_of() needs at least one condition"
-        raise ValidationError(msg)
-    return Any_(_flatten(Any_, conditions))
-
-
-# ---------------------------------------------------------------------- reading back
-
-_COMPARE_OPS = frozenset(_OPS)
-
-
-def condition_from_dict(data: Mapping[str, Any]) -> Condition:
-    """Rebuild a condition from :meth:`Condition.to_dict` output.
-
-    Examples
-    --------
-    >>> cond = (signal("tenure_days") >= 730) | ~signal("last_survey_score").is_missing()
-    >>> condition_from_dict(cond.to_dict()) == cond
-    True
-    """
-    payload = dict(
-        check_schema(
-            data,
-            _SCHEMA,
-            {"op", "signal", "value", "other", "low", "high", "values", "args", "arg"},
-        )
-    )
-    payload.pop("schema")
-    return _from_payload(payload)
-
-
-def _from_payload(data: Mapping[str, Any]) -> Condition:
-    if not isinstance(data, Mapping) or "op" not in data:
-        msg = f"condition: expected a mapping with an 'op' (got {data!r})"
-        raise SchemaError(msg)
-    op = data["op"]
-
-    def ref(key: str = "signal") -> SignalRef:
-        name = data.get(key)
-        if not isinstance(name, str):
-            msg = f"condition {op!r}: {key!r} must be a signal name (got {name!r})"
-            raise SchemaError(msg)
-        return signal(name) if name in SIGNALS else attribute(name)
-
-    if op in _COMPARE_OPS:
-        if "other" in data:
-            return ref()._compare(op, ref("other"))
-        return ref()._compare(op, decode_value(data.get("value")))
-    if op == "between":
-        return ref().between(decode_value(data.get("low")), decode_value(data.get("high")))
-    if op == "isin":
-        return ref().isin(decode_value(data.get("values")))
-    if op == "is_missing":
-        return ref().is_missing()
-    if op == "constant":
-        return always() if data.get("value") is True else never()
-    if op in ("and", "or"):
-        args = data.get("args")
-        if not isinstance(args, list):
-            msg = f"condition {op!r}: 'args' must be a list"
-            raise SchemaError(msg)
-        parts = [_from_payload(a) for a in args]
-        return all_of(*parts) if op == "and" else any_of(*parts)
-    if op == "not":
-        return ~_from_payload(data.get("arg", {}))
-    msg = (
-        f"condition: unknown op {op!r} (allowed: {', '.join(sorted(_COMPARE_OPS))}, "
-        "between, isin, is_missing, constant, and, or, not)"
-    )
-    raise SchemaError(msg)

@@ -1,0 +1,292 @@
+"""The Condition base class, explanations, constants and the combinators (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal, TypeAlias, overload
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ValidationError
+from ..signals import Population, Profile
+
+Subject: TypeAlias = Profile | Population
+Op = Literal["<", "<=", ">", ">=", "==", "!="]
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+_SCHEMA = "lifecycle.condition/1"
+
+
+@attrs.frozen
+class Explanation:
+    """Why a condition held or not for one customer: a tree of parts with actual values.
+
+    Examples
+    --------
+    >>> e = Explanation(text="purchase_count >= 2", holds=False, actual=1)
+    >>> str(e)
+    'false: purchase_count >= 2 (actual 1)'
+    """
+
+    text: str
+    holds: bool
+    actual: Any = None
+    parts: tuple[Explanation, ...] = ()
+    show_actual: bool = True
+
+    def lines(self, indent: int = 0) -> list[str]:
+        """The explanation as indented lines, one per part."""
+        actual = ""
+        if self.show_actual and not self.parts:
+            actual = f" (actual {'missing' if self.actual is None else _show(self.actual)})"
+        head = f"{'  ' * indent}{str(self.holds).lower()}: {self.text}{actual}"
+        return [head] + [line for part in self.parts for line in part.lines(indent + 1)]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return str(value)
+
+
+class Condition:
+    """A predicate over a customer's signals (abstract base).
+
+    Build conditions with :func:`signal` and the operators; evaluate with
+    :meth:`evaluate`; ask why with :meth:`explain`.
+    """
+
+    __slots__ = ()
+    op: ClassVar[str] = ""
+
+    @overload
+    def evaluate(self, subject: Profile) -> bool: ...
+
+    @overload
+    def evaluate(self, subject: Population) -> NDArray[np.bool_]: ...
+
+    def evaluate(self, subject: Subject) -> bool | NDArray[np.bool_]:
+        """Whether the condition holds: a bool for a profile, an array for a population."""
+        if isinstance(subject, Population):
+            return self._batch(subject)
+        if isinstance(subject, Profile):
+            return self._single(subject)
+        msg = f"can only evaluate a Profile or a Population (got {type(subject).__name__})"
+        raise ValidationError(msg)
+
+    def explain(self, profile: Profile) -> Explanation:
+        """Which parts held for one customer, with the actual values."""
+        raise NotImplementedError
+
+    def signals(self) -> frozenset[str]:
+        """Names of the signals the condition reads."""
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data; :func:`condition_from_dict` reads it back."""
+        return {"schema": _SCHEMA, **self._payload()}
+
+    def _payload(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _single(self, profile: Profile) -> bool:
+        raise NotImplementedError
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        raise NotImplementedError
+
+    def __and__(self, other: Condition) -> Condition:
+        return all_of(self, _check_condition(other))
+
+    def __or__(self, other: Condition) -> Condition:
+        return any_of(self, _check_condition(other))
+
+    def __invert__(self) -> Condition:
+        return Not(self)
+
+    def __bool__(self) -> bool:
+        msg = (
+            "a Condition has no truth value: combine with & | ~ (not and/or/not), "
+            "and call .evaluate(subject) for the answer"
+        )
+        raise TypeError(msg)
+
+
+def _check_condition(value: object) -> Condition:
+    if not isinstance(value, Condition):
+        msg = f"conditions combine only with conditions (got {type(value).__name__}: {value!r})"
+        raise ValidationError(msg)
+    return value
+
+
+@attrs.frozen
+class Constant(Condition):
+    """Always true (:func:`always`) or always false (:func:`never`)."""
+
+    value: bool
+    op: ClassVar[str] = "constant"
+
+    def _single(self, profile: Profile) -> bool:
+        return self.value
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        return np.full(len(population), self.value, dtype=bool)
+
+    def explain(self, profile: Profile) -> Explanation:
+        return Explanation("always" if self.value else "never", self.value, show_actual=False)
+
+    def signals(self) -> frozenset[str]:
+        return frozenset()
+
+    def _payload(self) -> dict[str, Any]:
+        return {"op": "constant", "value": self.value}
+
+
+def always() -> Condition:
+    """A condition that always holds (the default of rules without a ``when``).
+
+    Examples
+    --------
+    >>> always().to_dict()
+    {'schema': 'lifecycle.condition/1', 'op': 'constant', 'value': True}
+    """
+    return Constant(True)
+
+
+def never() -> Condition:
+    """A condition that never holds."""
+    return Constant(False)
+
+
+# ---------------------------------------------------------------------- combinators
+
+
+@attrs.frozen
+class All(Condition):
+    """Every part holds (``&``)."""
+
+    parts: tuple[Condition, ...]
+    op: ClassVar[str] = "and"
+
+    def _single(self, profile: Profile) -> bool:
+        return all(p._single(profile) for p in self.parts)
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        out = np.ones(len(population), dtype=bool)
+        for part in self.parts:
+            out &= part._batch(population)
+        return out
+
+    def explain(self, profile: Profile) -> Explanation:
+        parts = tuple(p.explain(profile) for p in self.parts)
+        return Explanation("all of", all(p.holds for p in parts), parts=parts, show_actual=False)
+
+    def signals(self) -> frozenset[str]:
+        return frozenset().union(*(p.signals() for p in self.parts))
+
+    def _payload(self) -> dict[str, Any]:
+        return {"op": self.op, "args": [p._payload() for p in self.parts]}
+
+
+@attrs.frozen
+class Any_(Condition):
+    """At least one part holds (``|``)."""
+
+    parts: tuple[Condition, ...]
+    op: ClassVar[str] = "or"
+
+    def _single(self, profile: Profile) -> bool:
+        return any(p._single(profile) for p in self.parts)
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        out = np.zeros(len(population), dtype=bool)
+        for part in self.parts:
+            out |= part._batch(population)
+        return out
+
+    def explain(self, profile: Profile) -> Explanation:
+        parts = tuple(p.explain(profile) for p in self.parts)
+        return Explanation("any of", any(p.holds for p in parts), parts=parts, show_actual=False)
+
+    def signals(self) -> frozenset[str]:
+        return frozenset().union(*(p.signals() for p in self.parts))
+
+    def _payload(self) -> dict[str, Any]:
+        return {"op": self.op, "args": [p._payload() for p in self.parts]}
+
+
+@attrs.frozen
+class Not(Condition):
+    """The part does not hold (``~``)."""
+
+    part: Condition
+    op: ClassVar[str] = "not"
+
+    def _single(self, profile: Profile) -> bool:
+        return not self.part._single(profile)
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        return ~self.part._batch(population)
+
+    def explain(self, profile: Profile) -> Explanation:
+        inner = self.part.explain(profile)
+        return Explanation("not", not inner.holds, parts=(inner,), show_actual=False)
+
+    def signals(self) -> frozenset[str]:
+        return self.part.signals()
+
+    def _payload(self) -> dict[str, Any]:
+        return {"op": "not", "arg": self.part._payload()}
+
+
+def _flatten(kind: type[All] | type[Any_], parts: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    out: list[Condition] = []
+    for part in parts:
+        _check_condition(part)
+        out.extend(part.parts if isinstance(part, kind) else (part,))
+    return tuple(out)
+
+
+def all_of(*conditions: Condition) -> Condition:
+    """All conditions hold (the same as joining them with ``&``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> all_of(signal("purchase_count") > 1, signal("cancelled") == False).op
+    'and'
+    """
+    if not conditions:
+        msg = "all_of() needs at least one condition"
+        raise ValidationError(msg)
+    return All(_flatten(All, conditions))
+
+
+def any_of(*conditions: Condition) -> Condition:
+    """At least one condition holds (the same as joining them with ``|``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> any_of(signal("cancelled") == True, signal("lapse_ratio") > 3).op
+    'or'
+    """
+    if not conditions:
+        msg = "any_of() needs at least one condition"
+        raise ValidationError(msg)
+    return Any_(_flatten(Any_, conditions))
