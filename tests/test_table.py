@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lifecycle import Table
+from lifecycle import EventLog, Table
 from lifecycle.errors import MissingDependencyError, ValidationError
 from lifecycle.table import import_optional
 
@@ -90,3 +90,15 @@ class TestImportOptional:
     def test_missing_is_an_import_error(self) -> None:
         with pytest.raises(ImportError):
             import_optional("no_such_module_xyz", "models")
+
+
+class TestRowWithObjectColumns:
+    # Object columns hold user attributes carried from a log or joined onto a population.
+    def test_object_column(self) -> None:
+        table = Table({"customer": np.array([1]), "segment": np.array(["gold"], dtype=object)})
+        assert table.row(0) == {"customer": 1, "segment": "gold"}
+
+    def test_population_row_after_a_join(self) -> None:
+        log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        pop = log.population("2024-01-02").join({"customer": [1], "segment": ["gold"]})
+        assert pop.row(0)["segment"] == "gold"

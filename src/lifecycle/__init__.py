@@ -34,6 +34,17 @@ from .pricing import (
 from .rfm import rfm_summary
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile
+from .stages import (
+    DissolutionReason,
+    LifecycleModel,
+    Relationship,
+    RelationshipKind,
+    Stage,
+    StageChange,
+    Timeline,
+    Transition,
+    default_lifecycle,
+)
 from .table import Table
 
 __all__ = [
@@ -41,8 +52,10 @@ __all__ = [
     "Condition",
     "Currency",
     "Dimension",
+    "DissolutionReason",
     "EventLog",
     "FixedPrice",
+    "LifecycleModel",
     "LoyaltyLadder",
     "LoyaltyRule",
     "LoyaltyState",
@@ -52,17 +65,24 @@ __all__ = [
     "PricingPolicy",
     "Profile",
     "Quote",
+    "Relationship",
+    "RelationshipKind",
     "RoundingPolicy",
     "SatisfactionModel",
     "Scale",
+    "Stage",
+    "StageChange",
     "Surcharge",
     "Table",
     "Tiered",
+    "Timeline",
+    "Transition",
     "WinBackOffer",
     "__version__",
     "all_of",
     "any_of",
     "attribute",
+    "default_lifecycle",
     "default_satisfaction",
     "loyalty_matrix",
     "rfm_summary",

@@ -466,6 +466,7 @@ class _Index:
         self.origin = int(day.min()) - 1 if len(day) else 0
         self.width = (int(day.max()) - self.origin + 2) if len(day) else 2
         self.keys = log.code.astype(np.int64) * self.width + (day - self.origin)
+        self.customers = len(log.customers)
 
     def query(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
         """Keys of (customer, day) queries, clipped into the customer's key range."""
@@ -480,7 +481,10 @@ class _Subset:
         self.rows = rows
         self.keys = index.keys[rows]
         self.index = index
-        self.start = np.searchsorted(self.keys, code * index.width, side="left")
+        # Each customer's first position once, gathered per query: a replay asks for the
+        # same customer at many dates.
+        customers = np.arange(index.customers, dtype=np.int64) * index.width
+        self.start = np.searchsorted(self.keys, customers, side="left")[code]
 
     def end(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
         """Position one past the customer's last event on or before ``day``."""

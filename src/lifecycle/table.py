@@ -46,6 +46,10 @@ def import_optional(module: str, extra: str) -> Any:
         raise MissingDependencyError(msg) from None
 
 
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
 class Table(Mapping[str, NDArray[Any]]):
     """Equal-length named NumPy columns, read-only.
 
@@ -121,8 +125,10 @@ class Table(Mapping[str, NDArray[Any]]):
         --------
         >>> Table({"a": [1, 2], "b": ["x", "y"]}).row(1)
         {'a': 2, 'b': 'y'}
+        >>> Table({"segment": np.array(["gold", None], dtype=object)}).row(1)
+        {'segment': None}
         """
-        return {name: col[index].item() for name, col in self._columns.items()}
+        return {name: _plain(col[index]) for name, col in self._columns.items()}
 
     def to_pandas(self) -> Any:
         """A :class:`pandas.DataFrame` with the same columns (needs the ``[pandas]`` extra).

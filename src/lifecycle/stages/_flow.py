@@ -1,0 +1,85 @@
+"""Stage-to-stage flows between two dates: the input of a Markov migration model (private).
+
+Examples
+--------
+>>> import datetime as dt
+>>> import numpy as np
+>>> flow = StageFlow.from_counts(("a", "b"), dt.date(2024, 1, 1), dt.date(2024, 4, 1),
+...                              np.array([[3, 1], [0, 4]]), np.array([2, 0]))
+>>> flow.rates.tolist()
+[[0.75, 0.25], [0.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..table import Table
+
+__all__ = ["StageFlow"]
+
+
+@attrs.frozen(eq=False)
+class StageFlow:
+    """How customers moved between stages from ``start`` to ``end``.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Stage names; row and column ``i`` of the matrices is stage ``labels[i]``.
+    start, end : datetime.date
+    counts : ndarray of int64, shape (n_stages, n_stages)
+        ``counts[i, j]``: customers in stage i at the end of ``start`` and in stage j at
+        the end of ``end``.
+    rates : ndarray of float64, shape (n_stages, n_stages)
+        Each row of ``counts`` divided by its sum (a row without customers is NaN).
+    new : ndarray of int64, shape (n_stages,)
+        Customers who entered after ``start``, by their stage at ``end``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> flow = StageFlow.from_counts(("a", "b"), dt.date(2024, 1, 1), dt.date(2024, 2, 1),
+    ...                              np.array([[1, 1], [0, 0]]), np.array([0, 0]))
+    >>> flow.table().row(1)
+    {'source': 'a', 'target': 'b', 'customers': 1, 'rate': 0.5}
+    """
+
+    labels: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    counts: NDArray[np.int64] = attrs.field(repr=False)
+    rates: NDArray[np.float64] = attrs.field(repr=False)
+    new: NDArray[np.int64] = attrs.field(repr=False)
+
+    @classmethod
+    def from_counts(
+        cls,
+        labels: tuple[str, ...],
+        start: dt.date,
+        end: dt.date,
+        counts: NDArray[np.int64],
+        new: NDArray[np.int64],
+    ) -> StageFlow:
+        """Build a flow from its count matrix; the rates follow."""
+        totals = counts.sum(axis=1, keepdims=True)
+        rates = np.full(counts.shape, np.nan)
+        np.divide(counts, totals, out=rates, where=totals > 0)
+        return cls(labels, start, end, counts, rates, new.astype(np.int64))
+
+    def table(self) -> Table:
+        """Every (source, target) pair with at least one customer: counts and rates."""
+        src, dst = np.nonzero(self.counts)
+        names = np.asarray(self.labels)
+        return Table(
+            {
+                "source": names[src],
+                "target": names[dst],
+                "customers": self.counts[src, dst],
+                "rate": self.rates[src, dst],
+            }
+        )
