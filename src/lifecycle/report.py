@@ -16,13 +16,16 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .events import EventLog
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
+from .pricing import demo_policy
 from .rfm import rfm_summary
 from .signals import Population
+from .stages import default_lifecycle
 from .table import Table
 
 __all__ = ["build_report", "format_text"]
@@ -94,21 +97,71 @@ def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
     }
 
 
+def _stages(log: EventLog, population: Population, as_of: dt.date) -> dict[str, Any]:
+    """Count customers per stage three ways.
+
+    On that day's signals alone, carried through the history (a monthly grid, so lapses
+    count), and the furthest stage each customer reached.
+    """
+    model = default_lifecycle()
+    timeline = model.replay(log, end=as_of, every="1M")
+    return {
+        "stages": list(model.labels),
+        "snapshot": model.classify(population).counts(),
+        "history": timeline.stages_on(as_of).counts(),
+        "furthest": timeline.furthest_stage().counts(),
+        "changes": len(timeline),
+    }
+
+
+def _pricing(
+    population: Population, stages: NDArray[np.str_], order: list[str]
+) -> dict[str, Any] | None:
+    """The demo policy quoted on each buyer's average order value, summed by stage."""
+    if population.currency is None:
+        return None
+    currency = population.currency
+    staged = population.join({"customer": population.customer, "stage": stages})
+    buyers = ~staged.is_missing("average_order_value")
+    base = np.where(buyers, staged.average_order_value, 1)
+    quotes = demo_policy(currency).quote_many(staged, base)
+    given = quotes.list_minor - quotes.total_minor
+    by_stage = {}
+    for stage in order:
+        mask = buyers & (stages == stage)
+        listed = int(quotes.list_minor[mask].sum())
+        by_stage[stage] = {
+            "buyers": int(mask.sum()),
+            "average_discount_percent": round(100 * int(given[mask].sum()) / listed, 2)
+            if listed
+            else 0.0,
+            "given_away": str(Money.from_minor(int(given[mask].sum()), currency)),
+        }
+    return {"policy": [rule.name for rule in demo_policy(currency).rules], "by_stage": by_stage}
+
+
 def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     """Summarise ``log`` as of ``as_of`` as JSON-safe data, one key per section."""
     population = log.population(as_of)
+    model = default_lifecycle()
+    stage_codes = model.classify(population)
     return {
         "as_of": as_of.isoformat(),
         "overview": _overview(log, as_of),
         "rfm": _rfm(log, as_of),
+        "stages": _stages(log, population, as_of),
         "satisfaction_loyalty": _satisfaction_loyalty(population),
+        "pricing": _pricing(population, stage_codes.names(), list(model.labels)),
     }
 
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
         for row in rows
     ]
 
@@ -133,8 +186,46 @@ def format_text(report: dict[str, Any]) -> str:
     for column in ("frequency", "recency", "T", "monetary_value"):
         rows.append([column, *(f"{v:,.2f}" for v in r[column])])
     lines += ["  " + line for line in _table(rows)]
+    lines += _format_stages(report["stages"])
     lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
+    lines += _format_pricing(report["pricing"])
     return "\n".join(lines)
+
+
+def _format_stages(section: dict[str, Any]) -> list[str]:
+    rows = [["stage", "today's signals", "history", "furthest reached"]]
+    for stage in section["stages"]:
+        furthest = "-" if stage == "dissolution" else f"{section['furthest'][stage]:,}"
+        rows.append(
+            [stage, f"{section['snapshot'][stage]:,}", f"{section['history'][stage]:,}", furthest]
+        )
+    return [
+        "",
+        "Relationship stages (default model)",
+        *("  " + line for line in _table(rows)),
+        f"  {section['changes']:,} stage changes replayed on event dates and a monthly grid",
+    ]
+
+
+def _format_pricing(section: dict[str, Any] | None) -> list[str]:
+    if section is None:
+        return []
+    rows = [["stage", "buyers", "avg discount", "given away"]]
+    for stage, row in section["by_stage"].items():
+        rows.append(
+            [
+                stage,
+                f"{row['buyers']:,}",
+                f"{row['average_discount_percent']:.2f}%",
+                row["given_away"],
+            ]
+        )
+    return [
+        "",
+        "Demo pricing policy on each buyer's average order value, by stage",
+        f"  rules in sequence: {', '.join(section['policy'])}; at most 20% off",
+        *("  " + line for line in _table(rows)),
+    ]
 
 
 def _format_counts(title: str, counts: list[dict[str, Any]]) -> list[str]:
