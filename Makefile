@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 	$(BIN)/lifecycle report
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests benchmarks docs
-	$(BIN)/ruff format --check src tests benchmarks docs
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src
 
 test: lint

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import ValidationError
 from .events import EventLog, as_date, segment_bounds
@@ -79,21 +80,26 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
         msg = "cannot summarise an empty log"
         raise ValidationError(msg)
     end64 = np.datetime64(end, "D")
-    idx = np.flatnonzero(log.kind_mask("purchase") & (log.date <= end64))
-    code = log.code[idx]
-    day = log.date[idx]
+    counted = log.kind_mask("purchase")
+    counted &= log.date <= end64
+    # A log of purchases only, all counted, is read in place: copies of 10M-row columns
+    # would more than double the memory this needs.
+    rows: slice | NDArray[np.intp] = slice(None) if counted.all() else np.flatnonzero(counted)
+    del counted
+    code, day, amount = log.code[rows], log.date[rows].view(np.int64), log.amount_minor[rows]
     # Rows are sorted by (customer, date), so a new purchase day starts wherever the
     # customer or the date changes.
-    new_day = np.ones(len(idx), dtype=bool)
-    new_day[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
+    new_day = np.ones(len(code), dtype=bool)
+    np.not_equal(code[1:], code[:-1], out=new_day[1:])
+    new_day[1:] |= day[1:] != day[:-1]
     day_starts = np.flatnonzero(new_day)
+    del new_day
     day_code = code[day_starts]
-    day_date = day[day_starts].astype(np.int64)
+    day_date = day[day_starts]
     day_spend = (
-        np.add.reduceat(log.amount_minor[idx], day_starts)
-        if len(day_starts)
-        else np.zeros(0, dtype=np.int64)
+        np.add.reduceat(amount, day_starts) if len(day_starts) else np.zeros(0, dtype=np.int64)
     )
+    del day_starts
     starts, ends = segment_bounds(day_code)
     n_days = ends - starts + 1
     first = day_date[starts]

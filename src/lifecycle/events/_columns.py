@@ -276,7 +276,7 @@ def _parse_dates(arr: NDArray[Any], problems: _Problems) -> NDArray[np.datetime6
 def _validate_dates(values: Any, n: int, problems: _Problems) -> NDArray[np.datetime64]:
     arr = _broadcast("date", values, n)
     if arr.dtype.kind == "M":
-        out = arr.astype("datetime64[D]")
+        out = arr.astype("datetime64[D]", copy=False)
         problems.add(np.isnat(out), "date", "must not be missing", arr)
         return out
     # Bulk parsing is only safe for plain YYYY-MM-DD strings: NumPy would read "2024-01"
@@ -371,7 +371,7 @@ def _validate_amounts(
                 "pass decimal strings as amount= instead"
             )
             raise ValidationError(msg)
-        out = arr.astype(np.int64)
+        out = arr.astype(np.int64, copy=False)
         problems.add(out < 0, "amount", "must be >= 0", arr)
         return out
     out = np.zeros(n, dtype=np.int64)

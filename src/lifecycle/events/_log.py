@@ -709,23 +709,28 @@ def _sort_by_customer_and_date(
     first_day = int(day.min())
     width = int(day.max()) - first_day + 1
     low = int(ids.min()) if ids.dtype.kind in "iu" else 0
-    compact = ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62
-    if compact:
-        rank = ids.astype(np.int64) - low
+    if ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62:
+        key = ids.astype(np.int64)  # a copy, then built in place: one 8-byte column
+        key -= low
     else:
-        _, inverse = np.unique(ids, return_inverse=True)
-        rank = inverse.ravel().astype(np.int64)
-    key = rank * width + (day - first_day)
+        key = np.unique(ids, return_inverse=True)[1].ravel().astype(np.int64)
+    key *= width
+    key += day
+    key -= first_day
     order: NDArray[np.intp] | slice = slice(None)
     if (key[1:] < key[:-1]).any():
         order = np.argsort(key, kind="stable")
-    sorted_rank = rank[order]
+    del key
+    sorted_ids = ids[order]
     starts = np.empty(n, dtype=bool)
     starts[0] = True
-    np.not_equal(sorted_rank[1:], sorted_rank[:-1], out=starts[1:])
-    customers = ids[order][starts]
-    dtype = np.int32 if len(customers) < 2**31 else np.int64
-    code: NDArray[np.integer[Any]] = (np.cumsum(starts) - 1).astype(dtype)
+    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=starts[1:])
+    customers = sorted_ids[starts]
+    del sorted_ids
+    code: NDArray[np.integer[Any]] = np.cumsum(
+        starts, dtype=np.int32 if len(customers) < 2**31 else np.int64
+    )
+    code -= 1
     return order, customers, code
 
 
@@ -740,7 +745,7 @@ def _finish(
     keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
     ids = columns["ids"][keep]
     dates = columns["date"][keep]
-    order, customers, code = _sort_by_customer_and_date(ids, dates.astype(np.int64))
+    order, customers, code = _sort_by_customer_and_date(ids, dates.view(np.int64))
 
     def pick(values: NDArray[Any] | None) -> NDArray[Any] | None:
         return None if values is None else values[keep][order]
