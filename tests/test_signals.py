@@ -589,3 +589,24 @@ def test_snapshots_equal_profiles(data: st.DataObject) -> None:
     snaps = snapshots(log, customers, dates)
     for i, (customer, as_of) in enumerate(zip(customers, dates, strict=True)):
         assert_profile_matches_row(log.profile(customer, as_of), snaps, i)
+
+
+class TestSnapshotsSignals:
+    def test_only_the_signals_asked_for(self) -> None:
+        log = EventLog.from_records(
+            [
+                {"customer": 1, "date": "2024-01-01", "amount": "5", "currency": "EUR"},
+                {"customer": 1, "date": "2024-02-01", "kind": "visit"},
+            ]
+        )
+        full = snapshots(log, [1, 1], ["2024-01-15", "2024-03-01"])
+        some = snapshots(
+            log, [1, 1], ["2024-01-15", "2024-03-01"], signals=["visit_count", "lapse_ratio"]
+        )
+        assert some.columns == ("customer", "as_of", "visit_count", "lapse_ratio")
+        assert some.visit_count.tolist() == full.visit_count.tolist() == [0, 1]
+
+    def test_unknown_signal_names_raise(self) -> None:
+        log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        with pytest.raises(UnknownSignalError, match="unknown signal 'visits'"):
+            snapshots(log, [1], ["2024-01-02"], signals=["visits"])

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
 
@@ -530,7 +530,13 @@ def population(log: EventLog, as_of: dt.date | str) -> Population:
     return _population(log, present, np.full(len(present), day64), as_of=day)
 
 
-def snapshots(log: EventLog, customer: ArrayLike, as_of: ArrayLike) -> Population:
+def snapshots(
+    log: EventLog,
+    customer: ArrayLike,
+    as_of: ArrayLike,
+    *,
+    signals: Collection[str] | None = None,
+) -> Population:
     """Compute signals for many (customer, as-of date) pairs at once.
 
     Row ``i`` holds the signals of ``customer[i]`` as of ``as_of[i]``, exactly as
@@ -546,6 +552,9 @@ def snapshots(log: EventLog, customer: ArrayLike, as_of: ArrayLike) -> Populatio
         :class:`~lifecycle.errors.UnknownCustomerError`).
     as_of : array-like of datetime64[D], date or ISO string
         One date per customer id.
+    signals : collection of str, optional
+        Compute only these signals (and user attributes); by default all. A stage model
+        replaying a long history asks only for what its rules read.
 
     Examples
     --------
@@ -555,6 +564,8 @@ def snapshots(log: EventLog, customer: ArrayLike, as_of: ArrayLike) -> Populatio
     >>> snaps = snapshots(log, ["a", "a"], ["2024-01-15", "2024-02-15"])
     >>> snaps.purchase_count.tolist(), snaps.days_since_last_purchase.tolist()
     ([1, 2], [14.0, 14.0])
+    >>> snapshots(log, ["a"], ["2024-03-01"], signals=["visit_count"]).columns
+    ('customer', 'as_of', 'visit_count')
     """
     ids = np.asarray(customer)
     dates = np.asarray(as_of)
@@ -571,7 +582,7 @@ def snapshots(log: EventLog, customer: ArrayLike, as_of: ArrayLike) -> Populatio
         bad = ids[np.flatnonzero(unknown)[0]]
         msg = f"customer {_plain(bad)!r} has no events in this log"
         raise UnknownCustomerError(msg)
-    return _population(log, codes, dates, as_of=None)
+    return _population(log, codes, dates, as_of=None, signals=signals)
 
 
 def _population(
@@ -580,7 +591,16 @@ def _population(
     when: NDArray[np.datetime64],
     *,
     as_of: dt.date | None,
+    signals: Collection[str] | None = None,
 ) -> Population:
+    known = {**SIGNALS, **dict.fromkeys(log.attributes)}
+    for name in signals or ():
+        check_signal_name(name, known)
+    need = set(known) if signals is None else set(signals)
+
+    def wants(*names: str) -> bool:
+        return not need.isdisjoint(names)
+
     index = _Index(log)
     t = when.astype(np.int64)
     n = len(code)
@@ -610,17 +630,22 @@ def _population(
     v["tenure_days"], v["days_since_last_purchase"] = tenure, since
     v["purchase_count"] = n_buys
     v["repeat_purchase_count"] = np.maximum(n_buys - 1, 0)
-    spend = _cumulative(log.amount_minor[buys.rows])
-    total = spend[end] - spend[buys.start]
-    v["total_spend"] = total
-    aov = np.zeros(n, dtype=np.int64)
-    aov[has] = divide_minor(total[has], n_buys[has], mode="half_even")
-    v["average_order_value"] = aov
+    money = ("total_spend", "average_order_value", "spend_90d", "spend_prev_90d", "spend_365d")
+    spend = _cumulative(log.amount_minor[buys.rows]) if wants(*money) else None
+    if spend is not None and wants("total_spend", "average_order_value"):
+        total = spend[end] - spend[buys.start]
+        v["total_spend"] = total
+        aov = np.zeros(n, dtype=np.int64)
+        aov[has] = divide_minor(total[has], n_buys[has], mode="half_even")
+        v["average_order_value"] = aov
     for days, suffix, upper in ((90, "90d", end), (180, "prev_90d", None), (365, "365d", end)):
+        if not wants(f"purchases_{suffix}", f"spend_{suffix}"):
+            continue
         high = buys.end(code, t - 90) if upper is None else upper
         low = buys.end(code, t - days)
         v[f"purchases_{suffix}"] = (high - low).astype(np.int64)
-        v[f"spend_{suffix}"] = spend[high] - spend[low]
+        if spend is not None:
+            v[f"spend_{suffix}"] = spend[high] - spend[low]
     masks["average_order_value"] = ~has
     if log.currency is None:
         for name in (
@@ -632,7 +657,7 @@ def _population(
         ):
             masks[name] = np.ones(n, dtype=bool)
     category = np.zeros(n, dtype=np.int64)
-    if log.category is not None:
+    if log.category is not None and wants("category_count"):
         bought = subset(log.kind_mask("purchase") & (log.category >= 0))
         pairs = log.code[bought.rows].astype(np.int64) * (len(log.labels["category"]) + 1)
         _, first_seen = np.unique(pairs + log.category[bought.rows], return_index=True)
@@ -641,50 +666,59 @@ def _population(
         seen = _cumulative(new_category)
         category = seen[bought.end(code, t)] - seen[bought.start]
     v["category_count"] = category
-    complaints = subset(log.kind_mask("complaint"))
-    v["complaints_90d"] = (complaints.end(code, t) - complaints.end(code, t - 90)).astype(np.int64)
+    if wants("complaints_90d"):
+        complaints = subset(log.kind_mask("complaint"))
+        recent = complaints.end(code, t) - complaints.end(code, t - 90)
+        v["complaints_90d"] = recent.astype(np.int64)
     score = np.full(n, np.nan)
-    if log.score is not None:
+    if log.score is not None and wants("last_survey_score"):
         surveys = subset(log.kind_mask("survey") & ~np.isnan(log.score))
         rows, found = surveys.last(surveys.end(code, t))
         score[found] = log.score[rows[found]]
     v["last_survey_score"] = score
-    # A new purchase day starts where the key (customer and day) changes.
-    new_day = np.ones(len(buys.rows), dtype=np.int64)
-    new_day[1:] = buys.keys[1:] != buys.keys[:-1]
-    day_count = _cumulative(new_day)
-    n_days = day_count[end] - day_count[buys.start]
-    gap = np.full(n, np.nan)
-    many = n_days > 1
-    gap[many] = (last[many] - first[many]).astype(np.int64) / (n_days[many] - 1)
-    v["mean_interpurchase_days"] = gap
-    v["lapse_ratio"] = since / gap
-    quantity = log.quantity[buys.rows] if log.quantity is not None else new_day * 0 + 1
-    units = _cumulative(quantity)
-    v["total_quantity"] = units[end] - units[buys.start]
-    returns = subset(log.kind_mask("return"))
-    v["return_count"] = (returns.end(code, t) - returns.start).astype(np.int64)
-    visits = subset(log.kind_mask("visit"))
-    visits_end = visits.end(code, t)
-    v["visit_count"] = (visits_end - visits.start).astype(np.int64)
-    v["visits_90d"] = (visits_end - visits.end(code, t - 90)).astype(np.int64)
-    cancels = subset(log.kind_mask("cancellation"))
-    rows, found = cancels.last(cancels.end(code, t))
-    last_cancel = dates_at(rows, found)
-    v["cancelled"] = found & (~has | (last_cancel >= last))
+    if wants("mean_interpurchase_days", "lapse_ratio"):
+        # A new purchase day starts where the key (customer and day) changes.
+        new_day = np.ones(len(buys.rows), dtype=np.int64)
+        new_day[1:] = buys.keys[1:] != buys.keys[:-1]
+        day_count = _cumulative(new_day)
+        n_days = day_count[end] - day_count[buys.start]
+        gap = np.full(n, np.nan)
+        many = n_days > 1
+        gap[many] = (last[many] - first[many]).astype(np.int64) / (n_days[many] - 1)
+        v["mean_interpurchase_days"] = gap
+        v["lapse_ratio"] = since / gap
+    if wants("total_quantity"):
+        quantity = log.quantity[buys.rows] if log.quantity is not None else None
+        units = _cumulative(quantity) if quantity is not None else np.arange(len(buys.rows) + 1)
+        v["total_quantity"] = units[end] - units[buys.start]
+    if wants("return_count"):
+        returns = subset(log.kind_mask("return"))
+        v["return_count"] = (returns.end(code, t) - returns.start).astype(np.int64)
+    if wants("visit_count", "visits_90d"):
+        visits = subset(log.kind_mask("visit"))
+        visits_end = visits.end(code, t)
+        v["visit_count"] = (visits_end - visits.start).astype(np.int64)
+        v["visits_90d"] = (visits_end - visits.end(code, t - 90)).astype(np.int64)
+    if wants("cancelled"):
+        cancels = subset(log.kind_mask("cancellation"))
+        rows, found = cancels.last(cancels.end(code, t))
+        last_cancel = dates_at(rows, found)
+        v["cancelled"] = found & (~has | (last_cancel >= last))
     for name, column in log.attributes.items():
+        if not wants(name):
+            continue
         carried = subset(_present_mask(column))
         rows, found = carried.last(carried.end(code, t))
         v[name] = _gather(column, rows, found)
     columns: dict[str, Any] = {"customer": log.customers[code]}
     if as_of is None:
         columns["as_of"] = when
-    columns.update(v)
+    columns.update((name, values) for name, values in v.items() if name in need)
     return Population(
         columns,
         as_of=as_of,
         currency=log.currency,
-        masks=masks,
+        masks={name: mask for name, mask in masks.items() if name in need},
         kinds=dict.fromkeys(log.attributes, "attribute"),
     )
 

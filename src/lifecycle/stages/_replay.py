@@ -211,7 +211,8 @@ def replay(
         code, day = key // width, (key % width + base).astype("datetime64[D]")
     dates = np.bincount(code, minlength=n_customers).astype(np.int32)
 
-    population = snapshots(log, log.customers[code], day)
+    read = frozenset().union(*(t.when.signals() for t in model.transitions))
+    population = snapshots(log, log.customers[code], day, signals=read)
     engine = model._engine
     pattern, final, path_table = engine.patterns(engine.masks(population))
     before = _carry(code, pattern, final, engine.initial)
