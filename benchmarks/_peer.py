@@ -52,32 +52,36 @@ def _peer_ok(python: Path) -> str | None:
     """Versions line of the peer venv, or None when it is missing or incomplete."""
     if not python.exists():
         return None
-    done = subprocess.run(
-        [str(python), "-c", _CHECK], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([str(python), "-c", _CHECK], capture_output=True, text=True, check=False)
     out = done.stdout.strip()
     return out if done.returncode == 0 and out == _EXPECTED else None
 
 
-def ensure_lifetimes_venv(base_python: str | None = None) -> Path | None:
+def ensure_lifetimes_venv(
+    base_python: str | None = None, venv: Path = LIFETIMES_VENV
+) -> Path | None:
     """Create ``benchmarks/.venv-lifetimes`` on first use; its python, or None on failure.
 
     On failure the reason is printed and None returned, so a benchmark can still print
     our own numbers.
     """
-    python = venv_python(LIFETIMES_VENV)
+    python = venv_python(venv)
     if _peer_ok(python):
         return python
     base = base_python or sys.executable
-    print(f"# creating the peer venv {LIFETIMES_VENV.relative_to(ROOT)} (one time) ...")
+    print(f"# creating the peer venv {venv} (one time) ...", flush=True)
     steps = [
-        [base, "-m", "venv", str(LIFETIMES_VENV)],
+        [base, "-m", "venv", str(venv)],
         [str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_REQUIREMENTS],
     ]
     for cmd in steps:
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        except OSError as err:
+            print(f"# NOTE: peer skipped: cannot run {cmd[0]}: {err}")
+            return None
         if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            tail = (done.stderr or done.stdout or "no output").strip().splitlines()[-3:]
             print(f"# NOTE: peer skipped: `{' '.join(cmd[:4])} ...` failed:")
             for line in tail:
                 print(f"#   {line}")
@@ -85,7 +89,7 @@ def ensure_lifetimes_venv(base_python: str | None = None) -> Path | None:
     versions = _peer_ok(python)
     if versions is None:
         print("# NOTE: peer skipped: the peer venv does not import lifetimes with the pinned")
-        print(f"#   versions ({_EXPECTED}); delete {LIFETIMES_VENV} and try again")
+        print(f"#   versions ({_EXPECTED}); delete {venv} and try again")
         return None
     return python
 

@@ -134,7 +134,7 @@ class TestPricingPolicy:
             ({"min_margin": eur("-1")}, PricingError, r"'min_margin' must be >= 0"),
             ({"floor": 5}, ValidationError, r"'floor' must be Money or None"),
             ({"floor": eur("0.001")}, PricingError, r"whole number of EUR minor units"),
-            ({"combine": "cheapest"}, ValueError, r"'combine' must be in"),
+            ({"combine": "cheapest"}, ValidationError, r"'combine' must be one of"),
             ({"renewal_guard": 1}, ValidationError, r"'renewal_guard' must be True or False"),
             ({"rounding": "half_up"}, ValidationError, r"'rounding' must be a RoundingPolicy"),
             ({"new_customer": {"purchase_count": 0}}, ValidationError, r"not standard signals"),

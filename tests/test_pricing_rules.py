@@ -244,7 +244,7 @@ class TestTiered:
             Tiered("1-5")  # type: ignore[arg-type]
 
     def test_bad_mode(self) -> None:
-        with pytest.raises(ValueError, match=r"'mode' must be in"):
+        with pytest.raises(ValidationError, match=r"'mode' must be one of"):
             Tiered(self.tiers(), mode="stepped")  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(

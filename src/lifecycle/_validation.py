@@ -24,6 +24,8 @@ __all__ = [
     "check_choice",
     "check_same_length",
     "first_violation",
+    "is_bool",
+    "non_empty_str",
     "one_of",
 ]
 
@@ -225,3 +227,41 @@ def one_of(*allowed: object) -> Any:
         check_choice(attribute.name, value, allowed)
 
     return check
+
+
+def is_bool(_: object, attribute: Any, value: object) -> None:
+    """An attrs validator: the field must be ``True`` or ``False`` (not 0/1, not None).
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Flag:
+    ...     on: bool = attrs.field(validator=is_bool)
+    >>> Flag(1)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'on' must be True or False (got 1)
+    """
+    if not isinstance(value, bool):
+        msg = f"{attribute.name!r} must be True or False (got {value!r})"
+        raise ValidationError(msg)
+
+
+def non_empty_str(_: object, attribute: Any, value: object) -> None:
+    """An attrs validator: the field must be a string with a non-blank character.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Named:
+    ...     name: str = attrs.field(validator=non_empty_str)
+    >>> Named(" ")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'name' must be a non-empty str (got ' ')
+    """
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{attribute.name!r} must be a non-empty str (got {value!r})"
+        raise ValidationError(msg)

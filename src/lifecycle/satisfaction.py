@@ -33,7 +33,13 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, check_choice, check_same_length, first_violation
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_same_length,
+    first_violation,
+    is_bool,
+)
 from .errors import SchemaError, ValidationError
 from .serialization import check_keys, check_schema
 
@@ -73,15 +79,6 @@ def _plain(value: object) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _check_bool(name: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, bool):
-            msg = f"{name!r} must be True or False (got {value!r})"
-            raise ValidationError(msg)
-
-    return check
-
-
 @attrs.frozen
 class Scale:
     """The answer scale of a survey question, such as 1-5, 1-7 or 0-10.
@@ -108,9 +105,7 @@ class Scale:
 
     low: float = attrs.field(converter=_plain, validator=_check_finite_number("low"))
     high: float = attrs.field(converter=_plain, validator=_check_finite_number("high"))
-    higher_is_better: bool = attrs.field(
-        default=True, kw_only=True, validator=_check_bool("higher_is_better")
-    )
+    higher_is_better: bool = attrs.field(default=True, kw_only=True, validator=is_bool)
 
     def __attrs_post_init__(self) -> None:
         if not self.low < self.high:

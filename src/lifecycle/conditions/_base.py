@@ -48,7 +48,7 @@ class Explanation:
         """The explanation as indented lines, one per part."""
         actual = ""
         if self.show_actual and not self.parts:
-            actual = f" (actual {'missing' if self.actual is None else _show(self.actual)})"
+            actual = f" (actual {'missing' if self.actual is None else format_value(self.actual)})"
         head = f"{'  ' * indent}{str(self.holds).lower()}: {self.text}{actual}"
         return [head] + [line for part in self.parts for line in part.lines(indent + 1)]
 
@@ -56,11 +56,12 @@ class Explanation:
         return "\n".join(self.lines())
 
 
-def _show(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A constant as an explanation shows it: dates in ISO form, tuples in parentheses."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
+        return "(" + ", ".join(format_value(v) for v in value) + ")"
     return str(value)
 
 

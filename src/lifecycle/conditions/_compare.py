@@ -17,7 +17,7 @@ from ..errors import CurrencyMismatchError, ValidationError
 from ..money import Currency, Money, to_decimal
 from ..serialization import encode_value
 from ..signals import SIGNALS, Population, Profile, check_signal_name
-from ._base import _OPS, Condition, Explanation, Op, _show
+from ._base import _OPS, Condition, Explanation, Op, format_value
 
 # ---------------------------------------------------------------------- signal references
 
@@ -296,7 +296,7 @@ class Compare(Condition):
 
     def explain(self, profile: Profile) -> Explanation:
         return Explanation(
-            f"{self.signal} {self.op} {_show(self.value)}",
+            f"{self.signal} {self.op} {format_value(self.value)}",
             self._single(profile),
             _single_value(profile, self.signal),
         )
@@ -367,7 +367,7 @@ class Between(Condition):
         )
 
     def explain(self, profile: Profile) -> Explanation:
-        text = f"{self.signal} between {_show(self.low)} and {_show(self.high)}"
+        text = f"{self.signal} between {format_value(self.low)} and {format_value(self.high)}"
         return Explanation(text, self._single(profile), _single_value(profile, self.signal))
 
     def signals(self) -> frozenset[str]:
@@ -401,7 +401,7 @@ class IsIn(Condition):
         return out
 
     def explain(self, profile: Profile) -> Explanation:
-        shown = ", ".join(_show(v) for v in self.values)
+        shown = ", ".join(format_value(v) for v in self.values)
         text = f"{self.signal} in ({shown})"
         return Explanation(text, self._single(profile), _single_value(profile, self.signal))
 

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import is_bool
 from ..conditions import Condition, SignalRef, all_of, always, any_of, attribute, never, signal
 from ..errors import ValidationError
 from ..money import Money, to_decimal
@@ -125,12 +126,6 @@ def _name(_: object, field: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(msg)
 
 
-def _flag(_: object, field: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, bool):
-        msg = f"{field.name!r} must be True or False (got {value!r})"
-        raise ValidationError(msg)
-
-
 def _from_dict(cls: type[Any], schema: str, data: Mapping[str, Any], **decoders: Any) -> Any:
     fields = [f.name for f in attrs.fields(cls)]
     check_schema(data, schema, fields)
@@ -224,7 +219,7 @@ class LoyaltyRule:
     min_repeat_purchases: int = attrs.field(default=1, validator=_count(0))
     min_purchases_365d: int = attrs.field(default=1, validator=_count(0))
     max_lapse_ratio: float | None = attrs.field(default=2.0, validator=_number(0, optional=True))
-    recommend_fallback: bool = attrs.field(default=True, validator=_flag)
+    recommend_fallback: bool = attrs.field(default=True, validator=is_bool)
     unknown_as: LoyaltyState = attrs.field(default=LoyaltyState.SATISFIED, converter=_unknown_state)
 
     def __attrs_post_init__(self) -> None:

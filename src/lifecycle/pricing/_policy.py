@@ -22,6 +22,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import ArrayLike
 
+from .._validation import is_bool, one_of
 from ..conditions import attribute, signal, tenure_at_least
 from ..errors import CurrencyMismatchError, PricingError, ValidationError
 from ..events import as_date
@@ -118,12 +119,6 @@ def _convert_currency(value: object) -> Currency | None:
     return None if value is None else as_currency(value)  # type: ignore[arg-type]
 
 
-def _check_bool(_: object, field: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        msg = f"{field.name!r} must be True or False (got {value!r})"
-        raise ValidationError(msg)
-
-
 def _check_rounding(_: object, __: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, RoundingPolicy):
         msg = f"'rounding' must be a RoundingPolicy (got {value!r})"
@@ -214,9 +209,7 @@ class PricingPolicy:
     """
 
     rules: tuple[PriceRule, ...] = attrs.field(converter=_convert_rules)
-    combine: Combine = attrs.field(
-        default="sequence", kw_only=True, validator=attrs.validators.in_(_COMBINES)
-    )
+    combine: Combine = attrs.field(default="sequence", kw_only=True, validator=one_of(*_COMBINES))
     floor: Money | None = attrs.field(
         default=None, kw_only=True, validator=_optional_money("floor")
     )
@@ -227,7 +220,7 @@ class PricingPolicy:
     max_discount: Decimal | None = attrs.field(
         default=None, kw_only=True, converter=_convert_max_discount
     )
-    renewal_guard: bool = attrs.field(default=False, kw_only=True, validator=_check_bool)
+    renewal_guard: bool = attrs.field(default=False, kw_only=True, validator=is_bool)
     new_customer: tuple[tuple[str, Any], ...] = attrs.field(
         default=(), kw_only=True, converter=_convert_new_customer
     )

@@ -26,7 +26,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import non_empty_str
 from ..conditions import Condition, Explanation, always
+from ..conditions._base import format_value
 from ..errors import CurrencyMismatchError, PricingError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
 from ..signals import Population, Profile
@@ -65,14 +67,14 @@ def _convert_percent(value: object) -> Decimal:
 
 
 def _whole_minor(money: Money, field: str) -> int:
-    minor = money.amount.scaleb(money.currency.minor_units)
-    if minor != minor.to_integral_value():
+    try:
+        return money.to_minor()
+    except ValidationError:
         msg = (
             f"{field!r} must be a whole number of {money.currency.code} minor units "
             f"({money.currency.minor_units} decimals; got {money})"
         )
-        raise PricingError(msg)
-    return int(minor)
+        raise PricingError(msg) from None
 
 
 def _money(field: str, value: object, *, positive: bool) -> Money:
@@ -101,26 +103,12 @@ def _check_when(_: object, __: attrs.Attribute[Condition], value: object) -> Non
         raise ValidationError(msg)
 
 
-def _check_name(_: object, __: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"'name' must be a non-empty str (got {value!r})"
-        raise ValidationError(msg)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
-    return str(value)
-
-
 def _phrase(e: Explanation) -> str:
     """The deciding part of an explanation as one phrase."""
     if not e.parts:
         if not e.show_actual:
             return e.text
-        actual = "missing" if e.actual is None else _show(e.actual)
+        actual = "missing" if e.actual is None else format_value(e.actual)
         return f"{e.text} (actual {actual})"
     if e.text == "not":
         return f"not ({_phrase(e.parts[0])})"
@@ -331,7 +319,7 @@ class PercentOff(PriceRule):
     name: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(lambda self: f"{_pct(self.percent)}% off", takes_self=True),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "percent_off"
 
@@ -377,7 +365,7 @@ class AmountOff(PriceRule):
     name: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(lambda self: f"{self.amount} off", takes_self=True),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "amount_off"
 
@@ -422,7 +410,7 @@ class FixedPrice(PriceRule):
     name: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(lambda self: f"fixed {self.price}", takes_self=True),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "fixed_price"
 
@@ -480,7 +468,7 @@ class Surcharge(PriceRule):
     name: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(lambda self: f"{self._amount_text()} surcharge", takes_self=True),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "surcharge"
 

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import non_empty_str, one_of
 from ..conditions import Condition, always
 from ..errors import CurrencyMismatchError, PricingError, ValidationError
 from ..money import Currency, Money
@@ -27,7 +28,6 @@ from ._rules import (
     ManyContext,
     OneContext,
     PriceRule,
-    _check_name,
     _check_when,
     _money,
     _pct,
@@ -147,12 +147,12 @@ class Tiered(PriceRule):
 
     tiers: tuple[Tier, ...] = attrs.field(converter=_convert_tiers)
     mode: Literal["graduated", "volume"] = attrs.field(
-        default="graduated", validator=attrs.validators.in_(("graduated", "volume"))
+        default="graduated", validator=one_of("graduated", "volume")
     )
     basis: Literal["quantity", "lifetime"] = attrs.field(
         default="quantity",
         kw_only=True,
-        validator=attrs.validators.in_(("quantity", "lifetime")),
+        validator=one_of("quantity", "lifetime"),
     )
     when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
     name: str = attrs.field(
@@ -163,7 +163,7 @@ class Tiered(PriceRule):
             ),
             takes_self=True,
         ),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "tiered"
 

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import non_empty_str
 from ..conditions import Condition, always
 from ..errors import PricingError, ValidationError
 from ..events import as_date
@@ -30,7 +31,6 @@ from ._rules import (
     OneContext,
     PercentOff,
     PriceRule,
-    _check_name,
     _check_when,
     _phrase,
 )
@@ -89,7 +89,7 @@ class WinBackOffer(PriceRule):
     name: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(lambda self: "win-back", takes_self=True),
-        validator=_check_name,
+        validator=non_empty_str,
     )
     kind: ClassVar[str] = "win_back"
 
