@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,36 +88,34 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
     rows: slice | NDArray[np.intp] = slice(None) if counted.all() else np.flatnonzero(counted)
     del counted
     code, day, amount = log.code[rows], log.date[rows].view(np.int64), log.amount_minor[rows]
-    # Rows are sorted by (customer, date), so a new purchase day starts wherever the
-    # customer or the date changes.
+    # Work on the event rows, sorted by (customer, date), without building arrays per
+    # purchase day: a new purchase day starts wherever the customer or the date changes.
     new_day = np.ones(len(code), dtype=bool)
     np.not_equal(code[1:], code[:-1], out=new_day[1:])
     new_day[1:] |= day[1:] != day[:-1]
-    day_starts = np.flatnonzero(new_day)
+    starts, ends = segment_bounds(code)
+
+    def per_customer(values: NDArray[Any]) -> NDArray[np.int64]:
+        if len(starts) == 0:  # reduceat refuses empty input
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(values, starts, dtype=np.int64)
+
+    frequency = per_customer(new_day) - 1
     del new_day
-    day_code = code[day_starts]
-    day_date = day[day_starts]
-    day_spend = (
-        np.add.reduceat(amount, day_starts) if len(day_starts) else np.zeros(0, dtype=np.int64)
-    )
-    del day_starts
-    starts, ends = segment_bounds(day_code)
-    n_days = ends - starts + 1
-    first = day_date[starts]
+    first, last = day[starts], day[ends]
+    on_first_day = day == np.repeat(first, ends - starts + 1)
+    repeat_spend = per_customer(amount) - per_customer(np.where(on_first_day, amount, 0))
+    del on_first_day
     length = UNITS[unit]
-    repeat_spend = (
-        np.add.reduceat(day_spend, starts) - day_spend[starts] if len(starts) else day_spend
-    )
-    frequency = (n_days - 1).astype(np.int64)
     factor = log.currency.factor if log.currency is not None else 1
     monetary = np.zeros(len(starts))
     repeat = frequency > 0
     monetary[repeat] = repeat_spend[repeat] / frequency[repeat] / factor
     return Table(
         {
-            "customer": log.customers[day_code[starts]],
+            "customer": log.customers[code[starts]],
             "frequency": frequency,
-            "recency": (day_date[ends] - first) / length,
+            "recency": (last - first) / length,
             "T": (end64.astype(np.int64) - first) / length,
             "monetary_value": monetary,
         }

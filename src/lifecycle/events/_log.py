@@ -696,42 +696,58 @@ def _load_records(
 
 def _sort_by_customer_and_date(
     ids: NDArray[Any], day: NDArray[np.int64]
-) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]]]:
-    """The stable order by (customer, date), the distinct ids and each row's customer code.
+) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]], NDArray[np.int64]]:
+    """Order rows by (customer, date), keeping input order among equals.
 
-    Rows with equal customer and date keep their input order. Sorting one int64 key
-    ``customer * days + day`` is about twice as fast as a two-key ``lexsort``; an input
-    that is already in order is not sorted at all.
+    Returns the order, the distinct ids, each sorted row's customer code and its day.
+    The sort key ``(customer rank * days + day) << bits | row`` is unique, so a plain
+    in-place sort of one int64 column gives the stable order (about ten times faster than
+    NumPy's stable argsort) and the sorted days come off the key without a gather. Input
+    already in order is not sorted at all.
     """
     n = len(ids)
     if n == 0:
-        return slice(None), ids[:0], np.zeros(0, dtype=np.int32)
+        return slice(None), ids[:0], np.zeros(0, dtype=np.int32), day[:0]
     first_day = int(day.min())
     width = int(day.max()) - first_day + 1
+    distinct: NDArray[Any] | None = None
     low = int(ids.min()) if ids.dtype.kind in "iu" else 0
     if ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62:
-        key = ids.astype(np.int64)  # a copy, then built in place: one 8-byte column
-        key -= low
+        rank = ids.astype(np.int64)
+        rank -= low
     else:
-        key = np.unique(ids, return_inverse=True)[1].ravel().astype(np.int64)
-    key *= width
-    key += day
-    key -= first_day
+        distinct, inverse = np.unique(ids, return_inverse=True)
+        rank = inverse.ravel().astype(np.int64)
+    bits = max(n - 1, 1).bit_length()
+    rank *= width
+    rank += day
+    rank -= first_day
+    key = rank  # built in place: one 8-byte column
     order: NDArray[np.intp] | slice = slice(None)
     if (key[1:] < key[:-1]).any():
-        order = np.argsort(key, kind="stable")
-    del key
-    sorted_ids = ids[order]
+        if (int(key.max()) + 1) << bits < 2**63:
+            key <<= bits
+            key |= np.arange(n, dtype=np.int64)
+            key.sort()
+            order = key & ((1 << bits) - 1)
+            key >>= bits
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+    sorted_day, key = key % width, key // width  # key is now the customer rank
+    sorted_day += first_day
     starts = np.empty(n, dtype=bool)
     starts[0] = True
-    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=starts[1:])
-    customers = sorted_ids[starts]
-    del sorted_ids
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    first_rank = key[starts]
+    customers = (
+        distinct[first_rank] if distinct is not None else (first_rank + low).astype(ids.dtype)
+    )
     code: NDArray[np.integer[Any]] = np.cumsum(
         starts, dtype=np.int32 if len(customers) < 2**31 else np.int64
     )
     code -= 1
-    return order, customers, code
+    return order, customers, code, sorted_day
 
 
 def _finish(
@@ -745,7 +761,7 @@ def _finish(
     keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
     ids = columns["ids"][keep]
     dates = columns["date"][keep]
-    order, customers, code = _sort_by_customer_and_date(ids, dates.view(np.int64))
+    order, customers, code, day = _sort_by_customer_and_date(ids, dates.view(np.int64))
 
     def pick(values: NDArray[Any] | None) -> NDArray[Any] | None:
         return None if values is None else values[keep][order]
@@ -754,7 +770,7 @@ def _finish(
     log = EventLog(
         customers=customers,
         code=code,
-        date=dates[order],
+        date=day.view("datetime64[D]"),
         kind_code=columns["kind_code"][keep][order],
         kinds=columns["kinds"],
         amount_minor=columns["amount_minor"][keep][order],
