@@ -856,3 +856,18 @@ class TestRejected:
     def test_str(self) -> None:
         rejected = Rejected(row=3, column="amount", value="-1", reason="must be >= 0")
         assert str(rejected) == "row 3: 'amount' must be >= 0 (got '-1')"
+
+
+class TestColumnsAreValues:
+    def test_the_log_does_not_share_memory_with_its_input(self) -> None:
+        amounts = np.array([100, 200])
+        log = EventLog.from_arrays(
+            customer=[1, 2], date=["2024-01-01", "2024-01-02"], amount_minor=amounts, currency="EUR"
+        )
+        amounts[0] = 5
+        assert log.amount_minor.tolist() == [100, 200]
+
+    def test_columns_are_read_only(self) -> None:
+        log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        with pytest.raises(ValueError, match="read-only"):
+            log.date[0] = np.datetime64("2020-01-01")

@@ -119,6 +119,12 @@ class EventLog:
     score: NDArray[np.float64] | None = None
     attributes: Mapping[str, NDArray[Any]] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        # An event log is a value: its columns cannot be changed in place either.
+        for value in (*attrs.astuple(self, recurse=False), *self.attributes.values()):
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     # ------------------------------------------------------------------ constructors
 
     @overload
@@ -729,13 +735,15 @@ def _sort_by_customer_and_date(
             key <<= bits
             key |= np.arange(n, dtype=np.int64)
             key.sort()
-            order = key & ((1 << bits) - 1)
+            order = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+            np.bitwise_and(key, (1 << bits) - 1, out=order, casting="unsafe")
             key >>= bits
         else:
             order = np.argsort(key, kind="stable")
             key = key[order]
-    sorted_day, key = key % width, key // width  # key is now the customer rank
+    sorted_day = key % width
     sorted_day += first_day
+    key //= width  # now the customer rank
     starts = np.empty(n, dtype=bool)
     starts[0] = True
     np.not_equal(key[1:], key[:-1], out=starts[1:])
@@ -748,6 +756,15 @@ def _sort_by_customer_and_date(
     )
     code -= 1
     return order, customers, code, sorted_day
+
+
+def _reorder(
+    values: NDArray[Any], keep: NDArray[np.bool_] | slice, order: NDArray[np.intp] | slice
+) -> NDArray[Any]:
+    """``values[keep][order]`` as a new array: a log never shares memory with its input."""
+    if isinstance(keep, slice) and isinstance(order, slice):
+        return values.copy()
+    return values[keep][order]
 
 
 def _finish(
@@ -764,16 +781,16 @@ def _finish(
     order, customers, code, day = _sort_by_customer_and_date(ids, dates.view(np.int64))
 
     def pick(values: NDArray[Any] | None) -> NDArray[Any] | None:
-        return None if values is None else values[keep][order]
+        return None if values is None else _reorder(values, keep, order)
 
     coded = columns["labels"]
     log = EventLog(
         customers=customers,
         code=code,
         date=day.view("datetime64[D]"),
-        kind_code=columns["kind_code"][keep][order],
+        kind_code=_reorder(columns["kind_code"], keep, order),
         kinds=columns["kinds"],
-        amount_minor=columns["amount_minor"][keep][order],
+        amount_minor=_reorder(columns["amount_minor"], keep, order),
         currency=columns["currency"],
         quantity=pick(columns["quantity"]),
         category=pick(coded["category"][0]),
@@ -781,7 +798,9 @@ def _finish(
         channel=pick(coded["channel"][0]),
         labels={name: coded[name][1] for name in _LABEL_FIELDS if coded[name][0] is not None},
         score=pick(columns["score"]),
-        attributes={name: values[keep][order] for name, values in columns["attributes"].items()},
+        attributes={
+            name: _reorder(values, keep, order) for name, values in columns["attributes"].items()
+        },
     )
     if errors == "collect":
         return Loaded(log, problems.rejected())
