@@ -48,31 +48,35 @@ def repo_python() -> str:
     return str(candidate) if candidate.exists() else sys.executable
 
 
-def _peer_ok(python: Path) -> str | None:
-    """Versions line of the peer venv, or None when it is missing or incomplete."""
+def _versions_ok(python: Path, check: str, expected: str) -> bool:
+    """Whether ``python`` exists and ``check`` prints ``expected`` with it."""
     if not python.exists():
-        return None
-    done = subprocess.run([str(python), "-c", _CHECK], capture_output=True, text=True, check=False)
-    out = done.stdout.strip()
-    return out if done.returncode == 0 and out == _EXPECTED else None
+        return False
+    done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, check=False)
+    return done.returncode == 0 and done.stdout.strip() == expected
 
 
-def ensure_lifetimes_venv(
-    base_python: str | None = None, venv: Path = LIFETIMES_VENV
+def ensure_venv(
+    venv: Path,
+    requirements: tuple[str, ...],
+    *,
+    check: str,
+    expected: str,
+    base_python: str | None = None,
 ) -> Path | None:
-    """Create ``benchmarks/.venv-lifetimes`` on first use; its python, or None on failure.
+    """Create a peer venv on first use; its python, or None on failure.
 
-    On failure the reason is printed and None returned, so a benchmark can still print
-    our own numbers.
+    ``check`` is Python code that prints the installed versions; the venv is usable when it
+    prints ``expected``. On failure the reason is printed and None returned, so a benchmark
+    can still print our own numbers.
     """
     python = venv_python(venv)
-    if _peer_ok(python):
+    if _versions_ok(python, check, expected):
         return python
-    base = base_python or sys.executable
     print(f"# creating the peer venv {venv} (one time) ...", flush=True)
     steps = [
-        [base, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_REQUIREMENTS],
+        [base_python or sys.executable, "-m", "venv", str(venv)],
+        [str(python), "-m", "pip", "install", "--quiet", *requirements],
     ]
     for cmd in steps:
         try:
@@ -86,12 +90,20 @@ def ensure_lifetimes_venv(
             for line in tail:
                 print(f"#   {line}")
             return None
-    versions = _peer_ok(python)
-    if versions is None:
-        print("# NOTE: peer skipped: the peer venv does not import lifetimes with the pinned")
-        print(f"#   versions ({_EXPECTED}); delete {venv} and try again")
+    if not _versions_ok(python, check, expected):
+        print(f"# NOTE: peer skipped: {venv} does not have the pinned versions ({expected});")
+        print(f"#   delete {venv} and try again")
         return None
     return python
+
+
+def ensure_lifetimes_venv(
+    base_python: str | None = None, venv: Path = LIFETIMES_VENV
+) -> Path | None:
+    """Create ``benchmarks/.venv-lifetimes`` on first use; its python, or None on failure."""
+    return ensure_venv(
+        venv, LIFETIMES_REQUIREMENTS, check=_CHECK, expected=_EXPECTED, base_python=base_python
+    )
 
 
 def run_child(python: str | Path, code: str, *args: str, timeout: float = 3600) -> dict[str, Any]:

@@ -37,7 +37,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -46,7 +45,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _peer import HERE, ROOT, repo_python, run_child, venv_python
+from _peer import HERE, ensure_venv, repo_python, run_child
 
 TRANSITIONS_VENV = HERE / ".venv-transitions"
 TRANSITIONS_REQUIREMENT = "transitions==0.9.3"
@@ -363,30 +362,12 @@ print(json.dumps({"classify_s": best, "customers": n, "counts": codes.counts(),
 
 def ensure_transitions_venv() -> Path | None:
     """Create ``benchmarks/.venv-transitions`` on first use; its python, or None."""
-    python = venv_python(TRANSITIONS_VENV)
-    check = [str(python), "-c", "import transitions; print(transitions.__version__)"]
-    if python.exists():
-        done = subprocess.run(check, capture_output=True, text=True, check=False)
-        if done.returncode == 0 and done.stdout.strip() == TRANSITIONS_REQUIREMENT.split("==")[1]:
-            return python
-    print(f"# creating the peer venv {TRANSITIONS_VENV.relative_to(ROOT)} (one time) ...")
-    steps = [
-        [sys.executable, "-m", "venv", str(TRANSITIONS_VENV)],
-        [str(python), "-m", "pip", "install", "--quiet", TRANSITIONS_REQUIREMENT],
-    ]
-    for cmd in steps:
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        except OSError as err:
-            print(f"# NOTE: peer skipped: cannot run {cmd[0]}: {err}")
-            return None
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout or "no output").strip().splitlines()[-3:]
-            print(f"# NOTE: peer skipped: `{' '.join(cmd[:4])} ...` failed:")
-            for line in tail:
-                print(f"#   {line}")
-            return None
-    return python
+    return ensure_venv(
+        TRANSITIONS_VENV,
+        (TRANSITIONS_REQUIREMENT,),
+        check="import transitions; print(transitions.__version__)",
+        expected=TRANSITIONS_REQUIREMENT.split("==")[1],
+    )
 
 
 # ---------------------------------------------------------------------------- input data
