@@ -580,3 +580,13 @@ def test_population_answer_equals_profile_answer(data: st.DataObject) -> None:
             single = cond.evaluate(prof)
             assert single is bool(batch[i]), (prof.customer, str(cond.explain(prof)))
             assert cond.explain(prof).holds is single
+
+
+class TestConditionFromDict:
+    def test_the_classmethod_reads_every_kind(self) -> None:
+        from dateutil.relativedelta import relativedelta
+
+        from lifecycle import Condition, tenure_at_least
+
+        cond = (signal("purchase_count") >= 2) & tenure_at_least(relativedelta(months=6))
+        assert Condition.from_dict(cond.to_dict()) == cond

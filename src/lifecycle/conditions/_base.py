@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal, TypeAlias, overload
 
 import attrs
@@ -99,8 +99,24 @@ class Condition:
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :func:`condition_from_dict` reads it back."""
+        """Plain JSON-safe data; :meth:`from_dict` reads it back."""
         return {"schema": _SCHEMA, **self._payload()}
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Condition:
+        """Rebuild any condition from :meth:`to_dict` output (see ``condition_from_dict``).
+
+        Examples
+        --------
+        >>> from lifecycle import Condition, signal
+        >>> cond = signal("purchase_count").between(2, 5) & ~signal("cancelled").isin([True])
+        >>> Condition.from_dict(cond.to_dict()) == cond
+        True
+        """
+        # The reader knows every kind of condition, so it sits above this base class.
+        from ._read import condition_from_dict
+
+        return condition_from_dict(data)
 
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
