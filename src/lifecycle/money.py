@@ -283,9 +283,6 @@ def _same_currency(op: str, a: Money, b: Money) -> None:
         raise CurrencyMismatchError(msg)
 
 
-_Factor: TypeAlias = "int | Decimal | Fraction"
-
-
 def _factor(value: object, op: str) -> Decimal:
     if isinstance(value, Fraction):
         return Decimal(value.numerator) / Decimal(value.denominator)
@@ -480,26 +477,26 @@ class Money:
             raise ValidationError(msg)
         return Money(self.amount / divisor, self.currency)
 
-    def _compare(self, other: object, op: str) -> Decimal | None:
+    def _compare(self, other: object) -> Decimal | None:
         if not isinstance(other, Money):
             return None
         _same_currency("compare", self, other)
         return self.amount - other.amount
 
     def __lt__(self, other: object) -> bool:
-        diff = self._compare(other, "<")
+        diff = self._compare(other)
         return NotImplemented if diff is None else diff < 0
 
     def __le__(self, other: object) -> bool:
-        diff = self._compare(other, "<=")
+        diff = self._compare(other)
         return NotImplemented if diff is None else diff <= 0
 
     def __gt__(self, other: object) -> bool:
-        diff = self._compare(other, ">")
+        diff = self._compare(other)
         return NotImplemented if diff is None else diff > 0
 
     def __ge__(self, other: object) -> bool:
-        diff = self._compare(other, ">=")
+        diff = self._compare(other)
         return NotImplemented if diff is None else diff >= 0
 
     def __str__(self) -> str:
