@@ -458,37 +458,46 @@ class _Index:
 
     Keys ``code * width + day offset`` of the log's rows are sorted (the log is sorted by
     customer and date), so for any subset of rows a ``searchsorted`` of a query key finds
-    the customer's events on or before a date without a Python loop.
+    the customer's events on or before a date without a Python loop. The queries are the
+    (customer, as-of) pairs, shifted back by a number of days for the windows; each shift's
+    keys are built once and shared by every kind of event.
     """
 
-    def __init__(self, log: EventLog) -> None:
-        day = log.date.astype(np.int64)
+    def __init__(self, log: EventLog, code: NDArray[np.int64], as_of: NDArray[np.int64]) -> None:
+        day = log.date.view(np.int64)
         self.origin = int(day.min()) - 1 if len(day) else 0
         self.width = (int(day.max()) - self.origin + 2) if len(day) else 2
         self.keys = log.code.astype(np.int64) * self.width + (day - self.origin)
         self.customers = len(log.customers)
+        self.code = code
+        self.as_of = as_of
+        self._queries: dict[int, NDArray[np.int64]] = {}
 
-    def query(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Keys of (customer, day) queries, clipped into the customer's key range."""
-        offset = np.clip(day - self.origin, 0, self.width - 1)
-        return code * self.width + offset
+    def query(self, lag: int) -> NDArray[np.int64]:
+        """Keys of the queries ``lag`` days before their as-of dates, clipped per customer."""
+        if lag not in self._queries:
+            offset = self.as_of - (self.origin + lag)
+            np.clip(offset, 0, self.width - 1, out=offset)
+            offset += self.code * self.width
+            self._queries[lag] = offset
+        return self._queries[lag]
 
 
 class _Subset:
     """One kind of event (a subset of the log's rows) and its position queries."""
 
-    def __init__(self, index: _Index, rows: NDArray[np.intp], code: NDArray[np.int64]) -> None:
-        self.rows = rows
-        self.keys = index.keys[rows]
+    def __init__(self, index: _Index, mask: NDArray[np.bool_]) -> None:
+        self.rows = np.flatnonzero(mask)
+        self.keys = index.keys[self.rows]
         self.index = index
         # Each customer's first position once, gathered per query: a replay asks for the
         # same customer at many dates.
         customers = np.arange(index.customers, dtype=np.int64) * index.width
-        self.start = np.searchsorted(self.keys, customers, side="left")[code]
+        self.start = np.searchsorted(self.keys, customers, side="left")[index.code]
 
-    def end(self, code: NDArray[np.int64], day: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Position one past the customer's last event on or before ``day``."""
-        return np.searchsorted(self.keys, self.index.query(code, day), side="right")
+    def end(self, lag: int = 0) -> NDArray[np.int64]:
+        """Position one past the customer's last event on or before ``as_of - lag`` days."""
+        return np.searchsorted(self.keys, self.index.query(lag), side="right")
 
     def last(self, end: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
         """Log row of the last event before ``end``, and whether there is one."""
@@ -601,12 +610,12 @@ def _population(
     def wants(*names: str) -> bool:
         return not need.isdisjoint(names)
 
-    index = _Index(log)
     t = when.astype(np.int64)
+    index = _Index(log, code, t)
     n = len(code)
 
     def subset(mask: NDArray[np.bool_]) -> _Subset:
-        return _Subset(index, np.flatnonzero(mask), code)
+        return _Subset(index, mask)
 
     def dates_at(rows: NDArray[np.intp], found: NDArray[np.bool_]) -> NDArray[np.datetime64]:
         out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -616,7 +625,7 @@ def _population(
     v: dict[str, Any] = {}
     masks: dict[str, NDArray[np.bool_]] = {}
     buys = subset(log.kind_mask("purchase"))
-    end = buys.end(code, t)
+    end = buys.end()
     n_buys = (end - buys.start).astype(np.int64)
     has = n_buys > 0
     first_rows = buys.rows[np.where(has, buys.start, 0)] if len(buys.rows) else buys.start
@@ -641,8 +650,8 @@ def _population(
     for days, suffix, upper in ((90, "90d", end), (180, "prev_90d", None), (365, "365d", end)):
         if not wants(f"purchases_{suffix}", f"spend_{suffix}"):
             continue
-        high = buys.end(code, t - 90) if upper is None else upper
-        low = buys.end(code, t - days)
+        high = buys.end(90) if upper is None else upper
+        low = buys.end(days)
         v[f"purchases_{suffix}"] = (high - low).astype(np.int64)
         if spend is not None:
             v[f"spend_{suffix}"] = spend[high] - spend[low]
@@ -664,16 +673,16 @@ def _population(
         new_category = np.zeros(len(bought.rows), dtype=np.int64)
         new_category[first_seen] = 1
         seen = _cumulative(new_category)
-        category = seen[bought.end(code, t)] - seen[bought.start]
+        category = seen[bought.end()] - seen[bought.start]
     v["category_count"] = category
     if wants("complaints_90d"):
         complaints = subset(log.kind_mask("complaint"))
-        recent = complaints.end(code, t) - complaints.end(code, t - 90)
+        recent = complaints.end() - complaints.end(90)
         v["complaints_90d"] = recent.astype(np.int64)
     score = np.full(n, np.nan)
     if log.score is not None and wants("last_survey_score"):
         surveys = subset(log.kind_mask("survey") & ~np.isnan(log.score))
-        rows, found = surveys.last(surveys.end(code, t))
+        rows, found = surveys.last(surveys.end())
         score[found] = log.score[rows[found]]
     v["last_survey_score"] = score
     if wants("mean_interpurchase_days", "lapse_ratio"):
@@ -693,22 +702,22 @@ def _population(
         v["total_quantity"] = units[end] - units[buys.start]
     if wants("return_count"):
         returns = subset(log.kind_mask("return"))
-        v["return_count"] = (returns.end(code, t) - returns.start).astype(np.int64)
+        v["return_count"] = (returns.end() - returns.start).astype(np.int64)
     if wants("visit_count", "visits_90d"):
         visits = subset(log.kind_mask("visit"))
-        visits_end = visits.end(code, t)
+        visits_end = visits.end()
         v["visit_count"] = (visits_end - visits.start).astype(np.int64)
-        v["visits_90d"] = (visits_end - visits.end(code, t - 90)).astype(np.int64)
+        v["visits_90d"] = (visits_end - visits.end(90)).astype(np.int64)
     if wants("cancelled"):
         cancels = subset(log.kind_mask("cancellation"))
-        rows, found = cancels.last(cancels.end(code, t))
+        rows, found = cancels.last(cancels.end())
         last_cancel = dates_at(rows, found)
         v["cancelled"] = found & (~has | (last_cancel >= last))
     for name, column in log.attributes.items():
         if not wants(name):
             continue
         carried = subset(_present_mask(column))
-        rows, found = carried.last(carried.end(code, t))
+        rows, found = carried.last(carried.end())
         v[name] = _gather(column, rows, found)
     columns: dict[str, Any] = {"customer": log.customers[code]}
     if as_of is None:
