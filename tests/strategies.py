@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from lifecycle import EventLog, Money, attribute, signal
 from lifecycle.conditions import Condition, all_of, always, any_of, never
+from lifecycle.events import STANDARD_KINDS
 from lifecycle.money import Currency
 from lifecycle.signals import SIGNALS
 
@@ -46,16 +47,7 @@ __all__ = [
 START = dt.date(2023, 1, 1)
 SPAN_DAYS = 540
 #: Every standard kind plus a user-defined one.
-KINDS = (
-    "purchase",
-    "return",
-    "visit",
-    "complaint",
-    "survey",
-    "cancellation",
-    "contact",
-    "referral",
-)
+KINDS = (*STANDARD_KINDS, "referral")
 CATEGORIES = ("books", "games", "garden", "music")
 SEGMENTS = ("bronze", "gold", "silver")
 #: Day offsets on and around the edges of the 90, 180 and 365-day windows.
