@@ -25,7 +25,7 @@ from .money import Money
 from .pricing import demo_policy
 from .rfm import rfm_summary
 from .signals import Population
-from .stages import default_lifecycle
+from .stages import LifecycleModel, StageCodes, default_lifecycle
 from .table import Table
 
 __all__ = ["build_report", "format_text"]
@@ -97,17 +97,18 @@ def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
     }
 
 
-def _stages(log: EventLog, population: Population, as_of: dt.date) -> dict[str, Any]:
+def _stages(
+    log: EventLog, model: LifecycleModel, snapshot: StageCodes, as_of: dt.date
+) -> dict[str, Any]:
     """Count customers per stage three ways.
 
-    On that day's signals alone, carried through the history (a monthly grid, so lapses
-    count), and the furthest stage each customer reached.
+    On that day's signals alone (``snapshot``), carried through the history (a monthly
+    grid, so lapses count), and the furthest stage each customer reached.
     """
-    model = default_lifecycle()
     timeline = model.replay(log, end=as_of, every="1M")
     return {
         "stages": list(model.labels),
-        "snapshot": model.classify(population).counts(),
+        "snapshot": snapshot.counts(),
         "history": timeline.stages_on(as_of).counts(),
         "furthest": timeline.furthest_stage().counts(),
         "changes": len(timeline),
@@ -124,20 +125,20 @@ def _pricing(
     staged = population.join({"customer": population.customer, "stage": stages})
     buyers = ~staged.is_missing("average_order_value")
     base = np.where(buyers, staged.average_order_value, 1)
-    quotes = demo_policy(currency).quote_many(staged, base)
+    policy = demo_policy(currency)
+    quotes = policy.quote_many(staged, base)
     given = quotes.list_minor - quotes.total_minor
     by_stage = {}
     for stage in order:
         mask = buyers & (stages == stage)
         listed = int(quotes.list_minor[mask].sum())
+        given_away = int(given[mask].sum())
         by_stage[stage] = {
             "buyers": int(mask.sum()),
-            "average_discount_percent": round(100 * int(given[mask].sum()) / listed, 2)
-            if listed
-            else 0.0,
-            "given_away": str(Money.from_minor(int(given[mask].sum()), currency)),
+            "average_discount_percent": round(100 * given_away / listed, 2) if listed else 0.0,
+            "given_away": str(Money.from_minor(given_away, currency)),
         }
-    return {"policy": [rule.name for rule in demo_policy(currency).rules], "by_stage": by_stage}
+    return {"policy": [rule.name for rule in policy.rules], "by_stage": by_stage}
 
 
 def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "overview": _overview(log, as_of),
         "rfm": _rfm(log, as_of),
-        "stages": _stages(log, population, as_of),
+        "stages": _stages(log, model, stage_codes, as_of),
         "satisfaction_loyalty": _satisfaction_loyalty(population),
         "pricing": _pricing(population, stage_codes.names(), list(model.labels)),
     }
