@@ -308,7 +308,8 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     cancels = [dates[i] for i in events if kinds[i] == "cancellation"]
     v["cancelled"] = bool(cancels) and (last is None or cancels[-1] >= last)
     for name, column in log.attributes.items():
-        carried = [column[rows][i] for i in events if _present(column[rows][i])]
+        mine = column[rows]
+        carried = [mine[i] for i in events if _present(mine[i])]
         v[name] = _plain(carried[-1]) if carried else None
     return Profile(
         customer=_plain(log.customers[log.customer_code(customer)]),
