@@ -116,7 +116,14 @@ class Table(Mapping[str, NDArray[Any]]):
         return tuple(self._columns)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self)} rows; columns: {', '.join(self._columns)})"
+        from ._display import table_text
+
+        return table_text(self)
+
+    def _repr_html_(self) -> str:
+        from ._display import table_html
+
+        return table_html(self)
 
     def row(self, index: int) -> dict[str, Any]:
         """One row as a dict of plain Python values (dates as :class:`datetime.date`).

@@ -1,0 +1,177 @@
+"""Tests of lifecycle._display: how a Table and a Population print and render as HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from lifecycle import Currency, EventLog, Table
+from lifecycle._display import table_html, table_text
+from lifecycle.signals import Population
+
+
+def population(**columns: object) -> Population:
+    return Population(
+        {"customer": ["ann", "bob"], **columns},
+        as_of=dt.date(2024, 12, 31),
+        currency=Currency("EUR"),
+    )
+
+
+class TestTableText:
+    def test_is_the_repr(self) -> None:
+        t = Table({"a": [1, 2]})
+        assert repr(t) == table_text(t)
+
+    @pytest.mark.parametrize(
+        ("columns", "title"),
+        [
+            ({"a": [1]}, "Table: 1 row x 1 column"),
+            ({"a": [1, 2], "b": [3, 4]}, "Table: 2 rows x 2 columns"),
+            ({"a": []}, "Table: 0 rows x 1 column"),
+            ({}, "Table: 0 rows x 0 columns"),
+            ({"a": np.arange(1234)}, "Table: 1,234 rows x 1 column"),
+        ],
+    )
+    def test_shape_with_plurals(self, columns: dict[str, object], title: str) -> None:
+        assert table_text(Table(columns)).splitlines()[0] == title
+
+    def test_short_table_shows_every_row(self) -> None:
+        lines = table_text(Table({"a": np.arange(10)})).splitlines()
+        assert len(lines) == 12
+        assert "..." not in lines
+        assert lines[-1] == "9  9"
+
+    def test_long_table_shows_first_and_last_rows(self) -> None:
+        lines = table_text(Table({"a": np.arange(100, 111)})).splitlines()
+        assert lines[1:] == [
+            "      a",
+            " 0  100",
+            " 1  101",
+            " 2  102",
+            " 3  103",
+            " 4  104",
+            "...",
+            " 6  106",
+            " 7  107",
+            " 8  108",
+            " 9  109",
+            "10  110",
+        ]
+
+    def test_numbers_right_strings_left(self) -> None:
+        text = table_text(Table({"name": ["a", "long name"], "n": [5, 12345]}))
+        assert text.splitlines()[1:] == [
+            "   name           n",
+            "0  a              5",
+            "1  long name  12345",
+        ]
+
+    def test_floats_print_like_numbers(self) -> None:
+        values = [-38.800000000000004, 1.5, 1234567.25, float("nan")]
+        lines = table_text(Table({"x": values})).splitlines()
+        assert [line.split("  ")[-1].strip() for line in lines[2:]] == [
+            "-38.80",
+            "1.50",
+            "1,234,567.25",
+            "nan",
+        ]
+        assert len({len(line) for line in lines[2:]}) == 1  # right-aligned
+
+    def test_whole_floats_have_no_decimals(self) -> None:
+        assert table_text(Table({"x": [496.0, 5.0]})).splitlines()[2] == "0  496"
+
+    def test_dates_as_dates(self) -> None:
+        days = np.array(["2024-02-29", "NaT"], dtype="datetime64[D]")
+        lines = table_text(Table({"day": days})).splitlines()
+        assert lines[2:] == ["0  2024-02-29", "1  NaT"]
+
+    def test_long_text_is_cut(self) -> None:
+        line = table_text(Table({"why": ["x" * 50]})).splitlines()[2]
+        assert line == "0  " + "x" * 29 + "…"
+
+    def test_wide_table_lists_the_columns_left_out(self) -> None:
+        t = Table({f"column_{i}": [i] for i in range(12)})
+        lines = table_text(t).splitlines()
+        assert all(len(line) <= 100 for line in lines)
+        assert lines[-1] == "(3 more columns: column_9, column_10, column_11)"
+        one = Table({f"column_{i}": [i] for i in range(10)})
+        assert table_text(one).splitlines()[-1] == "(1 more column: column_9)"
+
+    def test_a_column_named_currency_is_just_a_column(self) -> None:
+        text = table_text(Table({"currency": ["EUR"], "amount": [100]}))
+        assert text.splitlines()[0] == "Table: 1 row x 2 columns"
+        assert text.splitlines()[2] == "0  EUR          100"
+
+
+class TestPopulationText:
+    def test_money_in_major_units_with_currency(self) -> None:
+        text = table_text(population(total_spend=np.array([109505730, -5], dtype=np.int64)))
+        lines = text.splitlines()
+        assert lines[0] == "Population: 2 rows x 2 columns, as of 2024-12-31, money in EUR"
+        assert lines[2:] == [
+            "0  ann       1,095,057.30 EUR",
+            "1  bob              -0.05 EUR",
+        ]
+
+    def test_currency_without_minor_units(self) -> None:
+        pop = Population(
+            {"customer": [1], "spend_90d": np.array([1000], dtype=np.int64)},
+            as_of=dt.date(2024, 1, 1),
+            currency=Currency("JPY"),
+        )
+        assert table_text(pop).splitlines()[2] == "0         1  1,000 JPY"
+
+    def test_missing_signals_print_as_na(self) -> None:
+        log = EventLog.from_records(
+            [
+                {"customer": "ann", "date": "2024-01-05", "amount": "25.00", "currency": "EUR"},
+                {"customer": "bob", "date": "2024-03-10", "kind": "visit"},
+            ]
+        )
+        pop = log.population("2024-07-01")
+        text = table_text(pop)
+        assert text.startswith("Population: 2 rows x 25 columns, as of 2024-07-01, money in EUR")
+        ann, bob = text.splitlines()[2:4]
+        assert "2024-01-05" in ann
+        assert bob.split()[:3] == ["1", "bob", "NA"]
+        assert "NaT" not in bob
+
+    def test_population_repr(self) -> None:
+        pop = population(total_spend=np.array([100, 250], dtype=np.int64))
+        assert "2.50 EUR" in repr(pop)
+
+
+class TestTableHtml:
+    def test_is_the_notebook_display(self) -> None:
+        t = Table({"a": [1]})
+        assert t._repr_html_() == table_html(t)
+
+    def test_escapes_and_aligns(self) -> None:
+        text = table_html(Table({"a&b": [1], "name": ["<script>"]}))
+        assert "<th>a&amp;b</th>" in text
+        assert "<td>&lt;script&gt;</td>" in text
+        assert '<td style="text-align:right">1</td>' in text
+        assert "<script>" not in text
+
+    def test_first_and_last_rows_every_column(self) -> None:
+        t = Table({f"c{i}": np.arange(20) for i in range(15)})
+        text = table_html(t)
+        assert text.count("<tr><th>") == 12  # the header, 10 rows and the gap
+        assert "<tr><th>19</th>" in text
+        assert "<tr><th>10</th>" not in text
+        assert "<th>c14</th>" in text
+        assert '<td colspan="15"></td>' in text
+        assert "<caption>Table: 20 rows x 15 columns</caption>" in text
+
+    def test_population_money_and_missing(self) -> None:
+        pop = population(
+            total_spend=np.array([109505730, 0], dtype=np.int64),
+            last_purchase=np.array(["2024-01-01", "NaT"], dtype="datetime64[D]"),
+        )
+        text = table_html(pop)
+        assert '<td style="text-align:right">1,095,057.30 EUR</td>' in text
+        assert "<td>NA</td>" in text
+        assert "as of 2024-12-31, money in EUR" in text
