@@ -500,6 +500,10 @@ class TestRetentionHeatmap:
             (cohorts(k=[0, 1, 1.5, 0, 1]), "'k'"),
             (cohorts(share=[1.0, np.inf, 0.3, 1.0, 0.5]), "'share'"),
             (Table({"cohort": [1], "k": [0]}), "has no column 'share'"),
+            (
+                cohorts(cohort=np.array(["a", None, "b", "a", "b"], dtype=object)),
+                "column 'cohort' must hold labels of one kind that sort",
+            ),
             ({"cohort": [1]}, "must be a lifecycle Table"),
         ],
     )

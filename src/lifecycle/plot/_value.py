@@ -86,7 +86,11 @@ def retention_heatmap(
     values = as_float_array(f"column {value!r}", table[value], allow_nan=True)
     if percent:
         values = as_float_array(f"column {value!r}", values, allow_nan=True, low=0.0, high=1.0)
-    keys, rows = np.unique(table[cohort], return_inverse=True)
+    try:
+        keys, rows = np.unique(table[cohort], return_inverse=True)
+    except TypeError:
+        msg = f"column {cohort!r} must hold labels of one kind that sort (dates, numbers or text)"
+        raise ValidationError(msg) from None
     rows = rows.ravel()
     first = int(k.min())
     width = int(k.max()) - first + 1
@@ -149,7 +153,8 @@ def rfm_grid(
         Column names of the recency and frequency scores.
     segment : str, optional
         Column of segment names (None where a customer has none); each cell then also
-        names its customers' segment, or ``mixed`` when they are in several.
+        names its customers' segment, or ``mixed`` when they are in several. Counts and
+        segments are written in the cells of grids up to 400 cells.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -185,9 +190,12 @@ def rfm_grid(
     rows, cols = int(r_score.max()) - r_low + 1, int(f_score.max()) - f_low + 1
     cell = (r_score - r_low) * cols + (f_score - f_low)
     counts = np.bincount(cell, minlength=rows * cols).reshape(rows, cols)
-    texts = [[f"{n:,}" for n in row] for row in counts]
-    if segment is not None:
-        _name_cells(texts, cell, table[segment], cols)
+    # Counts written in the cells while they stay legible (a 5 x 5 grid has 25).
+    texts = None
+    if counts.size <= 400:
+        texts = [[f"{n:,}" for n in row] for row in counts]
+        if segment is not None:
+            _name_cells(texts, cell, table[segment], cols)
     ax = axes_for(ax, size=(7, 5.5))
     heatmap(
         ax,
