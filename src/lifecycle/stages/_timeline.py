@@ -146,7 +146,7 @@ class Timeline:
             raise UnknownCustomerError(msg)
         return pos
 
-    def _day(self, on: dt.date | str, what: str) -> np.datetime64:
+    def _day(self, on: dt.date | str, what: str) -> dt.date:
         """A date of the replayed window; outside it the timeline knows nothing."""
         day = as_date(on, what)
         if not self.start <= day <= self.end:
@@ -156,7 +156,7 @@ class Timeline:
                 "or before the start are not known; replay with start= and end= covering it"
             )
             raise ValidationError(msg)
-        return np.datetime64(day, "D")
+        return day
 
     def _rows(self, code: int) -> slice:
         lo, hi = np.searchsorted(self.change_code, [code, code + 1])
@@ -183,7 +183,7 @@ class Timeline:
     def stage_on(self, customer: object, on: dt.date | str) -> str | None:
         """One customer's stage at the end of date ``on`` (None before they entered)."""
         code = self._code(customer)
-        day = self._day(on, "on")
+        day = np.datetime64(self._day(on, "on"), "D")
         if np.isnat(self.entered[code]) or day < self.entered[code]:
             return None
         rows = self._rows(code)
@@ -238,7 +238,7 @@ class Timeline:
         >>> tl.stages_on("2024-02-15").counts()["awareness"], len(tl.stages_on())
         (1, 2)
         """
-        day = self._day(self.end if on is None else on, "on")
+        day = np.datetime64(self._day(self.end if on is None else on, "on"), "D")
         codes = np.flatnonzero(~np.isnat(self.entered) & (self.entered <= day))
         return StageCodes(self.customers[codes], self._codes_on(codes, day), self.model.labels)
 
@@ -276,8 +276,8 @@ class Timeline:
         columns: dict[str, Any] = {"stage": np.asarray(self.model.labels)}
         for on in dates:
             day = self._day(on, "dates")
-            counts = self.stages_on(day.item()).counts()
-            columns[str(day)] = np.asarray(list(counts.values()), dtype=np.int64)
+            counts = self.stages_on(day).counts()
+            columns[day.isoformat()] = np.asarray(list(counts.values()), dtype=np.int64)
         return Table(columns)
 
     def flow(self, date_a: dt.date | str, date_b: dt.date | str) -> StageFlow:
@@ -297,8 +297,8 @@ class Timeline:
         >>> int(flow.counts[0, 1]), flow.new.tolist()
         (1, [1, 0, 0, 0, 0])
         """
-        a = self._day(date_a, "date_a")
-        b = self._day(date_b, "date_b")
+        a = np.datetime64(self._day(date_a, "date_a"), "D")
+        b = np.datetime64(self._day(date_b, "date_b"), "D")
         if b < a:
             msg = f"'date_b' ({b}) must be on or after 'date_a' ({a})"
             raise ValidationError(msg)
@@ -364,7 +364,7 @@ class Timeline:
         >>> t["stage"].tolist(), t["cumulative_days"].tolist()
         (['exploration', 'awareness'], [30, 30])
         """
-        day = self._day(self.end if as_of is None else as_of, "as_of")
+        day = np.datetime64(self._day(self.end if as_of is None else as_of, "as_of"), "D")
         initial = self.model.code(str(self.model.initial))
         who = np.flatnonzero(~np.isnat(self.entered) & (self.entered <= day))
         keep = self.change_date <= day
