@@ -132,7 +132,7 @@ def _pct(value: Decimal) -> str:
 # ---------------------------------------------------------------------- the policy
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PricingPolicy:
     """Price rules, how they combine, the guards that protect the margin, and rounding.
 
@@ -227,7 +227,12 @@ class PricingPolicy:
     rounding: RoundingPolicy = attrs.field(
         factory=RoundingPolicy, kw_only=True, validator=_check_rounding
     )
-    currency: Currency | None = attrs.field(default=None, kw_only=True, converter=_convert_currency)
+    # Kept as given, so attrs.evolve infers the currency again from the new amounts;
+    # equality and hashing compare the currency in force (``_priced_in``).
+    _currency: Currency | None = attrs.field(
+        default=None, kw_only=True, converter=_convert_currency, eq=False, alias="currency"
+    )
+    _priced_in: Currency | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         names = [rule.name for rule in self.rules]
@@ -246,7 +251,7 @@ class PricingPolicy:
             value = getattr(self, field)
             if isinstance(value, Money):
                 owners.append((repr(field), value.currency))
-        currency = self.currency
+        currency = self._currency
         for owner, cur in owners:
             if currency is None:
                 currency = cur
@@ -256,12 +261,33 @@ class PricingPolicy:
                     f"{currency.code}: use one currency"
                 )
                 raise CurrencyMismatchError(msg)
-        object.__setattr__(self, "currency", currency)
+        object.__setattr__(self, "_priced_in", currency)
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             msg = f"'cap' {self.cap} is below 'floor' {self.floor}"
             raise PricingError(msg)
 
+    def __repr__(self) -> str:
+        return (
+            f"PricingPolicy(rules={self.rules!r}, combine={self.combine!r}, "
+            f"floor={self.floor!r}, cap={self.cap!r}, min_margin={self.min_margin!r}, "
+            f"max_discount={self.max_discount!r}, renewal_guard={self.renewal_guard!r}, "
+            f"new_customer={self.new_customer!r}, rounding={self.rounding!r}, "
+            f"currency={self.currency!r})"
+        )
+
     # -- facts -----------------------------------------------------------------
+
+    @property
+    def currency(self) -> Currency | None:
+        """The currency of prices: the one given, else the rules' and guards' (or None).
+
+        Examples
+        --------
+        >>> from lifecycle import Money
+        >>> PricingPolicy([], floor=Money("1.00", "EUR")).currency
+        Currency(code='EUR', minor_units=2)
+        """
+        return self._priced_in
 
     @property
     def guards(self) -> tuple[str, ...]:
