@@ -351,7 +351,6 @@ class LifecycleModel:
             raise ValidationError(msg)
         self._check_subject(profile.values, "profile")
         begin = self.initial if start is None else self._known(start, "'start'")
-        assert begin is not None
         engine = self._engine
         path, stop = engine.walk_one(
             self.labels.index(begin), lambda k: engine.conditions[k].evaluate(profile)
@@ -549,7 +548,7 @@ class LifecycleModel:
         for name in self.labels:
             if ids[name] != name:
                 lines.append(f'    state "{_mermaid_text(name)}" as {ids[name]}')
-        lines.append(f"    [*] --> {ids[str(self.initial)]}")
+        lines.append(f"    [*] --> {ids[self.initial]}")
         arrows: dict[tuple[str, str], list[str]] = {}
         for t in self.transitions:
             reasons = arrows.setdefault((t.source, t.target), [])

@@ -189,7 +189,7 @@ class Timeline:
         rows = self._rows(code)
         k = int(np.searchsorted(self.change_date[rows], day, side="right"))
         if k == 0:
-            return str(self.model.initial)
+            return self.model.initial
         return self.model.labels[int(self.target[rows.start + k - 1])]
 
     def relationship(self, customer: object) -> Relationship:
@@ -216,7 +216,7 @@ class Timeline:
         return Relationship(
             model=self.model,
             customer=customer,
-            stage=history[-1].target if history else str(self.model.initial),
+            stage=history[-1].target if history else self.model.initial,
             since=history[-1].on if history else started,
             started=started,
             history=history,
@@ -243,7 +243,7 @@ class Timeline:
         return StageCodes(self.customers[codes], self._codes_on(codes, day), self.model.labels)
 
     def _codes_on(self, codes: NDArray[np.intp], day: np.datetime64) -> NDArray[np.int8]:
-        out = np.full(len(codes), self.model.code(str(self.model.initial)), dtype=np.int8)
+        out = np.full(len(codes), self.model.code(self.model.initial), dtype=np.int8)
         if not len(self):
             return out
         width = np.int64(2**31)
@@ -331,7 +331,7 @@ class Timeline:
         """
         model = self.model
         codes = np.flatnonzero(~np.isnat(self.entered))
-        best = np.full(len(self.customers), model.code(str(model.initial)), dtype=np.int8)
+        best = np.full(len(self.customers), model.code(model.initial), dtype=np.int8)
         target = self.target
         counted = np.ones(len(target), dtype=bool)
         if model.dissolution is not None:
@@ -365,7 +365,7 @@ class Timeline:
         (['exploration', 'awareness'], [30, 30])
         """
         day = np.datetime64(self._day(self.end if as_of is None else as_of, "as_of"), "D")
-        initial = self.model.code(str(self.model.initial))
+        initial = self.model.code(self.model.initial)
         who = np.flatnonzero(~np.isnat(self.entered) & (self.entered <= day))
         keep = self.change_date <= day
         code = np.concatenate([who, self.change_code[keep]]).astype(np.int64)
