@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from lifecycle import EventLog, attribute, signal
 from lifecycle.conditions import condition_from_dict
@@ -21,6 +22,7 @@ from lifecycle.stages import (
     Transition,
     default_lifecycle,
 )
+from test_stages_strategies import small_default, stage_logs
 
 D = dt.date
 
@@ -518,3 +520,13 @@ class TestToDict:
         data["history"][1]["target"] = "commitment"
         with pytest.raises(ValidationError):
             Relationship.from_dict(data)
+
+    @given(stage_logs())
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_every_replayed_record_round_trips(self, log: EventLog) -> None:
+        timeline = small_default().replay(log, every="1M")
+        for customer in log.customers.tolist():
+            rel = timeline.relationship(customer)
+            back = Relationship.from_dict(json.loads(json.dumps(rel.to_dict())))
+            assert back == rel
+            assert back.history == timeline.changes_for(customer)
