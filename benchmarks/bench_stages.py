@@ -141,6 +141,8 @@ class Customer:
         return self.last_cancel is not None and (self.last is None or self.last_cancel >= self.last)
 
     def is_lapsed(self):
+        if self.last is None or self.today - self.last < 90:  # min_lapse_days
+            return False
         lapse = self._lapse()
         if lapse is not None and lapse > 3.0:
             return True

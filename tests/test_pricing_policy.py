@@ -222,6 +222,25 @@ class TestPricingPolicy:
 
 
 class TestQuote:
+    def test_on_must_be_the_profiles_date(self, log: EventLog) -> None:
+        # A profile of one date quoted 'on' another explained old signals as current.
+        policy = PricingPolicy([PercentOff(10, when=signal("purchase_count") >= 4)])
+        loyal = profile_of(log, "loyal", stage="commitment")
+        with pytest.raises(
+            ValidationError,
+            match=r"'on' \(2025-01-01\) is not the date of customer 'loyal''s profile "
+            r"\(2024-06-30\): its signals are those of 2024-06-30; quote on that date, or "
+            r"compute the profile as of 2025-01-01",
+        ):
+            policy.quote(eur("100"), customer=loyal, on="2025-01-01")
+        with pytest.raises(ValidationError, match="is not the date of customer 'loyal''s"):
+            policy.quote(eur("100"), customer=loyal, on=AS_OF - dt.timedelta(days=1))
+        assert policy.quote(eur("100"), customer=loyal, on=AS_OF).total == eur("90.00")
+
+    def test_on_defaults_to_the_profiles_date(self, log: EventLog) -> None:
+        quote = PricingPolicy([]).quote(eur("100"), customer=profile_of(log, "loyal"))
+        assert quote.on == AS_OF
+
     def test_sequence_applies_all_in_order(self, log: EventLog) -> None:
         policy = PricingPolicy(
             [
@@ -637,10 +656,31 @@ class TestQuoteMany:
         assert table.total_minor.tolist() == [800, 1000]
         assert table["guard:renewal"].tolist() == [False, False]
 
-    def test_on_overrides_as_of(self, log: EventLog) -> None:
+    def test_on_must_be_the_populations_date(self, log: EventLog) -> None:
+        # 'on' once overrode as_of: a price for one day from the signals of another.
         offer = WinBackOffer(PercentOff(20), offered_on="2024-06-01", for_days=10)
-        table = PricingPolicy([offer]).quote_many(log.population(AS_OF), 1000, on="2024-06-02")
+        policy = PricingPolicy([offer])
+        with pytest.raises(
+            ValidationError,
+            match=r"'on' \(2024-06-02\) is not the date of the population's signals: "
+            r"customer 'lapsed' is as of 2024-06-30 \(3 customers differ\)",
+        ):
+            policy.quote_many(log.population(AS_OF), 1000, on="2024-06-02")
+        table = policy.quote_many(log.population("2024-06-02"), 1000, on="2024-06-02")
         assert table.total_minor.tolist() == [800, 800, 800]
+        given = policy.quote_many(log.population(AS_OF), 1000, on=AS_OF)
+        assert given.total_minor.tolist() == [1000, 1000, 1000]
+
+    def test_on_must_be_every_snapshots_date(self, log: EventLog) -> None:
+        policy = PricingPolicy([PercentOff(5)])
+        snaps = snapshots(log, ["loyal", "loyal"], ["2024-06-20", "2024-06-05"])
+        with pytest.raises(
+            ValidationError,
+            match=r"customer 'loyal' is as of 2024-06-05 \(1 customers differ\)",
+        ):
+            policy.quote_many(snaps, 1000, on="2024-06-20")
+        same = snapshots(log, ["loyal", "loyal"], ["2024-06-20", "2024-06-20"])
+        assert policy.quote_many(same, 1000, on="2024-06-20").total_minor.tolist() == [950, 950]
 
     def test_empty_population(self) -> None:
         log = make_log(buys(1, "2024-06-01"))
@@ -817,7 +857,7 @@ def _single(
     base: int,
     qty: int,
     cost: int | None,
-    on: dt.date,
+    on: dt.date | None,
     cur: Currency,
 ) -> Quote | None:
     try:
@@ -859,7 +899,7 @@ class TestEnginesAgree:
         costs = None
         if policy.min_margin is not None or data.draw(st.booleans()):
             costs = np.array(data.draw(st.lists(st.integers(0, high), min_size=n, max_size=n)))
-        on = as_of + dt.timedelta(days=data.draw(st.integers(-10, 10)))
+        on = data.draw(st.sampled_from([None, as_of]))
         try:
             table = policy.quote_many(pop, base, qty, currency=cur, on=on, unit_costs=costs)
         except PricingError:

@@ -343,9 +343,8 @@ class TestWinBackOffer:
         assert step.why == (
             "not met: quoted on 2024-04-15, outside the offer window 2024-03-01 to 2024-03-30"
         )
-        (step,) = (
-            PricingPolicy([self.offer()]).quote(eur("10"), customer=lapsed, on="2024-03-02").steps
-        )
+        lapsed = log.profile(1, "2024-03-02").with_attributes(stage="dissolution")
+        (step,) = PricingPolicy([self.offer()]).quote(eur("10"), customer=lapsed).steps
         assert step.why == (
             "met: quoted on 2024-03-02, within the offer window 2024-03-01 to 2024-03-30 "
             "and stage == dissolution (actual dissolution)"

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lifecycle import EventLog
+from lifecycle.datasets import load_cdnow
 from lifecycle.errors import ValidationError
-from lifecycle.signals import SIGNALS
+from lifecycle.signals import SIGNALS, snapshots
 from lifecycle.stages import RelationshipKind, default_lifecycle
 from test_stages_strategies import small_default, stage_logs
 
@@ -152,11 +154,115 @@ class TestDefaultLifecycle:
                 "'dissolution_lapse_ratio' must be a positive number",
             ),
             ({"relationship_kind": "kiosk"}, "'relationship kind' must be one of"),
+            ({"min_lapse_days": -1}, "'min_lapse_days' must be an int >= 0 \\(got -1\\)"),
+            ({"min_lapse_days": 30.5}, "'min_lapse_days' must be an int >= 0"),
+            ({"min_lapse_days": True}, "'min_lapse_days' must be an int >= 0"),
         ],
     )
     def test_bad_arguments(self, kwargs: dict[str, Any], message: str) -> None:
         with pytest.raises(ValidationError, match=message):
             default_lifecycle(**kwargs)
+
+
+def fast_buyer() -> EventLog:
+    log = EventLog.from_records(
+        [{"customer": 1, "date": "2024-01-01"}, {"customer": 1, "date": "2024-01-02"}]
+    )
+    assert isinstance(log, EventLog)
+    return log
+
+
+class TestMinLapseDays:
+    def test_a_fast_buyer_is_not_dissolved_after_four_quiet_days(self) -> None:
+        # Purchases on 1 and 2 January: a 1-day rhythm, so the lapse ratio is 4 on the
+        # 6th; before min_lapse_days this customer was dissolved then.
+        log = fast_buyer()
+        model = default_lifecycle()
+        assert model.stage_of(log.profile(1, "2024-01-06")).stage == "awareness"
+        timeline = model.replay(log, end="2024-01-06", every=1)
+        assert [c.target for c in timeline.changes_for(1)] == ["awareness"]
+
+    def test_the_lapse_comes_after_the_minimum_silence(self) -> None:
+        log = fast_buyer()
+        timeline = default_lifecycle().replay(log, end="2024-12-31", every=1)
+        lapse = timeline.changes_for(1)[-1]
+        assert (lapse.on, lapse.target, lapse.reason) == (
+            dt.date(2024, 4, 1),  # 90 days after 2 January
+            "dissolution",
+            "lapse",
+        )
+
+    @pytest.mark.parametrize(
+        ("min_lapse_days", "expected"),
+        [(0, "dissolution"), (4, "dissolution"), (5, "awareness"), (90, "awareness")],
+    )
+    def test_threshold(self, min_lapse_days: int, expected: str) -> None:
+        model = default_lifecycle(min_lapse_days=min_lapse_days)
+        assert model.stage_of(fast_buyer().profile(1, "2024-01-06")).stage == expected
+
+    def test_applies_to_a_single_purchase_too(self) -> None:
+        assert stage([event(45)], dissolution_days=30, min_lapse_days=60) == "exploration"
+        assert stage([event(61)], dissolution_days=30, min_lapse_days=60) == "dissolution"
+
+    def test_in_the_rules(self) -> None:
+        lapse = default_lifecycle(min_lapse_days=120).moves_between("awareness", "dissolution")[1]
+        assert lapse.reason == "lapse"
+        first = lapse.when.to_dict()["args"][0]
+        assert first == {"op": ">=", "signal": "days_since_last_purchase", "value": 120}
+
+    def test_cdnow_no_lapse_under_the_minimum_silence(self) -> None:
+        # Before min_lapse_days, at 1997-06-30: 2,782 CDNOW customers dissolved, 520 of
+        # them after under 90 days of silence (69 after under 60). Now 2,262, none under 90.
+        log = load_cdnow()
+        as_of = "1997-06-30"
+        model = default_lifecycle()
+        population = log.population(as_of)
+        silence = np.asarray(population["days_since_last_purchase"])
+        dissolved = model.classify(population).code == model.code("dissolution")
+        assert int(dissolved.sum()) == 2262
+        assert int((dissolved & (silence < 90)).sum()) == 0
+        old = default_lifecycle(min_lapse_days=0).classify(population).code == 4
+        assert int((old & (silence < 90)).sum()) == 520
+        # Every lapse of the history too, not only the last snapshot.
+        changes = model.replay(log, end=as_of, every="1M").to_table()
+        lapses = np.flatnonzero(changes["reason"] == "lapse")
+        assert len(lapses) > 0
+        at = snapshots(
+            log,
+            changes["customer"][lapses],
+            changes["date"][lapses],
+            signals=["days_since_last_purchase"],
+        )
+        assert float(np.min(at["days_since_last_purchase"])) >= 90
+
+
+class TestSameDatePriority:
+    def test_cancellation_beats_a_forward_move_on_the_same_date(self) -> None:
+        # On 10 January the customer both qualifies for awareness (a second purchase)
+        # and cancels: dissolution comes first, and a dissolution move ends the walk.
+        records = [
+            {"customer": 1, "date": "2024-01-01"},
+            {"customer": 1, "date": "2024-01-10"},
+            {"customer": 1, "date": "2024-01-10", "kind": "cancellation"},
+        ]
+        log = EventLog.from_records(records)
+        assert isinstance(log, EventLog)
+        profile = log.profile(1, "2024-01-10")
+        assert profile.repeat_purchase_count == 1
+        assert profile.cancelled is True
+        for order in ("source", "dwyer1987"):
+            model = default_lifecycle(order=order)
+            changes = model.replay(log).changes_for(1)
+            if order == "dwyer1987":
+                assert [c.target for c in changes[:1]] == ["exploration"]
+                changes = changes[1:]
+            assert len(changes) == 1
+            assert (changes[0].on, changes[0].target, changes[0].reason) == (
+                dt.date(2024, 1, 10),
+                "dissolution",
+                "cancellation",
+            )
+            assert model.stage_of(profile).path[-1].reason == "cancellation"
 
 
 class TestDwyerOrder:

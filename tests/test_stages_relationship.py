@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from lifecycle import EventLog, attribute, signal
 from lifecycle.conditions import condition_from_dict
-from lifecycle.errors import LifecycleError, TransitionError, ValidationError
+from lifecycle.errors import LifecycleError, SchemaError, TransitionError, ValidationError
 from lifecycle.stages import (
     DissolutionReason,
     LifecycleModel,
@@ -21,6 +22,7 @@ from lifecycle.stages import (
     Transition,
     default_lifecycle,
 )
+from test_stages_strategies import small_default, stage_logs
 
 D = dt.date
 
@@ -313,3 +315,218 @@ class TestRelationshipKind:
         model = default_lifecycle(relationship_kind="dedicated_personal_assistance")
         assert model.relationship_kind is RelationshipKind.DEDICATED_PERSONAL_ASSISTANCE
         assert Relationship.start(model, 1, "2024-01-01").kind is model.relationship_kind
+
+
+class TestStartInAStage:
+    def test_import_a_customer_already_in_a_stage(self) -> None:
+        rel = started(stage="expansion")
+        assert (rel.stage, rel.since, rel.started, rel.history) == (
+            "expansion",
+            D(2024, 1, 1),
+            D(2024, 1, 1),
+            (),
+        )
+        rel = rel.move("commitment", "2024-03-01")
+        assert rel.history == (
+            StageChange(
+                "c1", D(2024, 3, 1), "expansion", "commitment", "long tenure, high regular activity"
+            ),
+        )
+
+    def test_a_dissolved_import_can_be_won_back(self) -> None:
+        assert started(stage="dissolution").win_back("2024-02-01").stage == "exploration"
+
+    def test_unknown_stage(self) -> None:
+        with pytest.raises(ValidationError, match="stage: unknown stage 'vip' \\(stages: "):
+            started(stage="vip")
+
+    def test_not_a_model(self) -> None:
+        with pytest.raises(ValidationError, match="'model' must be a LifecycleModel"):
+            Relationship.start("default", 1, "2024-01-01")  # type: ignore[arg-type]
+
+
+class TestManualReason:
+    def test_move_records_the_callers_reason(self) -> None:
+        rel = started().move("awareness", "2024-02-01", reason="asked for the catalogue")
+        assert rel.history[-1].reason == "asked for the catalogue"
+        rel = rel.move("dissolution", "2024-03-01", reason="moved abroad")
+        assert rel.history[-1].reason == "moved abroad"
+        assert rel.dissolution_reason is DissolutionReason.OTHER
+        assert rel.win_back("2024-04-01", reason="called us").history[-1].reason == "called us"
+
+    def test_after_a_replay(self) -> None:
+        log = EventLog.from_records(
+            [{"customer": 1, "date": d} for d in ("2024-01-01", "2024-02-01")]
+        )
+        assert isinstance(log, EventLog)
+        rel = default_lifecycle().replay(log).relationship(1)
+        moved = rel.move("expansion", "2024-03-01", reason="key account")
+        assert [c.reason for c in moved.history] == [
+            "second purchase or repeat visits",
+            "key account",
+        ]
+
+    def test_without_a_reason_the_models_rule_names_it(self) -> None:
+        assert started().move("awareness", "2024-02-01").history[-1].reason == (
+            "second purchase or repeat visits"
+        )
+
+    @pytest.mark.parametrize("reason", ["", "   ", 7])
+    def test_bad_reason(self, reason: Any) -> None:
+        with pytest.raises(ValidationError, match="'reason' must be a non-empty str"):
+            started().move("awareness", "2024-02-01", reason=reason)
+
+
+class TestHistoryIsChecked:
+    def test_changes_must_chain(self) -> None:
+        history = [
+            StageChange(1, D(2024, 2, 1), "exploration", "awareness", "x"),
+            StageChange(1, D(2024, 3, 1), "expansion", "commitment", "y"),
+        ]
+        with pytest.raises(ValidationError, match=r"history\[1\] .* must leave 'awareness'"):
+            Relationship(default_lifecycle(), 1, "commitment", "2024-03-01", "2024-01-01", history)
+
+    def test_changes_must_be_in_date_order(self) -> None:
+        history = [
+            StageChange(1, D(2024, 3, 1), "exploration", "awareness", "x"),
+            StageChange(1, D(2024, 2, 1), "awareness", "expansion", "y"),
+        ]
+        with pytest.raises(ValidationError, match=r"history\[1\] .* is dated before the change"):
+            Relationship(default_lifecycle(), 1, "expansion", "2024-02-01", "2024-01-01", history)
+
+    def test_changes_start_on_or_after_the_start(self) -> None:
+        history = [
+            StageChange(1, D(2023, 3, 1), "exploration", "awareness", "x"),
+            StageChange(1, D(2024, 2, 1), "awareness", "expansion", "y"),
+        ]
+        with pytest.raises(ValidationError, match=r"history\[0\] .* is dated before the start"):
+            Relationship(default_lifecycle(), 1, "expansion", "2024-02-01", "2024-01-01", history)
+
+    def test_changes_are_moves_of_the_model(self) -> None:
+        history = [StageChange(1, D(2024, 2, 1), "exploration", "commitment", "x")]
+        with pytest.raises(ValidationError, match="the model has no move from 'exploration' to"):
+            Relationship(default_lifecycle(), 1, "commitment", "2024-02-01", "2024-01-01", history)
+
+    def test_changes_are_of_this_customer(self) -> None:
+        history = [StageChange(2, D(2024, 2, 1), "exploration", "awareness", "x")]
+        with pytest.raises(ValidationError, match="is for customer 2, not 1"):
+            Relationship(default_lifecycle(), 1, "awareness", "2024-02-01", "2024-01-01", history)
+
+    def test_dissolution_reason_only_when_dissolved(self) -> None:
+        with pytest.raises(ValidationError, match="'dissolution_reason' \\(fraud\\) is only for"):
+            Relationship(
+                default_lifecycle(),
+                1,
+                "exploration",
+                "2024-01-01",
+                "2024-01-01",
+                dissolution_reason="fraud",
+            )
+
+    def test_bad_since(self) -> None:
+        with pytest.raises(ValidationError, match="'since' must be a date"):
+            Relationship(default_lifecycle(), 1, "exploration", "soon", "2024-01-01")
+
+
+def full_record() -> Relationship:
+    return (
+        started("c1", kind="personal_assistance")
+        .move("awareness", "2024-02-01", reason="asked for the catalogue")
+        .move("expansion", "2024-02-01")
+        .dissolve("2024-06-01", reason="better_alternative")
+    )
+
+
+class TestToDict:
+    @pytest.mark.parametrize(
+        "rel",
+        [
+            started(),
+            started(7, stage="commitment", kind="self_service"),
+            full_record(),
+            full_record().win_back("2024-09-01", reason="came back"),
+            Relationship.start(no_dissolution_model(), 3, "2024-01-01"),
+        ],
+    )
+    def test_round_trip_through_json(self, rel: Relationship) -> None:
+        data = json.loads(json.dumps(rel.to_dict()))
+        assert data["schema"] == "lifecycle.relationship/1"
+        back = Relationship.from_dict(data)
+        assert back == rel
+        assert back.history == rel.history
+        assert back.to_dict() == rel.to_dict()
+
+    def test_content(self) -> None:
+        data = full_record().to_dict()
+        assert data["model"]["schema"] == "lifecycle.stages/1"
+        assert (data["customer"], data["stage"], data["since"], data["started"]) == (
+            "c1",
+            "dissolution",
+            "2024-06-01",
+            "2024-01-01",
+        )
+        assert data["kind"] == "personal_assistance"
+        assert data["dissolution_reason"] == "better_alternative"
+        assert data["history"][0] == {
+            "on": "2024-02-01",
+            "source": "exploration",
+            "target": "awareness",
+            "reason": "asked for the catalogue",
+        }
+
+    def test_numpy_customer_ids_become_ints(self) -> None:
+        import numpy as np
+
+        rel = started(np.int64(5))
+        assert rel.to_dict()["customer"] == 5
+        assert type(rel.to_dict()["customer"]) is int
+
+    def test_other_customer_ids_raise(self) -> None:
+        with pytest.raises(SchemaError, match="'customer' must be a str or int id \\(got tuple"):
+            started(("a", 1)).to_dict()
+
+    def test_unknown_schema_version(self) -> None:
+        data = started().to_dict() | {"schema": "lifecycle.relationship/2"}
+        with pytest.raises(SchemaError, match=r"expected schema 'lifecycle\.relationship/1'"):
+            Relationship.from_dict(data)
+
+    def test_unknown_key(self) -> None:
+        with pytest.raises(SchemaError, match="unknown key 'owner'"):
+            Relationship.from_dict(started().to_dict() | {"owner": "kim"})
+
+    def test_unknown_key_in_history(self) -> None:
+        data = full_record().to_dict()
+        data["history"][0]["by"] = "kim"
+        with pytest.raises(SchemaError, match="history: unknown key 'by'"):
+            Relationship.from_dict(data)
+
+    @pytest.mark.parametrize("key", ["model", "customer", "stage", "since", "started"])
+    def test_missing_key(self, key: str) -> None:
+        data = started().to_dict()
+        del data[key]
+        with pytest.raises(SchemaError, match=f"missing key '{key}'"):
+            Relationship.from_dict(data)
+
+    def test_bad_history(self) -> None:
+        with pytest.raises(SchemaError, match="'history' must be a list"):
+            Relationship.from_dict(started().to_dict() | {"history": "none"})
+
+    def test_bad_model(self) -> None:
+        with pytest.raises(SchemaError, match=r"'model' must be a lifecycle\.stages/1 mapping"):
+            Relationship.from_dict(started().to_dict() | {"model": "default"})
+
+    def test_a_record_the_model_does_not_allow(self) -> None:
+        data = full_record().to_dict()
+        data["history"][1]["target"] = "commitment"
+        with pytest.raises(ValidationError):
+            Relationship.from_dict(data)
+
+    @given(stage_logs())
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_every_replayed_record_round_trips(self, log: EventLog) -> None:
+        timeline = small_default().replay(log, every="1M")
+        for customer in log.customers.tolist():
+            rel = timeline.relationship(customer)
+            back = Relationship.from_dict(json.loads(json.dumps(rel.to_dict())))
+            assert back == rel
+            assert back.history == timeline.changes_for(customer)

@@ -103,7 +103,9 @@ def check_same_history(
             assert timeline.stage_on(customer, day) == stage
         if stages:
             assert timeline.entered[log.customer_code(customer)] == np.datetime64(stages[0][0])
-            assert timeline.stage_on(customer, stages[0][0] - dt.timedelta(days=1)) is None
+            before = stages[0][0] - dt.timedelta(days=1)
+            if before >= timeline.start:
+                assert timeline.stage_on(customer, before) is None
     return timeline
 
 
@@ -348,10 +350,10 @@ class TestTimeline:
     @pytest.mark.parametrize(
         ("customer", "day", "stage"),
         [
-            ("a", "2023-12-31", None),
+            ("c", "2024-02-09", None),
             ("a", "2024-01-01", "exploration"),
             ("a", "2024-01-20", "awareness"),
-            ("a", "2024-12-31", "expansion"),
+            ("a", "2024-03-01", "expansion"),
             ("b", "2024-02-29", "exploration"),
             ("b", "2024-03-01", "dissolution"),
             ("c", "2024-02-15", "exploration"),
@@ -368,7 +370,7 @@ class TestTimeline:
         assert isinstance(on, StageCodes)
         assert on.customer.tolist() == ["a", "b", "c"]
         assert on.names().tolist() == ["expansion", "exploration", "exploration"]
-        assert timeline.stages_on("2023-01-01").counts()["exploration"] == 0
+        assert timeline.stages_on("2024-01-01").counts()["exploration"] == 1
         assert timeline.stages_on().names().tolist() == ["expansion", "dissolution", "awareness"]
 
     def test_funnel(self) -> None:
@@ -391,6 +393,30 @@ class TestTimeline:
         assert np.isnan(flow.rates[1]).all()
         assert flow.new.tolist() == [0, 1, 0, 0, 0]
         assert flow.table()["customers"].tolist() == [1, 1]
+
+    @pytest.mark.parametrize("day", ["2023-12-31", "2024-03-02", "2030-01-01"])
+    def test_dates_outside_the_window_raise(self, day: str) -> None:
+        # Past the end the stages were extrapolated: customers stayed in exploration forever.
+        timeline, _ = sample_timeline()
+        window = "outside the replayed window \\[2024-01-01, 2024-03-01\\]"
+        with pytest.raises(ValidationError, match=f"'dates' \\({day}\\) is {window}"):
+            timeline.funnel(["2024-02-01", day])
+        with pytest.raises(ValidationError, match=f"'on' \\({day}\\) is {window}"):
+            timeline.stages_on(day)
+        with pytest.raises(ValidationError, match=f"'on' \\({day}\\) is {window}"):
+            timeline.stage_on("a", day)
+        with pytest.raises(ValidationError, match=f"'as_of' \\({day}\\) is {window}"):
+            timeline.time_in_stage(as_of=day)
+        with pytest.raises(ValidationError, match=f"'date_a' \\({day}\\) is {window}"):
+            timeline.flow(day, "2024-03-01")
+        with pytest.raises(ValidationError, match=f"'date_b' \\({day}\\) is {window}"):
+            timeline.flow("2024-01-01", day)
+
+    def test_dates_at_the_window_edges_are_answered(self) -> None:
+        timeline, _ = sample_timeline()
+        funnel = timeline.funnel(["2024-01-01", "2024-03-01"])
+        assert funnel["2024-01-01"].tolist() == [1, 0, 0, 0, 0]
+        assert timeline.flow("2024-01-01", "2024-03-01").counts.sum() == 1
 
     def test_flow_backwards_in_time(self) -> None:
         timeline, _ = sample_timeline()
@@ -424,7 +450,7 @@ class TestTimeline:
 
     def test_time_in_stage_counts_re_entries(self) -> None:
         records = events(1, "2023-01-01", "2023-01-10") + events(1, "2024-06-01", "2024-06-05")
-        timeline = small_default().replay(make_log(records), every="1M")
+        timeline = small_default().replay(make_log(records), end="2024-07-01", every="1M")
         t = timeline.time_in_stage(as_of="2024-07-01")
         exploring = [t.row(i) for i in range(len(t)) if t.row(i)["stage"] == "exploration"]
         assert exploring[0]["entries"] == 2
@@ -481,5 +507,5 @@ class TestTimeline:
         timeline = default_lifecycle().replay(log, end="2024-02-01")
         with pytest.raises(UnknownCustomerError, match="customer 2 has no evaluation date"):
             timeline.relationship(2)
-        assert timeline.stage_on(2, "2024-06-01") is None
+        assert timeline.stage_on(2, "2024-02-01") is None
         assert timeline.accounting()["outside"].tolist() == [0, 1]

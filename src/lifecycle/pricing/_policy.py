@@ -30,7 +30,7 @@ from ..money import Currency, Money, RoundingPolicy, as_currency, divide_minor, 
 from ..serialization import check_schema, decode_value, encode_value
 from ..signals import SIGNALS, Population, Profile
 from ..table import Table
-from ._engine import all_hold, build_steps, minor_array, run_many, run_one
+from ._engine import all_hold, build_steps, minor_array, plain, run_many, run_one
 from ._exact import MAX_MINOR, mul, round_fraction
 from ._quote import Quote
 from ._read import rule_from_dict
@@ -132,7 +132,7 @@ def _pct(value: Decimal) -> str:
 # ---------------------------------------------------------------------- the policy
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PricingPolicy:
     """Price rules, how they combine, the guards that protect the margin, and rounding.
 
@@ -227,7 +227,12 @@ class PricingPolicy:
     rounding: RoundingPolicy = attrs.field(
         factory=RoundingPolicy, kw_only=True, validator=_check_rounding
     )
-    currency: Currency | None = attrs.field(default=None, kw_only=True, converter=_convert_currency)
+    # Kept as given, so attrs.evolve infers the currency again from the new amounts;
+    # equality and hashing compare the currency in force (``_priced_in``).
+    _currency: Currency | None = attrs.field(
+        default=None, kw_only=True, converter=_convert_currency, eq=False, alias="currency"
+    )
+    _priced_in: Currency | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         names = [rule.name for rule in self.rules]
@@ -246,7 +251,7 @@ class PricingPolicy:
             value = getattr(self, field)
             if isinstance(value, Money):
                 owners.append((repr(field), value.currency))
-        currency = self.currency
+        currency = self._currency
         for owner, cur in owners:
             if currency is None:
                 currency = cur
@@ -256,12 +261,33 @@ class PricingPolicy:
                     f"{currency.code}: use one currency"
                 )
                 raise CurrencyMismatchError(msg)
-        object.__setattr__(self, "currency", currency)
+        object.__setattr__(self, "_priced_in", currency)
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             msg = f"'cap' {self.cap} is below 'floor' {self.floor}"
             raise PricingError(msg)
 
+    def __repr__(self) -> str:
+        return (
+            f"PricingPolicy(rules={self.rules!r}, combine={self.combine!r}, "
+            f"floor={self.floor!r}, cap={self.cap!r}, min_margin={self.min_margin!r}, "
+            f"max_discount={self.max_discount!r}, renewal_guard={self.renewal_guard!r}, "
+            f"new_customer={self.new_customer!r}, rounding={self.rounding!r}, "
+            f"currency={self.currency!r})"
+        )
+
     # -- facts -----------------------------------------------------------------
+
+    @property
+    def currency(self) -> Currency | None:
+        """The currency of prices: the one given, else the rules' and guards' (or None).
+
+        Examples
+        --------
+        >>> from lifecycle import Money
+        >>> PricingPolicy([], floor=Money("1.00", "EUR")).currency
+        Currency(code='EUR', minor_units=2)
+        """
+        return self._priced_in
 
     @property
     def guards(self) -> tuple[str, ...]:
@@ -344,7 +370,9 @@ class PricingPolicy:
             Units, >= 1.
         on : date or ISO string, optional
             The day of the price (win-back windows); default the profile's ``as_of``.
-            Required without a customer.
+            Required without a customer. With a customer it must be the profile's
+            ``as_of``: the rules read the signals of that date, so a price for another
+            day needs the profile as of that day.
         unit_cost : Money, optional
             Cost of one unit, for the ``min_margin`` guard.
 
@@ -354,6 +382,8 @@ class PricingPolicy:
 
         Raises
         ------
+        ValidationError
+            ``on`` differs from the customer profile's ``as_of``.
         PricingError
             A base price or quantity below 1, a missing ``unit_cost`` with a margin guard,
             a lower bound above the cap.
@@ -369,6 +399,10 @@ class PricingPolicy:
         >>> quote = policy.quote(Money("49.90", "EUR"), customer=ann, quantity=3)
         >>> quote.total, quote.unit_price, quote.applied
         (Money('134.73', 'EUR'), Money('44.91', 'EUR'), ('10% off',))
+        >>> policy.quote(Money("49.90", "EUR"), customer=ann, on="2025-01-01")
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: 'on' (2025-01-01) is not the date of customer 'ann''s profile (2024-05-01): its signals are those of 2024-05-01; quote on that date, or compute the profile as of 2025-01-01
         """
         if not isinstance(base_price, Money):
             msg = f"'base_price' must be Money, such as Money('19.99', 'EUR') (got {base_price!r})"
@@ -392,7 +426,18 @@ class PricingPolicy:
         if on is None and customer is None:
             msg = "'on' is required when quoting without a customer profile"
             raise ValidationError(msg)
-        day = customer.as_of if on is None else as_date(on, "on")  # type: ignore[union-attr]
+        if customer is None:
+            day = as_date(on, "on")
+        else:
+            day = customer.as_of
+            if on is not None and as_date(on, "on") != day:
+                given = as_date(on, "on").isoformat()
+                msg = (
+                    f"'on' ({given}) is not the date of customer {customer.customer!r}'s "
+                    f"profile ({day.isoformat()}): its signals are those of "
+                    f"{day.isoformat()}; quote on that date, or compute the profile as of {given}"
+                )
+                raise ValidationError(msg)
         cost = None
         if unit_cost is not None:
             if not isinstance(unit_cost, Money):
@@ -467,7 +512,8 @@ class PricingPolicy:
             The currency of the prices: default the policy's, else the population's.
         on : date or ISO string, optional
             The day of the prices; default the population's ``as_of`` (or its ``as_of``
-            column).
+            column). When given it must be that date (every row's, for a population of
+            snapshots): the rules read the signals of that date.
         unit_costs : int or array-like of int, optional
             Unit costs in minor units (>= 0), for the ``min_margin`` guard.
 
@@ -557,12 +603,24 @@ class PricingPolicy:
         return found
 
     @staticmethod
-    def _batch_on(population: Population, on: object) -> Any:
-        if on is not None:
-            return np.datetime64(as_date(on, "on"), "D")
+    def _batch_on(population: Population, on: dt.date | str | None) -> Any:
         if population.as_of is not None:
-            return np.datetime64(population.as_of, "D")
-        return np.asarray(population["as_of"], dtype="datetime64[D]")
+            when: Any = np.datetime64(population.as_of, "D")
+        else:
+            when = np.asarray(population["as_of"], dtype="datetime64[D]")
+        if on is not None:
+            day = np.datetime64(as_date(on, "on"), "D")
+            wrong = np.flatnonzero(np.broadcast_to(when != day, (len(population),)))
+            if len(wrong):
+                i = int(wrong[0])
+                msg = (
+                    f"'on' ({day}) is not the date of the population's signals: customer "
+                    f"{plain(population['customer'][i])!r} is as of "
+                    f"{np.broadcast_to(when, (len(population),))[i]} ({len(wrong)} customers "
+                    f"differ); quote on that date, or compute the population as of {day}"
+                )
+                raise ValidationError(msg)
+        return when
 
     # -- serialization -----------------------------------------------------------
 

@@ -31,10 +31,12 @@ _DESCRIPTIONS = {
 }
 
 
-def _positive(name: str, value: object, *, integer: bool) -> None:
+def _positive(name: str, value: object, *, integer: bool, zero: bool = False) -> None:
     ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool) or not value > 0:  # type: ignore[operator]
+    if not ok or isinstance(value, bool) or not (value >= 0 if zero else value > 0):  # type: ignore[operator]
         kind = "a positive int" if integer else "a positive number"
+        if zero:
+            kind = "an int >= 0"
         msg = f"{name!r} must be {kind} (got {value!r})"
         raise ValidationError(msg)
 
@@ -51,6 +53,7 @@ def default_lifecycle(
     commitment_lapse_ratio: float = 1.5,
     dissolution_lapse_ratio: float = 3.0,
     dissolution_days: int = 365,
+    min_lapse_days: int = 90,
     reversible: bool = True,
     relationship_kind: RelationshipKind | str | None = RelationshipKind.LONG_TERM,
 ) -> LifecycleModel:
@@ -71,9 +74,11 @@ def default_lifecycle(
       evidence of commitment below;
     * commitment: ``tenure_days >= commitment_tenure_days``, ``purchases_365d >=
       commitment_purchases`` and regular buying (``lapse_ratio <= commitment_lapse_ratio``);
-    * dissolution: a cancellation (``cancelled``), or a lapse relative to the customer's
-      own rhythm (``lapse_ratio > dissolution_lapse_ratio``, or with a single purchase day
-      ``days_since_last_purchase > dissolution_days``);
+    * dissolution: a cancellation (``cancelled``), or a lapse: at least ``min_lapse_days``
+      of silence (``days_since_last_purchase >= min_lapse_days``) that is also long for the
+      customer's own rhythm (``lapse_ratio > dissolution_lapse_ratio``, or with a single
+      purchase day ``days_since_last_purchase > dissolution_days``), so a fast buyer
+      is not dissolved after a few quiet days;
     * backward (``reversible=True``): commitment -> expansion when the activity drops below
       the commitment level; expansion -> awareness when frequency falls without rising
       spend, breadth or commitment-level activity;
@@ -93,6 +98,9 @@ def default_lifecycle(
     commitment_tenure_days, commitment_purchases, dissolution_days : int
     commitment_lapse_ratio, dissolution_lapse_ratio : float
         Thresholds of the rules above.
+    min_lapse_days : int, default 90
+        The shortest silence (days since the last purchase) that counts as a lapse,
+        whatever the customer's rhythm; 0 leaves the lapse to the ratio alone.
     reversible : bool, default True
         False leaves out the backward moves (a forward-only model).
     relationship_kind : RelationshipKind or str, default LONG_TERM
@@ -113,6 +121,13 @@ def default_lifecycle(
     'awareness'
     >>> default_lifecycle(reversible=False).reversible
     False
+    >>> from lifecycle import EventLog
+    >>> fast = EventLog.from_records([{"customer": 1, "date": d}
+    ...                               for d in ("2024-01-01", "2024-01-02")])
+    >>> default_lifecycle().stage_of(fast.profile(1, "2024-01-06")).stage
+    'awareness'
+    >>> default_lifecycle(min_lapse_days=0).stage_of(fast.profile(1, "2024-01-06")).stage
+    'dissolution'
     """
     if order not in ORDERS:
         msg = f"'order' must be one of {ORDERS!r} (got {order!r})"
@@ -127,11 +142,14 @@ def default_lifecycle(
         ("dissolution_days", dissolution_days),
     ):
         _positive(name, value, integer=True)
+    _positive("min_lapse_days", min_lapse_days, integer=True, zero=True)
     _positive("commitment_lapse_ratio", commitment_lapse_ratio, integer=False)
     _positive("dissolution_lapse_ratio", dissolution_lapse_ratio, integer=False)
 
     cancelled = signal("cancelled") == True  # noqa: E712
-    lapsed = any_of(
+    # The ratio alone dissolves a customer who bought on two consecutive days after four
+    # quiet days; a lapse needs an absolute silence too.
+    lapsed = (signal("days_since_last_purchase") >= min_lapse_days) & any_of(
         signal("lapse_ratio") > dissolution_lapse_ratio,
         signal("mean_interpurchase_days").is_missing()
         & (signal("days_since_last_purchase") > dissolution_days),

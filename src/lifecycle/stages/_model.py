@@ -66,6 +66,15 @@ def _to_kind(value: RelationshipKind | str | None) -> RelationshipKind | None:
 
 
 @attrs.frozen
+class _Resolved:
+    """What a model's inputs resolve to: kinds of the transitions, initial and dissolution."""
+
+    transitions: tuple[Transition, ...]
+    initial: str
+    dissolution: str | None
+
+
+@attrs.frozen(repr=False)
 class LifecycleModel:
     """A relationship development model: stages, the transitions between them, and rules.
 
@@ -122,15 +131,22 @@ class LifecycleModel:
     """
 
     stages: tuple[Stage, ...] = attrs.field(converter=_to_stages)
-    transitions: tuple[Transition, ...] = attrs.field(converter=_to_tuple)
-    initial: str | None = attrs.field(default=None, kw_only=True)
-    dissolution: str | None = attrs.field(default=None, kw_only=True)
+    # The inputs are kept as given, so attrs.evolve derives everything again; equality
+    # and hashing compare what they resolve to (``_resolved``).
+    _transitions: tuple[Transition, ...] = attrs.field(
+        converter=_to_tuple, eq=False, alias="transitions"
+    )
+    _initial: str | None = attrs.field(default=None, kw_only=True, eq=False, alias="initial")
+    _dissolution: str | None = attrs.field(
+        default=None, kw_only=True, eq=False, alias="dissolution"
+    )
     reversible: bool = attrs.field(default=True, kw_only=True)
     attributes: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, kw_only=True)
     relationship_kind: RelationshipKind | None = attrs.field(
         default=None, converter=_to_kind, kw_only=True
     )
-    _engine: Engine = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _resolved: _Resolved = attrs.field(init=False)
+    _engine: Engine = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         names = self.labels
@@ -149,16 +165,14 @@ class LifecycleModel:
         if not isinstance(self.reversible, bool):
             msg = f"'reversible' must be True or False (got {self.reversible!r})"
             raise ValidationError(msg)
-        initial = names[0] if self.initial is None else self._known(self.initial, "'initial'")
-        dissolution = self.dissolution
+        initial = names[0] if self._initial is None else self._known(self._initial, "'initial'")
+        dissolution = self._dissolution
         if dissolution is None and "dissolution" in names:
             dissolution = "dissolution"
         elif dissolution is not None:
             self._known(dissolution, "'dissolution'")
-        object.__setattr__(self, "initial", initial)
-        object.__setattr__(self, "dissolution", dissolution)
-        resolved = tuple(self._resolve(i, t) for i, t in enumerate(self.transitions))
-        object.__setattr__(self, "transitions", resolved)
+        resolved = tuple(self._resolve(i, t, dissolution) for i, t in enumerate(self._transitions))
+        object.__setattr__(self, "_resolved", _Resolved(resolved, initial, dissolution))
         self._check_reachable()
         self._check_signals()
         codes = {name: i for i, name in enumerate(names)}
@@ -172,13 +186,36 @@ class LifecycleModel:
         )
         object.__setattr__(self, "_engine", engine)
 
+    def __repr__(self) -> str:
+        return (
+            f"LifecycleModel(stages={self.stages!r}, transitions={self.transitions!r}, "
+            f"initial={self.initial!r}, dissolution={self.dissolution!r}, "
+            f"reversible={self.reversible!r}, attributes={self.attributes!r}, "
+            f"relationship_kind={self.relationship_kind!r})"
+        )
+
+    @property
+    def transitions(self) -> tuple[Transition, ...]:
+        """The transitions, each with its kind resolved (see :class:`Transition`)."""
+        return self._resolved.transitions
+
+    @property
+    def initial(self) -> str:
+        """Where every relationship starts."""
+        return self._resolved.initial
+
+    @property
+    def dissolution(self) -> str | None:
+        """The stage where relationships end (None: the model has none)."""
+        return self._resolved.dissolution
+
     def _known(self, name: object, what: str) -> str:
         if not isinstance(name, str) or name not in self.labels:
             msg = f"{what}: unknown stage {name!r} (stages: {', '.join(self.labels)})"
             raise ValidationError(msg)
         return name
 
-    def _resolve(self, index: int, t: object) -> Transition:
+    def _resolve(self, index: int, t: object, dissolution: str | None) -> Transition:
         if not isinstance(t, Transition):
             msg = f"transition {index} must be a Transition (got {type(t).__name__}: {t!r})"
             raise ValidationError(msg)
@@ -190,9 +227,9 @@ class LifecycleModel:
             raise ValidationError(msg)
         order = self.labels
         derived: TransitionKind
-        if t.target == self.dissolution:
+        if t.target == dissolution:
             derived = "dissolution"
-        elif t.source == self.dissolution:
+        elif t.source == dissolution:
             derived = "win_back"
         elif order.index(t.target) > order.index(t.source):
             derived = "forward"
@@ -203,7 +240,7 @@ class LifecycleModel:
             side = "into" if kind == "dissolution" else "out of"
             msg = (
                 f"{where}: kind {kind!r} needs a move {side} the dissolution stage "
-                f"({self.dissolution!r})"
+                f"({dissolution!r})"
             )
             raise ValidationError(msg)
         if kind == "backward" and not self.reversible:
@@ -314,7 +351,6 @@ class LifecycleModel:
             raise ValidationError(msg)
         self._check_subject(profile.values, "profile")
         begin = self.initial if start is None else self._known(start, "'start'")
-        assert begin is not None
         engine = self._engine
         path, stop = engine.walk_one(
             self.labels.index(begin), lambda k: engine.conditions[k].evaluate(profile)
@@ -512,7 +548,7 @@ class LifecycleModel:
         for name in self.labels:
             if ids[name] != name:
                 lines.append(f'    state "{_mermaid_text(name)}" as {ids[name]}')
-        lines.append(f"    [*] --> {ids[str(self.initial)]}")
+        lines.append(f"    [*] --> {ids[self.initial]}")
         arrows: dict[tuple[str, str], list[str]] = {}
         for t in self.transitions:
             reasons = arrows.setdefault((t.source, t.target), [])

@@ -15,18 +15,32 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
+import numpy as np
 
-from ..errors import TransitionError, ValidationError
+from ..errors import SchemaError, TransitionError, ValidationError
 from ..events import as_date
+from ..serialization import check_keys, check_schema
 from ._kinds import DissolutionReason, RelationshipKind
 from ._model import LifecycleModel
 from ._parts import StageChange, Transition
 
-__all__ = ["MoveCheck", "Relationship"]
+__all__ = ["SCHEMA", "MoveCheck", "Relationship"]
+
+SCHEMA = "lifecycle.relationship/1"
+_KEYS = {
+    "model",
+    "customer",
+    "stage",
+    "since",
+    "started",
+    "history",
+    "kind",
+    "dissolution_reason",
+}
 
 
 @attrs.frozen
@@ -54,6 +68,14 @@ class MoveCheck:
 
 def _to_date(value: dt.date | str) -> dt.date:
     return as_date(value, "on")
+
+
+def _to_since(value: dt.date | str) -> dt.date:
+    return as_date(value, "since")
+
+
+def _to_started(value: dt.date | str) -> dt.date:
+    return as_date(value, "started")
 
 
 def _to_changes(values: Iterable[StageChange]) -> tuple[StageChange, ...]:
@@ -105,8 +127,8 @@ class Relationship:
     model: LifecycleModel = attrs.field(repr=False)
     customer: Any
     stage: str
-    since: dt.date = attrs.field(converter=_to_date)
-    started: dt.date = attrs.field(converter=_to_date)
+    since: dt.date = attrs.field(converter=_to_since)
+    started: dt.date = attrs.field(converter=_to_started)
     history: tuple[StageChange, ...] = attrs.field(default=(), converter=_to_changes)
     kind: RelationshipKind | None = attrs.field(default=None, converter=_to_kind)
     dissolution_reason: DissolutionReason | None = attrs.field(default=None, converter=_to_reason)
@@ -127,6 +149,36 @@ class Relationship:
                 f"({self.stage!r}) on 'since' ({self.since})"
             )
             raise ValidationError(msg)
+        self._check_history()
+        if self.dissolution_reason is not None and self.stage != self.model.dissolution:
+            msg = (
+                f"'dissolution_reason' ({self.dissolution_reason.value}) is only for a "
+                f"dissolved relationship (stage {self.stage!r})"
+            )
+            raise ValidationError(msg)
+
+    def _check_history(self) -> None:
+        """Each change continues the previous one, on or after it, along an allowed move."""
+        day, stage = self.started, None
+        for i, change in enumerate(self.history):
+            where = f"history[{i}] ({change})"
+            if not isinstance(change, StageChange):
+                msg = f"history[{i}] must be a StageChange (got {type(change).__name__})"
+                raise ValidationError(msg)
+            if change.customer != self.customer:
+                msg = f"{where} is for customer {change.customer!r}, not {self.customer!r}"
+                raise ValidationError(msg)
+            if change.on < day:
+                what = "the start" if i == 0 else "the change before it"
+                msg = f"{where} is dated before {what} ({day})"
+                raise ValidationError(msg)
+            if stage is not None and change.source != stage:
+                msg = f"{where} must leave {stage!r}, where the change before it led"
+                raise ValidationError(msg)
+            if not self.model.moves_between(change.source, change.target):
+                msg = f"{where}: the model has no move from {change.source!r} to {change.target!r}"
+                raise ValidationError(msg)
+            day, stage = change.on, change.target
 
     @classmethod
     def start(
@@ -135,9 +187,22 @@ class Relationship:
         customer: Any,
         on: dt.date | str,
         *,
+        stage: str | None = None,
         kind: RelationshipKind | str | None = None,
     ) -> Relationship:
-        """Begin a relationship at the model's initial stage on date ``on``.
+        """Begin a relationship on date ``on``, at the model's initial stage or at ``stage``.
+
+        Parameters
+        ----------
+        model : LifecycleModel
+        customer : int or str
+        on : date or ISO string
+            The start of the record (``started`` and ``since``).
+        stage : str, optional
+            A stage of the model, to import a customer already in it (from a CRM); the
+            record has no history before ``on``. Default the model's initial stage.
+        kind : RelationshipKind or str, optional
+            Default the model's ``relationship_kind``.
 
         Examples
         --------
@@ -145,15 +210,118 @@ class Relationship:
         >>> rel = Relationship.start(default_lifecycle(), 7, "2024-03-01")
         >>> rel.stage, rel.since, rel.kind
         ('exploration', datetime.date(2024, 3, 1), <RelationshipKind.LONG_TERM: 'long_term'>)
+        >>> imported = Relationship.start(default_lifecycle(), 8, "2024-03-01", stage="expansion")
+        >>> imported.move("commitment", "2024-09-01", reason="signed a contract").history[-1].reason
+        'signed a contract'
         """
+        if not isinstance(model, LifecycleModel):
+            msg = f"'model' must be a LifecycleModel (got {type(model).__name__})"
+            raise ValidationError(msg)
         day = _to_date(on)
         return cls(
             model=model,
             customer=customer,
-            stage=str(model.initial),
+            stage=model.initial if stage is None else stage,
             since=day,
             started=day,
             kind=model.relationship_kind if kind is None else kind,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data tagged ``lifecycle.relationship/1``, model included.
+
+        A CRM can store the record and read it back with :meth:`from_dict`; customer ids
+        must be str or int.
+
+        Raises
+        ------
+        SchemaError
+            A customer id that is neither str nor int.
+
+        Examples
+        --------
+        >>> import json
+        >>> from lifecycle.stages import default_lifecycle
+        >>> rel = Relationship.start(default_lifecycle(), "c1", "2024-01-05")
+        >>> rel = rel.move("awareness", "2024-02-01", reason="asked for the catalogue")
+        >>> data = json.loads(json.dumps(rel.to_dict()))
+        >>> data["history"]
+        [{'on': '2024-02-01', 'source': 'exploration', 'target': 'awareness', 'reason': 'asked for the catalogue'}]
+        >>> Relationship.from_dict(data) == rel
+        True
+        """
+        return {
+            "schema": SCHEMA,
+            "model": self.model.to_dict(),
+            "customer": _customer_id(self.customer),
+            "stage": self.stage,
+            "since": self.since.isoformat(),
+            "started": self.started.isoformat(),
+            "history": [
+                {
+                    "on": c.on.isoformat(),
+                    "source": c.source,
+                    "target": c.target,
+                    "reason": c.reason,
+                }
+                for c in self.history
+            ],
+            "kind": None if self.kind is None else self.kind.value,
+            "dissolution_reason": None
+            if self.dissolution_reason is None
+            else self.dissolution_reason.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Relationship:
+        """Rebuild a record from :meth:`to_dict` output, validated like a new one.
+
+        Raises
+        ------
+        SchemaError
+            Another schema or version, an unknown or missing key.
+        ValidationError
+            A record the model does not allow (unknown stage, a history that does not
+            lead to the stage, a move the model lacks, dates out of order).
+
+        Examples
+        --------
+        >>> Relationship.from_dict({"schema": "lifecycle.relationship/2"})
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.SchemaError: expected schema 'lifecycle.relationship/1' (got 'lifecycle.relationship/2')
+        """
+        body = check_schema(data, SCHEMA, _KEYS)
+        check_keys(
+            body,
+            SCHEMA,
+            required={"schema", "model", "customer", "stage", "since", "started"},
+            optional=_KEYS,
+        )
+        model = body["model"]
+        if not isinstance(model, Mapping):
+            msg = f"{SCHEMA}: 'model' must be a lifecycle.stages/1 mapping (got {model!r})"
+            raise SchemaError(msg)
+        customer = _customer_id(body["customer"])
+        history = body.get("history", [])
+        if not isinstance(history, list):
+            msg = f"{SCHEMA}: 'history' must be a list (got {history!r})"
+            raise SchemaError(msg)
+        changes = []
+        for item in history:
+            c = check_keys(item, "history", required={"on", "source", "target", "reason"})
+            changes.append(
+                StageChange(customer, as_date(c["on"], "on"), c["source"], c["target"], c["reason"])
+            )
+        return cls(
+            model=LifecycleModel.from_dict(model),
+            customer=customer,
+            stage=body["stage"],
+            since=body["since"],
+            started=body["started"],
+            history=changes,
+            kind=body.get("kind"),
+            dissolution_reason=body.get("dissolution_reason"),
         )
 
     def can_move(self, to: str, on: dt.date | str | None = None) -> MoveCheck:
@@ -311,3 +479,13 @@ class Relationship:
                 raise TransitionError(msg)
             to = backs[0].target
         return self.move(to, on, reason)
+
+
+def _customer_id(value: object) -> str | int:
+    """A customer id as JSON keeps it: str or int (a NumPy int becomes an int)."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return value
+    msg = f"{SCHEMA}: 'customer' must be a str or int id (got {type(value).__name__}: {value!r})"
+    raise SchemaError(msg)

@@ -46,6 +46,12 @@ class Timeline:
     then the order of the moves within a date. A customer's state is a few integers:
     the timeline keeps 14 bytes per change and 24 per customer.
 
+    The timeline knows stages only inside its window: every question that takes a date
+    (:meth:`stage_on`, :meth:`stages_on`, :meth:`funnel`, :meth:`flow`,
+    :meth:`time_in_stage`) raises :class:`~lifecycle.errors.ValidationError` for a date
+    before ``start`` or after ``end``, rather than carry the last stages forward as if
+    nothing happened after the replay.
+
     Attributes
     ----------
     model : LifecycleModel
@@ -72,7 +78,7 @@ class Timeline:
     >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"},
     ...                              {"customer": 1, "date": "2024-02-01"}])
     >>> tl = default_lifecycle().replay(log)
-    >>> len(tl), tl.stage_on(1, "2024-01-15"), tl.stage_on(1, "2024-03-01")
+    >>> len(tl), tl.stage_on(1, "2024-01-15"), tl.stage_on(1, "2024-02-01")
     (1, 'exploration', 'awareness')
     """
 
@@ -140,6 +146,18 @@ class Timeline:
             raise UnknownCustomerError(msg)
         return pos
 
+    def _day(self, on: dt.date | str, what: str) -> dt.date:
+        """A date of the replayed window; outside it the timeline knows nothing."""
+        day = as_date(on, what)
+        if not self.start <= day <= self.end:
+            msg = (
+                f"{what!r} ({day.isoformat()}) is outside the replayed window "
+                f"[{self.start.isoformat()}, {self.end.isoformat()}]: stages after the end "
+                "or before the start are not known; replay with start= and end= covering it"
+            )
+            raise ValidationError(msg)
+        return day
+
     def _rows(self, code: int) -> slice:
         lo, hi = np.searchsorted(self.change_code, [code, code + 1])
         return slice(int(lo), int(hi))
@@ -165,13 +183,13 @@ class Timeline:
     def stage_on(self, customer: object, on: dt.date | str) -> str | None:
         """One customer's stage at the end of date ``on`` (None before they entered)."""
         code = self._code(customer)
-        day = np.datetime64(as_date(on, "on"), "D")
+        day = np.datetime64(self._day(on, "on"), "D")
         if np.isnat(self.entered[code]) or day < self.entered[code]:
             return None
         rows = self._rows(code)
         k = int(np.searchsorted(self.change_date[rows], day, side="right"))
         if k == 0:
-            return str(self.model.initial)
+            return self.model.initial
         return self.model.labels[int(self.target[rows.start + k - 1])]
 
     def relationship(self, customer: object) -> Relationship:
@@ -198,7 +216,7 @@ class Timeline:
         return Relationship(
             model=self.model,
             customer=customer,
-            stage=history[-1].target if history else str(self.model.initial),
+            stage=history[-1].target if history else self.model.initial,
             since=history[-1].on if history else started,
             started=started,
             history=history,
@@ -220,12 +238,12 @@ class Timeline:
         >>> tl.stages_on("2024-02-15").counts()["awareness"], len(tl.stages_on())
         (1, 2)
         """
-        day = np.datetime64(self.end if on is None else as_date(on, "on"), "D")
+        day = np.datetime64(self._day(self.end if on is None else on, "on"), "D")
         codes = np.flatnonzero(~np.isnat(self.entered) & (self.entered <= day))
         return StageCodes(self.customers[codes], self._codes_on(codes, day), self.model.labels)
 
     def _codes_on(self, codes: NDArray[np.intp], day: np.datetime64) -> NDArray[np.int8]:
-        out = np.full(len(codes), self.model.code(str(self.model.initial)), dtype=np.int8)
+        out = np.full(len(codes), self.model.code(self.model.initial), dtype=np.int8)
         if not len(self):
             return out
         width = np.int64(2**31)
@@ -250,10 +268,14 @@ class Timeline:
         ('stage', '2024-01-15', '2024-03-01')
         >>> f["2024-03-01"].tolist()
         [1, 1, 0, 0, 0]
+        >>> default_lifecycle().replay(log).funnel(["2030-01-01"])
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: 'dates' (2030-01-01) is outside the replayed window [2024-01-01, 2024-03-01]: stages after the end or before the start are not known; replay with start= and end= covering it
         """
         columns: dict[str, Any] = {"stage": np.asarray(self.model.labels)}
         for on in dates:
-            day = as_date(on, "dates")
+            day = self._day(on, "dates")
             counts = self.stages_on(day).counts()
             columns[day.isoformat()] = np.asarray(list(counts.values()), dtype=np.int64)
         return Table(columns)
@@ -275,8 +297,8 @@ class Timeline:
         >>> int(flow.counts[0, 1]), flow.new.tolist()
         (1, [1, 0, 0, 0, 0])
         """
-        a = np.datetime64(as_date(date_a, "date_a"), "D")
-        b = np.datetime64(as_date(date_b, "date_b"), "D")
+        a = np.datetime64(self._day(date_a, "date_a"), "D")
+        b = np.datetime64(self._day(date_b, "date_b"), "D")
         if b < a:
             msg = f"'date_b' ({b}) must be on or after 'date_a' ({a})"
             raise ValidationError(msg)
@@ -309,7 +331,7 @@ class Timeline:
         """
         model = self.model
         codes = np.flatnonzero(~np.isnat(self.entered))
-        best = np.full(len(self.customers), model.code(str(model.initial)), dtype=np.int8)
+        best = np.full(len(self.customers), model.code(model.initial), dtype=np.int8)
         target = self.target
         counted = np.ones(len(target), dtype=bool)
         if model.dissolution is not None:
@@ -337,12 +359,13 @@ class Timeline:
         >>> from lifecycle.stages import default_lifecycle
         >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"},
         ...                              {"customer": 1, "date": "2024-01-31"}])
-        >>> t = default_lifecycle().replay(log).time_in_stage(as_of="2024-03-01")
+        >>> tl = default_lifecycle().replay(log, end="2024-03-01")
+        >>> t = tl.time_in_stage(as_of="2024-03-01")
         >>> t["stage"].tolist(), t["cumulative_days"].tolist()
         (['exploration', 'awareness'], [30, 30])
         """
-        day = np.datetime64(self.end if as_of is None else as_date(as_of, "as_of"), "D")
-        initial = self.model.code(str(self.model.initial))
+        day = np.datetime64(self._day(self.end if as_of is None else as_of, "as_of"), "D")
+        initial = self.model.code(self.model.initial)
         who = np.flatnonzero(~np.isnat(self.entered) & (self.entered <= day))
         keep = self.change_date <= day
         code = np.concatenate([who, self.change_code[keep]]).astype(np.int64)
