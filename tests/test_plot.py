@@ -93,7 +93,7 @@ def timeline() -> Any:
         (5, "2024-05-01"),
     ]
     log = EventLog.from_records([{"customer": c, "date": d} for c, d in rows])
-    return default_lifecycle().replay(log, every="1M")
+    return default_lifecycle().replay(log, start="2020-01-01", end="2024-06-30", every="1M")
 
 
 # ----------------------------------------------------------------------------- imports
