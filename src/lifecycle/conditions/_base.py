@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal, TypeAlias, overload
@@ -11,7 +10,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ValidationError
+from .._registry import Registry
+from .._values import format_value
+from ..errors import SchemaError, ValidationError
+from ..serialization import check_keys, check_schema
 from ..signals import Population, Profile
 
 Subject: TypeAlias = Profile | Population
@@ -25,6 +27,10 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "!=": operator.ne,
 }
 _SCHEMA = "lifecycle.condition/1"
+Read: TypeAlias = Callable[[object], "Condition"]
+
+#: Every kind of condition, by the ``op`` of its serialized form.
+CONDITIONS: Registry[Condition] = Registry("condition", key="op")
 
 
 @attrs.frozen
@@ -56,15 +62,6 @@ class Explanation:
         return "\n".join(self.lines())
 
 
-def format_value(value: Any) -> str:
-    """A constant as an explanation shows it: dates in ISO form, tuples in parentheses."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "(" + ", ".join(format_value(v) for v in value) + ")"
-    return str(value)
-
-
 class Condition:
     """A predicate over a customer's signals (abstract base).
 
@@ -74,6 +71,8 @@ class Condition:
 
     __slots__ = ()
     op: ClassVar[str] = ""
+    #: The keys of the serialized form besides ``op``.
+    _keys: ClassVar[frozenset[str]] = frozenset()
 
     @overload
     def evaluate(self, subject: Profile) -> bool: ...
@@ -113,10 +112,12 @@ class Condition:
         >>> Condition.from_dict(cond.to_dict()) == cond
         True
         """
-        # The reader knows every kind of condition, so it sits above this base class.
-        from ._read import condition_from_dict
-
         return condition_from_dict(data)
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        """Build the condition from its checked payload; ``read`` reads a nested one."""
+        raise NotImplementedError
 
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -151,12 +152,24 @@ def _check_condition(value: object) -> Condition:
     return value
 
 
+@CONDITIONS.register("constant")
 @attrs.frozen
 class Constant(Condition):
-    """Always true (:func:`always`) or always false (:func:`never`)."""
+    """Always true (:func:`always`) or always false (:func:`never`).
+
+    Examples
+    --------
+    >>> Constant(False) == never()
+    True
+    """
 
     value: bool
     op: ClassVar[str] = "constant"
+    _keys: ClassVar[frozenset[str]] = frozenset({"value"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return always() if data.get("value") is True else never()
 
     def _single(self, profile: Profile) -> bool:
         return self.value
@@ -186,19 +199,38 @@ def always() -> Condition:
 
 
 def never() -> Condition:
-    """A condition that never holds."""
+    """A condition that never holds.
+
+    Examples
+    --------
+    >>> never().to_dict()
+    {'schema': 'lifecycle.condition/1', 'op': 'constant', 'value': False}
+    """
     return Constant(False)
 
 
 # ---------------------------------------------------------------------- combinators
 
 
+@CONDITIONS.register("and")
 @attrs.frozen
 class All(Condition):
-    """Every part holds (``&``)."""
+    """Every part holds (``&``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> (signal("purchase_count") > 1) & (signal("visit_count") > 1)
+    All(parts=(Compare(signal='purchase_count', op='>', value=1), Compare(signal='visit_count', op='>', value=1)))
+    """
 
     parts: tuple[Condition, ...]
     op: ClassVar[str] = "and"
+    _keys: ClassVar[frozenset[str]] = frozenset({"args"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return all_of(*_read_args(data, read))
 
     def _single(self, profile: Profile) -> bool:
         return all(p._single(profile) for p in self.parts)
@@ -220,12 +252,25 @@ class All(Condition):
         return {"op": self.op, "args": [p._payload() for p in self.parts]}
 
 
+@CONDITIONS.register("or")
 @attrs.frozen
 class Any_(Condition):
-    """At least one part holds (``|``)."""
+    """At least one part holds (``|``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> ((signal("purchase_count") > 1) | signal("cancelled").is_missing()).op
+    'or'
+    """
 
     parts: tuple[Condition, ...]
     op: ClassVar[str] = "or"
+    _keys: ClassVar[frozenset[str]] = frozenset({"args"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return any_of(*_read_args(data, read))
 
     def _single(self, profile: Profile) -> bool:
         return any(p._single(profile) for p in self.parts)
@@ -247,12 +292,25 @@ class Any_(Condition):
         return {"op": self.op, "args": [p._payload() for p in self.parts]}
 
 
+@CONDITIONS.register("not")
 @attrs.frozen
 class Not(Condition):
-    """The part does not hold (``~``)."""
+    """The part does not hold (``~``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> ~(signal("purchase_count") > 1)
+    Not(part=Compare(signal='purchase_count', op='>', value=1))
+    """
 
     part: Condition
     op: ClassVar[str] = "not"
+    _keys: ClassVar[frozenset[str]] = frozenset({"arg"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return ~read(data.get("arg"))
 
     def _single(self, profile: Profile) -> bool:
         return not self.part._single(profile)
@@ -269,6 +327,14 @@ class Not(Condition):
 
     def _payload(self) -> dict[str, Any]:
         return {"op": "not", "arg": self.part._payload()}
+
+
+def _read_args(data: Mapping[str, Any], read: Read) -> list[Condition]:
+    args = data.get("args")
+    if not isinstance(args, list):
+        msg = f"condition {data['op']!r}: 'args' must be a list"
+        raise SchemaError(msg)
+    return [read(a) for a in args]
 
 
 def _flatten(kind: type[All] | type[Any_], parts: tuple[Condition, ...]) -> tuple[Condition, ...]:
@@ -307,3 +373,39 @@ def any_of(*conditions: Condition) -> Condition:
         msg = "any_of() needs at least one condition"
         raise ValidationError(msg)
     return Any_(_flatten(Any_, conditions))
+
+
+# ---------------------------------------------------------------------- reading back
+
+
+def condition_from_dict(data: Mapping[str, Any]) -> Condition:
+    """Rebuild a condition from :meth:`Condition.to_dict` output.
+
+    Every node is checked: an unknown ``op``, an unknown or missing key raises
+    :class:`~lifecycle.errors.SchemaError`; unknown signal names raise
+    :class:`~lifecycle.errors.UnknownSignalError`. Each kind of condition reads its own
+    node (the kinds register themselves in ``CONDITIONS``).
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> cond = (signal("tenure_days") >= 730) | ~signal("last_survey_score").is_missing()
+    >>> condition_from_dict(cond.to_dict()) == cond
+    True
+    >>> condition_from_dict({"schema": "lifecycle.condition/1", "op": "xor"})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: condition: unknown op 'xor' (allowed: !=, <, <=, ==, >, >=, and, between, constant, is_missing, isin, not, or, tenure_at_least)
+    """
+    keys = set().union(*(kind._keys for kind in CONDITIONS.kinds))
+    check_schema(data, _SCHEMA, {"op"} | keys)
+    return _from_payload({k: v for k, v in data.items() if k != "schema"})
+
+
+def _from_payload(data: object) -> Condition:
+    if not isinstance(data, Mapping) or "op" not in data:
+        msg = f"condition: expected a mapping with an 'op' (got {data!r})"
+        raise SchemaError(msg)
+    kind = CONDITIONS.lookup(data["op"])
+    check_keys(data, f"condition {data['op']!r}", required={"op"}, optional=kind._keys)
+    return kind._read(data, _from_payload)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -13,11 +13,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import CurrencyMismatchError, ValidationError
+from .._values import format_value
+from ..errors import CurrencyMismatchError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
-from ..serialization import encode_value
+from ..serialization import decode_value, encode_value
 from ..signals import SIGNALS, Population, Profile, check_signal_name
-from ._base import _OPS, Condition, Explanation, Op, format_value
+from ._base import _OPS, CONDITIONS, Condition, Explanation, Op, Read
 
 # ---------------------------------------------------------------------- signal references
 
@@ -275,13 +276,37 @@ def _present_and(op: str, actual: Any, value: Any) -> bool:
 # ---------------------------------------------------------------------- leaves
 
 
+def _read_ref(data: Mapping[str, Any], key: str = "signal") -> SignalRef:
+    """The signal (or, for a name that is no standard signal, the attribute) under ``key``."""
+    name = data.get(key)
+    if not isinstance(name, str):
+        msg = f"condition {data['op']!r}: {key!r} must be a signal name (got {name!r})"
+        raise SchemaError(msg)
+    return signal(name) if name in SIGNALS else attribute(name)
+
+
+@CONDITIONS.register(*_OPS)
 @attrs.frozen
 class Compare(Condition):
-    """``signal <op> constant``."""
+    """``signal <op> constant``.
+
+    Examples
+    --------
+    >>> Compare("purchase_count", ">=", 2) == (signal("purchase_count") >= 2)
+    True
+    """
 
     signal: str
     op: Op  # type: ignore[misc]
     value: Any
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "value", "other"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        # A comparison of two signals shares the op; its "other" key tells them apart.
+        if "other" in data:
+            return _read_ref(data)._compare(data["op"], _read_ref(data, "other"))
+        return _read_ref(data)._compare(data["op"], decode_value(data.get("value")))
 
     def _single(self, profile: Profile) -> bool:
         try:
@@ -308,9 +333,16 @@ class Compare(Condition):
         return {"op": self.op, "signal": self.signal, "value": encode_value(self.value)}
 
 
+@CONDITIONS.register()  # read back by Compare, whose ops it shares
 @attrs.frozen
 class CompareSignals(Condition):
-    """``signal <op> other signal`` (both of one kind)."""
+    """``signal <op> other signal`` (both of one kind).
+
+    Examples
+    --------
+    >>> signal("purchases_90d") > signal("purchases_prev_90d")
+    CompareSignals(signal='purchases_90d', op='>', other='purchases_prev_90d')
+    """
 
     signal: str
     op: Op  # type: ignore[misc]
@@ -340,14 +372,30 @@ class CompareSignals(Condition):
         return {"op": self.op, "signal": self.signal, "other": self.other}
 
 
+@CONDITIONS.register("between")
 @attrs.frozen
 class Between(Condition):
-    """``low <= signal <= high``."""
+    """``low <= signal <= high``.
+
+    Examples
+    --------
+    >>> Between("tenure_days", 30, 10)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'tenure_days'.between(): low 30 is above high 10
+    """
 
     signal: str
     low: Any
     high: Any
     op: ClassVar[str] = "between"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "low", "high"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).between(
+            decode_value(data.get("low")), decode_value(data.get("high"))
+        )
 
     def __attrs_post_init__(self) -> None:
         low, high = (v.amount if isinstance(v, Money) else v for v in (self.low, self.high))
@@ -382,13 +430,25 @@ class Between(Condition):
         }
 
 
+@CONDITIONS.register("isin")
 @attrs.frozen
 class IsIn(Condition):
-    """The signal equals one of the values."""
+    """The signal equals one of the values.
+
+    Examples
+    --------
+    >>> signal("purchase_count").isin([1, 2]).to_dict()["values"]
+    {'list': [1, 2]}
+    """
 
     signal: str
     values: tuple[Any, ...]
     op: ClassVar[str] = "isin"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "values"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).isin(decode_value(data.get("values")))
 
     def _single(self, profile: Profile) -> bool:
         actual = _single_value(profile, self.signal)
@@ -412,12 +472,24 @@ class IsIn(Condition):
         return {"op": "isin", "signal": self.signal, "values": encode_value(self.values)}
 
 
+@CONDITIONS.register("is_missing")
 @attrs.frozen
 class IsMissing(Condition):
-    """The signal has no value."""
+    """The signal has no value.
+
+    Examples
+    --------
+    >>> signal("last_survey_score").is_missing()
+    IsMissing(signal='last_survey_score')
+    """
 
     signal: str
     op: ClassVar[str] = "is_missing"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).is_missing()
 
     def _single(self, profile: Profile) -> bool:
         return _single_value(profile, self.signal) is None

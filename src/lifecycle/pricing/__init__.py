@@ -28,12 +28,20 @@ Examples
 from ..conditions import TenureAtLeast, tenure_at_least
 from ._policy import PricingPolicy, demo_policy
 from ._quote import Quote, Step
-from ._read import rule_from_dict
-from ._rules import AmountOff, FixedPrice, PercentOff, PriceRule, Surcharge
+from ._rules import (
+    PRICE_RULES,
+    AmountOff,
+    FixedPrice,
+    PercentOff,
+    PriceRule,
+    Surcharge,
+    rule_from_dict,
+)
 from ._tiered import Tiered
 from ._winback import WinBackOffer
 
 __all__ = [
+    "PRICE_RULES",
     "AmountOff",
     "FixedPrice",
     "PercentOff",

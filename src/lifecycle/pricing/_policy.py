@@ -33,8 +33,7 @@ from ..table import Table
 from ._engine import all_hold, build_steps, minor_array, run_many, run_one
 from ._exact import MAX_MINOR, mul, round_fraction
 from ._quote import Quote
-from ._read import rule_from_dict
-from ._rules import ManyContext, OneContext, PercentOff, PriceRule, _whole_minor
+from ._rules import ManyContext, OneContext, PercentOff, PriceRule, _whole_minor, rule_from_dict
 from ._tiered import Tiered
 
 __all__ = ["PricingPolicy", "demo_policy"]
