@@ -390,11 +390,12 @@ def leaves_of(
     sub = _conditions(cur, tuple(attributes), 2)
     if kind is Not:
         return sub.map(lambda c: Not(c))
+    # Built with the public combinators, which flatten nested parts as reading back does.
     both = st.tuples(sub, sub)
     if kind is All:
-        return both.map(lambda p: All(p))
+        return both.map(lambda p: all_of(*p))
     assert kind is Any_, kind
-    return both.map(lambda p: Any_(p))
+    return both.map(lambda p: any_of(*p))
 
 
 def conditions(

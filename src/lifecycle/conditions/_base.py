@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._registry import Registry
+from .._validation import is_bool
 from .._values import format_value
 from ..errors import SchemaError, ValidationError
 from ..serialization import check_keys, check_schema
@@ -152,6 +153,18 @@ def _check_condition(value: object) -> Condition:
     return value
 
 
+def _check_bool(instance: object, field: attrs.Attribute[bool], value: bool) -> None:
+    is_bool(instance, field, value)
+
+
+def _check_parts(parts: object) -> None:
+    if not isinstance(parts, tuple) or not parts:
+        msg = f"'parts' must be a non-empty tuple of conditions (got {parts!r})"
+        raise ValidationError(msg)
+    for part in parts:
+        _check_condition(part)
+
+
 @CONDITIONS.register("constant")
 @attrs.frozen
 class Constant(Condition):
@@ -163,7 +176,7 @@ class Constant(Condition):
     True
     """
 
-    value: bool
+    value: bool = attrs.field(validator=_check_bool)
     op: ClassVar[str] = "constant"
     _keys: ClassVar[frozenset[str]] = frozenset({"value"})
 
@@ -224,7 +237,7 @@ class All(Condition):
     All(parts=(Compare(signal='purchase_count', op='>', value=1), Compare(signal='visit_count', op='>', value=1)))
     """
 
-    parts: tuple[Condition, ...]
+    parts: tuple[Condition, ...] = attrs.field(validator=lambda _, __, v: _check_parts(v))
     op: ClassVar[str] = "and"
     _keys: ClassVar[frozenset[str]] = frozenset({"args"})
 
@@ -264,7 +277,7 @@ class Any_(Condition):
     'or'
     """
 
-    parts: tuple[Condition, ...]
+    parts: tuple[Condition, ...] = attrs.field(validator=lambda _, __, v: _check_parts(v))
     op: ClassVar[str] = "or"
     _keys: ClassVar[frozenset[str]] = frozenset({"args"})
 
@@ -304,7 +317,7 @@ class Not(Condition):
     Not(part=Compare(signal='purchase_count', op='>', value=1))
     """
 
-    part: Condition
+    part: Condition = attrs.field(validator=lambda _, __, v: _check_condition(v))
     op: ClassVar[str] = "not"
     _keys: ClassVar[frozenset[str]] = frozenset({"arg"})
 

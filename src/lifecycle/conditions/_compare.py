@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import non_empty_str, one_of
 from .._values import format_value
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
@@ -285,6 +286,14 @@ def _read_ref(data: Mapping[str, Any], key: str = "signal") -> SignalRef:
     return signal(name) if name in SIGNALS else attribute(name)
 
 
+def _check_name(instance: object, field: attrs.Attribute[str], value: str) -> None:
+    non_empty_str(instance, field, value)
+
+
+def _check_op(instance: object, field: attrs.Attribute[str], value: str) -> None:
+    one_of(*_OPS)(instance, field, value)
+
+
 @CONDITIONS.register(*_OPS)
 @attrs.frozen
 class Compare(Condition):
@@ -296,8 +305,8 @@ class Compare(Condition):
     True
     """
 
-    signal: str
-    op: Op  # type: ignore[misc]
+    signal: str = attrs.field(validator=_check_name)
+    op: Op = attrs.field(validator=_check_op)  # type: ignore[misc]
     value: Any
     _keys: ClassVar[frozenset[str]] = frozenset({"signal", "value", "other"})
 
@@ -344,9 +353,9 @@ class CompareSignals(Condition):
     CompareSignals(signal='purchases_90d', op='>', other='purchases_prev_90d')
     """
 
-    signal: str
-    op: Op  # type: ignore[misc]
-    other: str
+    signal: str = attrs.field(validator=_check_name)
+    op: Op = attrs.field(validator=_check_op)  # type: ignore[misc]
+    other: str = attrs.field(validator=_check_name)
 
     def _single(self, profile: Profile) -> bool:
         a, b = _single_value(profile, self.signal), _single_value(profile, self.other)
@@ -385,7 +394,7 @@ class Between(Condition):
     lifecycle.errors.ValidationError: 'tenure_days'.between(): low 30 is above high 10
     """
 
-    signal: str
+    signal: str = attrs.field(validator=_check_name)
     low: Any
     high: Any
     op: ClassVar[str] = "between"
@@ -430,6 +439,12 @@ class Between(Condition):
         }
 
 
+def _non_empty_tuple(_: object, field: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not value:
+        msg = f"{field.name!r} must be a non-empty tuple (got {value!r})"
+        raise ValidationError(msg)
+
+
 @CONDITIONS.register("isin")
 @attrs.frozen
 class IsIn(Condition):
@@ -441,8 +456,8 @@ class IsIn(Condition):
     {'list': [1, 2]}
     """
 
-    signal: str
-    values: tuple[Any, ...]
+    signal: str = attrs.field(validator=_check_name)
+    values: tuple[Any, ...] = attrs.field(validator=_non_empty_tuple)
     op: ClassVar[str] = "isin"
     _keys: ClassVar[frozenset[str]] = frozenset({"signal", "values"})
 
@@ -483,7 +498,7 @@ class IsMissing(Condition):
     IsMissing(signal='last_survey_score')
     """
 
-    signal: str
+    signal: str = attrs.field(validator=_check_name)
     op: ClassVar[str] = "is_missing"
     _keys: ClassVar[frozenset[str]] = frozenset({"signal"})
 
