@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._schema import check_keys, check_schema
 from ._validation import one_of
 from .errors import CurrencyMismatchError, ValidationError
 
@@ -267,8 +268,6 @@ class RoundingPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundingPolicy:
         """Build a policy from :meth:`to_dict` output."""
-        from .serialization import check_schema
-
         check_schema(data, "lifecycle.rounding/1", {"mode", "per"})
         return cls(mode=data.get("mode", "half_up"), per=data.get("per", "line"))
 
@@ -524,8 +523,6 @@ class Money:
         >>> Money.from_dict({"amount": "1.50", "currency": "EUR"})
         Money('1.50', 'EUR')
         """
-        from .serialization import check_keys
-
         check_keys(data, "money", required={"amount", "currency"})
         return cls(data["amount"], data["currency"])
 
