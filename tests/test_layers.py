@@ -8,6 +8,7 @@ module in a higher layer. Modules of one layer may import each other.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,14 @@ def test_imports_are_read_everywhere(
     monkeypatch.setattr(f"{__name__}.SRC", root)
     assert imports_of(path) == expected
     assert layer_of(next(iter(expected))) >= layer_of(module) or module == "lifecycle.events"
+
+
+def test_docs_list_the_same_layers() -> None:
+    # docs/architecture.md's table is the documented form of LAYERS; keep them one list.
+    text = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 3 and cells[1].isdigit():
+            documented[int(cells[1])] = frozenset(re.findall(r"`([a-z_]+)`", cells[2]))
+    assert [documented[i] for i in sorted(documented)] == list(LAYERS)

@@ -36,7 +36,6 @@ from lifecycle.pricing import (
     Surcharge,
     Tiered,
     WinBackOffer,
-    demo_policy,
     tenure_at_least,
 )
 from lifecycle.signals import Population, Profile, snapshots
@@ -650,41 +649,6 @@ class TestQuoteMany:
         )
         table = PricingPolicy([PercentOff(5)]).quote_many(empty, 100)
         assert len(table) == 0
-
-
-class TestDemoPolicy:
-    def test_rules(self) -> None:
-        policy = demo_policy("EUR")
-        assert [r.name for r in policy.rules] == [
-            "commitment",
-            "expansion",
-            "two years",
-            "regular",
-            "win back",
-        ]
-        assert policy.currency == Currency("EUR")
-        assert policy.guards == ("max_discount", "renewal")
-        assert policy.attributes() == frozenset({"stage"})
-
-    def test_quotes_by_stage(self, log: EventLog) -> None:
-        policy = demo_policy("EUR")
-        stages = ["commitment", "exploration", "dissolution"]
-        pop = log.population(AS_OF).join({"customer": ["loyal", "new", "lapsed"], "stage": stages})
-        table = policy.quote_many(pop, 10000)
-        assert row(table, "loyal")["total_minor"] == 8550
-        assert row(table, "new")["total_minor"] == 10000
-        assert row(table, "lapsed")["total_minor"] == 8075
-        for customer, stage in zip(["loyal", "new", "lapsed"], stages, strict=True):
-            quote = policy.quote(eur("100.00"), customer=profile_of(log, customer, stage=stage))
-            assert quote.total.to_minor() == row(table, customer)["total_minor"]
-
-    def test_max_discount_binds(self) -> None:
-        log = make_log(buys("x", *[f"20{y}-01-0{m}" for y in (18, 19, 20) for m in (1, 2)]))
-        profile = log.profile("x", AS_OF).with_attributes(stage="dissolution")
-        quote = demo_policy("JPY").quote(Money("1000", "JPY"), customer=profile)
-        # 15% win back, 5% two years, 3% regular: 777 before the 20% guard
-        assert quote.total == Money("800", "JPY")
-        assert quote.bound == ("max_discount",)
 
 
 # ---------------------------------------------------------------------- the engines agree

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .datasets import demo_policy
 from .events import EventLog
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
-from .pricing import demo_policy
 from .rfm import rfm_summary
 from .signals import Population
 from .stages import LifecycleModel, StageCodes, default_lifecycle

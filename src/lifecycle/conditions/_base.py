@@ -38,6 +38,10 @@ CONDITIONS: Registry[Condition] = Registry("condition", key="op")
 class Explanation:
     """Why a condition held or not for one customer: a tree of parts with actual values.
 
+    ``op`` is the ``op`` of the condition that gave it for the combinators and constants
+    (``"and"``, ``"or"``, ``"not"``, ``"constant"``), so code that reads an explanation
+    never depends on its wording; it is empty for a leaf.
+
     Examples
     --------
     >>> e = Explanation(text="purchase_count >= 2", holds=False, actual=1)
@@ -50,14 +54,47 @@ class Explanation:
     actual: Any = None
     parts: tuple[Explanation, ...] = ()
     show_actual: bool = True
+    op: str = ""
+
+    def _leaf_text(self) -> str:
+        if not self.show_actual or self.parts:
+            return self.text
+        return f"{self.text} (actual {'missing' if self.actual is None else format_value(self.actual)})"
 
     def lines(self, indent: int = 0) -> list[str]:
-        """The explanation as indented lines, one per part."""
-        actual = ""
-        if self.show_actual and not self.parts:
-            actual = f" (actual {'missing' if self.actual is None else format_value(self.actual)})"
-        head = f"{'  ' * indent}{str(self.holds).lower()}: {self.text}{actual}"
+        """The explanation as indented lines, one per part.
+
+        Examples
+        --------
+        >>> part = Explanation("visit_count > 2", False, 1)
+        >>> Explanation("not", True, parts=(part,), show_actual=False, op="not").lines()
+        ['true: not', '  false: visit_count > 2 (actual 1)']
+        """
+        head = f"{'  ' * indent}{str(self.holds).lower()}: {self._leaf_text()}"
         return [head] + [line for part in self.parts for line in part.lines(indent + 1)]
+
+    def summary(self) -> str:
+        """The parts that decided the answer, as one phrase.
+
+        Of a combination, only the parts that agree with its answer are named: the parts
+        that held joined by ``and`` (all of) or ``or`` (any of), or the parts that failed
+        joined by ``;``.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        >>> cond = (signal("purchase_count") >= 1) & ~(signal("visit_count") > 2)
+        >>> cond.explain(log.profile(1, "2024-02-01")).summary()
+        'purchase_count >= 1 (actual 1) and not (visit_count > 2 (actual 0))'
+        """
+        if not self.parts:
+            return self._leaf_text()
+        if self.op == "not":
+            return f"not ({self.parts[0].summary()})"
+        deciding = [p for p in self.parts if p.holds == self.holds] or list(self.parts)
+        joiner = " and " if self.op == "and" and self.holds else " or " if self.holds else "; "
+        return joiner.join(p.summary() for p in deciding)
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -191,7 +228,8 @@ class Constant(Condition):
         return np.full(len(population), self.value, dtype=bool)
 
     def explain(self, profile: Profile) -> Explanation:
-        return Explanation("always" if self.value else "never", self.value, show_actual=False)
+        text = "always" if self.value else "never"
+        return Explanation(text, self.value, show_actual=False, op=self.op)
 
     def signals(self) -> frozenset[str]:
         return frozenset()
@@ -256,7 +294,8 @@ class All(Condition):
 
     def explain(self, profile: Profile) -> Explanation:
         parts = tuple(p.explain(profile) for p in self.parts)
-        return Explanation("all of", all(p.holds for p in parts), parts=parts, show_actual=False)
+        holds = all(p.holds for p in parts)
+        return Explanation("all of", holds, parts=parts, show_actual=False, op=self.op)
 
     def signals(self) -> frozenset[str]:
         return frozenset().union(*(p.signals() for p in self.parts))
@@ -296,7 +335,8 @@ class Any_(Condition):
 
     def explain(self, profile: Profile) -> Explanation:
         parts = tuple(p.explain(profile) for p in self.parts)
-        return Explanation("any of", any(p.holds for p in parts), parts=parts, show_actual=False)
+        holds = any(p.holds for p in parts)
+        return Explanation("any of", holds, parts=parts, show_actual=False, op=self.op)
 
     def signals(self) -> frozenset[str]:
         return frozenset().union(*(p.signals() for p in self.parts))
@@ -333,7 +373,7 @@ class Not(Condition):
 
     def explain(self, profile: Profile) -> Explanation:
         inner = self.part.explain(profile)
-        return Explanation("not", not inner.holds, parts=(inner,), show_actual=False)
+        return Explanation("not", not inner.holds, parts=(inner,), show_actual=False, op=self.op)
 
     def signals(self) -> frozenset[str]:
         return self.part.signals()

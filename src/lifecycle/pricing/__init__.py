@@ -26,7 +26,7 @@ Examples
 """
 
 from ..conditions import TenureAtLeast, tenure_at_least
-from ._policy import PricingPolicy, demo_policy
+from ._policy import PricingPolicy
 from ._quote import Quote, Step
 from ._rules import (
     PRICE_RULES,
@@ -53,7 +53,6 @@ __all__ = [
     "TenureAtLeast",
     "Tiered",
     "WinBackOffer",
-    "demo_policy",
     "rule_from_dict",
     "tenure_at_least",
 ]

@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 
 from .._registry import Registry, shared_fields_last
 from .._validation import non_empty_str
-from .._values import format_value
 from ..conditions import Condition, Explanation, always, condition_from_dict
 from ..errors import CurrencyMismatchError, PricingError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
@@ -110,20 +109,6 @@ def _check_when(_: object, __: attrs.Attribute[Condition], value: object) -> Non
         raise ValidationError(msg)
 
 
-def _phrase(e: Explanation) -> str:
-    """The deciding part of an explanation as one phrase."""
-    if not e.parts:
-        if not e.show_actual:
-            return e.text
-        actual = "missing" if e.actual is None else format_value(e.actual)
-        return f"{e.text} (actual {actual})"
-    if e.text == "not":
-        return f"not ({_phrase(e.parts[0])})"
-    deciding = [p for p in e.parts if p.holds == e.holds] or list(e.parts)
-    joiner = " and " if e.text == "all of" and e.holds else " or " if e.holds else "; "
-    return joiner.join(_phrase(p) for p in deciding)
-
-
 def reason(explanation: Explanation) -> str:
     """``"met: ..."`` or ``"not met: ..."`` for a condition's explanation.
 
@@ -134,7 +119,7 @@ def reason(explanation: Explanation) -> str:
     >>> reason((signal("purchase_count") >= 2).explain(log.profile(1, "2024-02-01")))
     'not met: purchase_count >= 2 (actual 1)'
     """
-    return f"{'met' if explanation.holds else 'not met'}: {_phrase(explanation)}"
+    return f"{'met' if explanation.holds else 'not met'}: {explanation.summary()}"
 
 
 # ---------------------------------------------------------------------- contexts

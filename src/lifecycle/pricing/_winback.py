@@ -33,7 +33,6 @@ from ._rules import (
     OneContext,
     PercentOff,
     PriceRule,
-    _phrase,
     rule_from_dict,
 )
 
@@ -132,12 +131,12 @@ class WinBackOffer(PriceRule):
             f"{self.offered_on.isoformat()} to {self.expires_on.isoformat()}"
         )
         held = [self.when.explain(profile), self.offer.when.explain(profile)]
-        explained = [e for e in held if e.parts or e.text != "always"]
+        explained = [e for e in held if e.op != "constant"]
         holds = valid and all(e.holds for e in held)
         if holds:
-            why = " and ".join([window] + [_phrase(e) for e in explained])
+            why = " and ".join([window] + [e.summary() for e in explained])
             return True, f"met: {why}"
-        failing = ([window] if not valid else []) + [_phrase(e) for e in held if not e.holds]
+        failing = ([window] if not valid else []) + [e.summary() for e in held if not e.holds]
         return False, f"not met: {'; '.join(failing)}"
 
     def _holds_many(self, population: Population, on: Any) -> NDArray[np.bool_]:
