@@ -252,7 +252,15 @@ class RoundingPolicy:
     per: Literal["line", "total"] = attrs.field(default="line", validator=one_of("line", "total"))
 
     def apply(self, amount: Decimal, currency: Currency) -> Decimal:
-        """Round ``amount`` to the minor unit of ``currency``."""
+        """Round ``amount`` to the minor unit of ``currency``.
+
+        Examples
+        --------
+        >>> RoundingPolicy(mode="down").apply(Decimal("2.349"), Currency("EUR"))
+        Decimal('2.34')
+        >>> RoundingPolicy().apply(Decimal("2.5"), Currency("JPY"))
+        Decimal('3')
+        """
         return amount.quantize(currency.quantum, rounding=_DECIMAL_MODES[self.mode])
 
     def to_dict(self) -> dict[str, Any]:
@@ -267,7 +275,13 @@ class RoundingPolicy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundingPolicy:
-        """Build a policy from :meth:`to_dict` output."""
+        """Build a policy from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> RoundingPolicy.from_dict({"schema": "lifecycle.rounding/1", "per": "total"})
+        RoundingPolicy(mode='half_up', per='total')
+        """
         check_schema(data, "lifecycle.rounding/1", {"mode", "per"})
         return cls(mode=data.get("mode", "half_up"), per=data.get("per", "line"))
 

@@ -58,7 +58,17 @@ def encode_value(value: object) -> object:
 
 
 def decode_value(data: object) -> Any:
-    """Decode :func:`encode_value` output."""
+    """Decode :func:`encode_value` output.
+
+    Examples
+    --------
+    >>> decode_value({"list": [1, {"decimal": "1.50"}, {"date": "2024-01-31"}]})
+    (1, Decimal('1.50'), datetime.date(2024, 1, 31))
+    >>> decode_value({"set": [1]})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: cannot decode value {'set': [1]}
+    """
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, Mapping) and len(data) == 1:

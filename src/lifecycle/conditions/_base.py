@@ -105,6 +105,12 @@ class Condition:
 
     Build conditions with :func:`signal` and the operators; evaluate with
     :meth:`evaluate`; ask why with :meth:`explain`.
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> isinstance(signal("purchase_count") >= 2, Condition)
+    True
     """
 
     __slots__ = ()
@@ -119,7 +125,18 @@ class Condition:
     def evaluate(self, subject: Population) -> NDArray[np.bool_]: ...
 
     def evaluate(self, subject: Subject) -> bool | NDArray[np.bool_]:
-        """Whether the condition holds: a bool for a profile, an array for a population."""
+        """Whether the condition holds: a bool for a profile, an array for a population.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in "ab"])
+        >>> regular = signal("purchase_count") >= 1
+        >>> regular.evaluate(log.profile("a", "2024-02-01"))
+        True
+        >>> regular.evaluate(log.population("2024-02-01")).tolist()
+        [True, True]
+        """
         if isinstance(subject, Population):
             return self._batch(subject)
         if isinstance(subject, Profile):
@@ -128,15 +145,40 @@ class Condition:
         raise ValidationError(msg)
 
     def explain(self, profile: Profile) -> Explanation:
-        """Which parts held for one customer, with the actual values."""
+        """Which parts held for one customer, with the actual values.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        >>> cond = (signal("purchase_count") >= 2) | signal("last_survey_score").is_missing()
+        >>> print(cond.explain(log.profile(1, "2024-02-01")))
+        true: any of
+          false: purchase_count >= 2 (actual 1)
+          true: last_survey_score is missing (actual missing)
+        """
         raise NotImplementedError
 
     def signals(self) -> frozenset[str]:
-        """Names of the signals the condition reads."""
+        """Names of the signals the condition reads.
+
+        Examples
+        --------
+        >>> from lifecycle import attribute, signal
+        >>> sorted(((signal("tenure_days") > 30) & (attribute("segment") == "gold")).signals())
+        ['segment', 'tenure_days']
+        """
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :meth:`from_dict` reads it back."""
+        """Plain JSON-safe data; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> (signal("purchase_count") >= 2).to_dict()
+        {'schema': 'lifecycle.condition/1', 'op': '>=', 'signal': 'purchase_count', 'value': 2}
+        """
         return {"schema": _SCHEMA, **self._payload()}
 
     @staticmethod

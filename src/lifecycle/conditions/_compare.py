@@ -112,7 +112,13 @@ class SignalRef:
         return hash(("SignalRef", self.name))
 
     def between(self, low: object, high: object) -> Condition:
-        """``low <= signal <= high`` (both ends included)."""
+        """``low <= signal <= high`` (both ends included).
+
+        Examples
+        --------
+        >>> signal("purchase_count").between(2, 5).to_dict()["low"]
+        2
+        """
         return Between(self.name, _check_constant(self.name, low), _check_constant(self.name, high))
 
     def isin(self, values: Iterable[object]) -> Condition:
@@ -130,7 +136,13 @@ class SignalRef:
         return IsIn(self.name, items)
 
     def is_missing(self) -> Condition:
-        """The signal has no value (no purchase yet, no survey answered, ...)."""
+        """The signal has no value (no purchase yet, no survey answered, ...).
+
+        Examples
+        --------
+        >>> (~signal("last_survey_score").is_missing()).signals()
+        frozenset({'last_survey_score'})
+        """
         return IsMissing(self.name)
 
 

@@ -156,7 +156,13 @@ class DecisionList(Generic[S]):
     _SCHEMA: ClassVar[str] = ""
 
     def conditions(self, subject: Subject | None = None) -> tuple[tuple[S, Condition], ...]:
-        """The decision list, highest state first; the last condition always holds."""
+        """The decision list, highest state first; the last condition always holds.
+
+        Examples
+        --------
+        >>> [str(rung) for rung, _ in LoyaltyLadder().conditions()][-2:]
+        ['customer', 'prospect']
+        """
         raise NotImplementedError
 
     def _numeric_attributes(self) -> tuple[str, ...]:
