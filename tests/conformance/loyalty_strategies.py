@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -102,4 +103,17 @@ def ladders(draw: st.DrawFn) -> LoyaltyLadder:
 LOYALTY_KINDS: dict[type[DecisionList[Any]], st.SearchStrategy[DecisionList[Any]]] = {
     LoyaltyRule: rules(),
     LoyaltyLadder: ladders(),
+}
+
+
+#: Constructions of each kind that must raise ValidationError (the conformance suite runs them).
+BAD_LOYALTY: dict[type, tuple[Callable[[], object], ...]] = {
+    LoyaltyRule: (
+        lambda: LoyaltyRule(satisfied_at=120),
+        lambda: LoyaltyRule(satisfied_at=40, dissatisfied_below=60),
+    ),
+    LoyaltyLadder: (
+        lambda: LoyaltyLadder(client_purchases=0),
+        lambda: LoyaltyLadder(customer_purchases=3, client_purchases=2),
+    ),
 }

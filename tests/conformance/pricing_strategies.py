@@ -181,3 +181,18 @@ def policies(
             per=draw(st.sampled_from(["line", "total"])),
         ),
     )
+
+
+#: Constructions of each kind that must raise ValidationError (the conformance suite runs them).
+_EUR = Money("5.00", "EUR")
+BAD_PRICE_RULES: dict[type, tuple[Callable[[], object], ...]] = {
+    PercentOff: (lambda: PercentOff(120), lambda: PercentOff(0.5)),
+    AmountOff: (lambda: AmountOff(Money("0", "EUR")), lambda: AmountOff(5)),  # type: ignore[arg-type]
+    FixedPrice: (lambda: FixedPrice("9"), lambda: FixedPrice(Money("0.001", "EUR"))),  # type: ignore[arg-type]
+    Surcharge: (lambda: Surcharge(101), lambda: Surcharge(Money("-1", "EUR"))),
+    Tiered: (lambda: Tiered([]), lambda: Tiered([(2, _EUR)])),
+    WinBackOffer: (
+        lambda: WinBackOffer(PercentOff(5), offered_on="2024-01-01", for_days=0),
+        lambda: WinBackOffer(Tiered([(1, _EUR)]), offered_on="2024-01-01", for_days=3),  # type: ignore[arg-type]
+    ),
+}

@@ -432,3 +432,24 @@ def _conditions(
             st.lists(sub, min_size=1, max_size=3).map(lambda cs: any_of(*cs)),
         )
     return trees
+
+
+#: Constructions of each kind that must raise ValidationError (the conformance suite runs them).
+BAD_CONDITIONS: dict[type, tuple[Callable[[], object], ...]] = {
+    Compare: (
+        lambda: Compare("purchase_count", "<>", 1),  # type: ignore[arg-type]
+        lambda: signal("purchase_count") > dt.date(2024, 1, 1),
+    ),
+    CompareSignals: (
+        lambda: signal("purchase_count") > signal("first_purchase"),
+        lambda: CompareSignals("purchase_count", ">", ""),
+    ),
+    Between: (lambda: signal("tenure_days").between(30, 10),),
+    IsIn: (lambda: signal("purchase_count").isin([]), lambda: IsIn("segment", ())),
+    IsMissing: (lambda: IsMissing(""), lambda: attribute("").is_missing()),
+    Constant: (lambda: Constant(1),),  # type: ignore[arg-type]
+    TenureAtLeast: (lambda: TenureAtLeast(years=-1), lambda: TenureAtLeast(months=1.5)),  # type: ignore[arg-type]
+    All: (lambda: All(()), lambda: All(("x",))),  # type: ignore[arg-type]
+    Any_: (lambda: Any_(()), lambda: Any_((signal("purchase_count") > 1, True))),  # type: ignore[arg-type]
+    Not: (lambda: Not("purchase_count > 1"),),  # type: ignore[arg-type]
+}

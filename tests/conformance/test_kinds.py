@@ -29,38 +29,36 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.loyalty_strategies import LOYALTY_KINDS, loyalty_logs
-from conformance.pricing_strategies import CURRENCIES, PRICE_RULE_KINDS, policies, price_rules
+from conformance.loyalty_strategies import BAD_LOYALTY, LOYALTY_KINDS, loyalty_logs
+from conformance.pricing_strategies import (
+    BAD_PRICE_RULES,
+    CURRENCIES,
+    PRICE_RULE_KINDS,
+    policies,
+    price_rules,
+)
 from conformance.stage_strategies import stage_logs, stage_models
-from conformance.strategies import COMBINATORS, LEAVES, as_of_dates, event_logs, leaves_of
-from lifecycle import EventLog, Money, attribute, signal
+from conformance.strategies import (
+    BAD_CONDITIONS,
+    COMBINATORS,
+    LEAVES,
+    as_of_dates,
+    event_logs,
+    leaves_of,
+)
+from lifecycle import EventLog, Money, signal
 from lifecycle.conditions import (
     CONDITIONS,
-    All,
-    Any_,
-    Between,
-    Compare,
-    CompareSignals,
     Condition,
-    Constant,
-    IsIn,
-    IsMissing,
-    Not,
-    TenureAtLeast,
     condition_from_dict,
 )
 from lifecycle.errors import PricingError, ValidationError
-from lifecycle.loyalty import LOYALTY_RULES, LoyaltyLadder, LoyaltyRule, loyalty_from_dict
+from lifecycle.loyalty import LOYALTY_RULES, loyalty_from_dict
 from lifecycle.money import Currency
 from lifecycle.pricing import (
     PRICE_RULES,
-    AmountOff,
-    FixedPrice,
     PercentOff,
     PricingPolicy,
-    Surcharge,
-    Tiered,
-    WinBackOffer,
     rule_from_dict,
 )
 from lifecycle.stages import LifecycleModel, Transition
@@ -106,55 +104,14 @@ def _policy(mode: str) -> Callable[[st.DataObject], Any]:
     return draw
 
 
-_BAD_CONDITIONS: dict[type, tuple[Callable[[], object], ...]] = {
-    Compare: (
-        lambda: Compare("purchase_count", "<>", 1),  # type: ignore[arg-type]
-        lambda: signal("purchase_count") > dt.date(2024, 1, 1),
-    ),
-    CompareSignals: (
-        lambda: signal("purchase_count") > signal("first_purchase"),
-        lambda: CompareSignals("purchase_count", ">", ""),
-    ),
-    Between: (lambda: signal("tenure_days").between(30, 10),),
-    IsIn: (lambda: signal("purchase_count").isin([]), lambda: IsIn("segment", ())),
-    IsMissing: (lambda: IsMissing(""), lambda: attribute("").is_missing()),
-    Constant: (lambda: Constant(1),),  # type: ignore[arg-type]
-    TenureAtLeast: (lambda: TenureAtLeast(years=-1), lambda: TenureAtLeast(months=1.5)),  # type: ignore[arg-type]
-    All: (lambda: All(()), lambda: All(("x",))),  # type: ignore[arg-type]
-    Any_: (lambda: Any_(()), lambda: Any_((signal("purchase_count") > 1, True))),  # type: ignore[arg-type]
-    Not: (lambda: Not("purchase_count > 1"),),  # type: ignore[arg-type]
-}
-_EUR = Money("5.00", "EUR")
-_BAD_PRICE_RULES: dict[type, tuple[Callable[[], object], ...]] = {
-    PercentOff: (lambda: PercentOff(120), lambda: PercentOff(0.5)),
-    AmountOff: (lambda: AmountOff(Money("0", "EUR")), lambda: AmountOff(5)),  # type: ignore[arg-type]
-    FixedPrice: (lambda: FixedPrice("9"), lambda: FixedPrice(Money("0.001", "EUR"))),  # type: ignore[arg-type]
-    Surcharge: (lambda: Surcharge(101), lambda: Surcharge(Money("-1", "EUR"))),
-    Tiered: (lambda: Tiered([]), lambda: Tiered([(2, _EUR)])),
-    WinBackOffer: (
-        lambda: WinBackOffer(PercentOff(5), offered_on="2024-01-01", for_days=0),
-        lambda: WinBackOffer(Tiered([(1, _EUR)]), offered_on="2024-01-01", for_days=3),  # type: ignore[arg-type]
-    ),
-}
-_BAD_LOYALTY: dict[type, tuple[Callable[[], object], ...]] = {
-    LoyaltyRule: (
-        lambda: LoyaltyRule(satisfied_at=120),
-        lambda: LoyaltyRule(satisfied_at=40, dissatisfied_below=60),
-    ),
-    LoyaltyLadder: (
-        lambda: LoyaltyLadder(client_purchases=0),
-        lambda: LoyaltyLadder(customer_purchases=3, client_purchases=2),
-    ),
-}
-
 KINDS: list[Kind] = [
     *(
-        Kind(cls.__name__, "condition", cls, _condition(cls), _BAD_CONDITIONS.get(cls, ()))
+        Kind(cls.__name__, "condition", cls, _condition(cls), BAD_CONDITIONS.get(cls, ()))
         for cls in CONDITIONS.kinds
         if cls in LEAVES or cls in COMBINATORS
     ),
     *(
-        Kind(cls.__name__, "price rule", cls, _price_rule(cls), _BAD_PRICE_RULES.get(cls, ()))
+        Kind(cls.__name__, "price rule", cls, _price_rule(cls), BAD_PRICE_RULES.get(cls, ()))
         for cls in PRICE_RULES.kinds
         if cls in PRICE_RULE_KINDS
     ),
@@ -164,7 +121,7 @@ KINDS: list[Kind] = [
             "loyalty",
             cls,
             lambda data, s=LOYALTY_KINDS[cls]: data.draw(s),
-            _BAD_LOYALTY.get(cls, ()),
+            BAD_LOYALTY.get(cls, ()),
         )
         for cls in LOYALTY_RULES.kinds
         if cls in LOYALTY_KINDS

@@ -267,7 +267,7 @@ def loyalty_from_dict(data: Mapping[str, Any]) -> DecisionList[Any]:
     >>> loyalty_from_dict({"schema": "lifecycle.loyalty_tree/1"})
     Traceback (most recent call last):
     ...
-    lifecycle.errors.SchemaError: loyalty rule: unknown schema 'lifecycle.loyalty_tree/1' (allowed: lifecycle.loyalty_ladder/1, lifecycle.loyalty_rule/1)
+    lifecycle.errors.SchemaError: loyalty rule: unknown schema 'lifecycle.loyalty_tree/1' (allowed: lifecycle.loyalty_ladder/1, ...)
     """
     tag = data.get("schema") if isinstance(data, Mapping) else None
     rule: DecisionList[Any] = LOYALTY_RULES.lookup(tag).from_dict(data)
