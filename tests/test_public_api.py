@@ -9,6 +9,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -134,9 +135,20 @@ print(json.dumps(failures))
 """
 
 
-def import_each(modules: list[str]) -> dict[str, str]:
-    """Import each module first, in a fresh ``lifecycle`` state; their errors by name."""
-    failures: dict[str, str] = json.loads(run_python(f"MODULES = {modules!r}\n{_IMPORT_EACH}"))
+def import_each(modules: list[str], *, processes: int = 2) -> dict[str, str]:
+    """Import each module first, in a fresh ``lifecycle`` state; their errors by name.
+
+    The modules are shared among a few subprocesses run side by side.
+    """
+
+    def run(chunk: list[str]) -> str:
+        return run_python(f"MODULES = {chunk!r}\n{_IMPORT_EACH}")
+
+    with ThreadPoolExecutor(processes) as pool:
+        outputs = list(pool.map(run, [modules[i::processes] for i in range(processes)]))
+    failures: dict[str, str] = {}
+    for output in outputs:
+        failures.update(json.loads(output))
     return failures
 
 
@@ -160,5 +172,5 @@ def test_import_each_sees_a_module_that_needs_another_loaded_first() -> None:
         "print('lifecycle.stages' in sys.modules)\n"
     )
     assert run_python(shell).strip() == "False"  # ... the shell does not
-    failures = import_each(["lifecycle.nonexistent_module", "lifecycle.money"])
+    failures = import_each(["lifecycle.nonexistent_module", "lifecycle.money"], processes=1)
     assert list(failures) == ["lifecycle.nonexistent_module"]
