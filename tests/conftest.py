@@ -1,6 +1,6 @@
 """Test-suite set-up.
 
-- Make ``tests/strategies.py`` importable as ``strategies``: pytest runs with
+- Make ``tests/conformance`` importable as ``conformance``: pytest runs with
   ``--import-mode=importlib``, which does not put test directories on ``sys.path``.
 - Under CI (``CI`` set, as ``.ci/run`` is run) Hypothesis is derandomised and has no
   deadline, so a landing never depends on the luck of a seed or on a busy shared machine;

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import as_of_dates, conditions, event_logs
 from lifecycle import Condition, EventLog, Money, all_of, any_of, attribute, signal
 from lifecycle.conditions import (
     Explanation,
@@ -28,7 +29,6 @@ from lifecycle.errors import (
     ValidationError,
 )
 from lifecycle.signals import SIGNALS
-from strategies import as_of_dates, conditions, event_logs
 
 AS_OF = dt.date(2024, 6, 30)
 

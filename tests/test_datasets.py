@@ -7,8 +7,16 @@ from pathlib import Path
 
 import numpy as np
 
-from lifecycle import rfm_summary
-from lifecycle.datasets import CDNOW_AS_OF, DEMO_AS_OF, _make_demo, load_cdnow, load_demo
+from lifecycle import EventLog, Money, rfm_summary
+from lifecycle.datasets import (
+    CDNOW_AS_OF,
+    DEMO_AS_OF,
+    _make_demo,
+    demo_policy,
+    load_cdnow,
+    load_demo,
+)
+from lifecycle.money import Currency
 
 DATA = Path(_make_demo.__file__).with_name("data")
 
@@ -62,3 +70,62 @@ class TestLoadDemo:
         same = code[1:] == code[:-1]
         gaps = np.diff(day)[same]
         assert int((gaps > 180).sum()) >= 50
+
+
+class TestDemoPolicy:
+    AS_OF = "2024-06-30"
+
+    @staticmethod
+    def log() -> EventLog:
+        buys = {
+            "new": ["2024-06-01"],
+            "loyal": ["2021-01-15", "2022-03-01", "2023-05-01", "2024-06-01"],
+            "lapsed": ["2022-02-01", "2022-05-01"],
+        }
+        records = [
+            {"customer": c, "date": d, "amount": "10", "currency": "EUR"}
+            for c, dates in buys.items()
+            for d in dates
+        ]
+        log = EventLog.from_records(records)
+        assert isinstance(log, EventLog)
+        return log
+
+    def test_rules(self) -> None:
+        policy = demo_policy("EUR")
+        assert [r.name for r in policy.rules] == [
+            "commitment",
+            "expansion",
+            "two years",
+            "regular",
+            "win back",
+        ]
+        assert policy.currency == Currency("EUR")
+        assert policy.guards == ("max_discount", "renewal")
+        assert policy.attributes() == frozenset({"stage"})
+
+    def test_quotes_by_stage(self) -> None:
+        log = self.log()
+        policy = demo_policy("EUR")
+        customers = ["loyal", "new", "lapsed"]
+        stages = ["commitment", "exploration", "dissolution"]
+        pop = log.population(self.AS_OF).join({"customer": customers, "stage": stages})
+        table = policy.quote_many(pop, 10000)
+        totals = dict(zip(table.customer.tolist(), table.total_minor.tolist(), strict=True))
+        assert totals == {"loyal": 8550, "new": 10000, "lapsed": 8075}
+        for customer, stage in zip(customers, stages, strict=True):
+            profile = log.profile(customer, self.AS_OF).with_attributes(stage=stage)
+            quote = policy.quote(Money("100.00", "EUR"), customer=profile)
+            assert quote.total.to_minor() == totals[customer]
+
+    def test_max_discount_binds(self) -> None:
+        dates = [f"20{y}-01-0{m}" for y in (18, 19, 20) for m in (1, 2)]
+        log = EventLog.from_records(
+            [{"customer": "x", "date": d, "amount": "10", "currency": "EUR"} for d in dates]
+        )
+        assert isinstance(log, EventLog)
+        profile = log.profile("x", self.AS_OF).with_attributes(stage="dissolution")
+        quote = demo_policy("JPY").quote(Money("1000", "JPY"), customer=profile)
+        # 15% win back, 5% two years, 3% regular: 777 before the 20% guard
+        assert quote.total == Money("800", "JPY")
+        assert quote.bound == ("max_discount",)

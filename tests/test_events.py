@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import event_records
 from lifecycle import EventLog, Money
 from lifecycle.errors import (
     CurrencyMismatchError,
@@ -21,7 +22,6 @@ from lifecycle.errors import (
     ValidationError,
 )
 from lifecycle.events import STANDARD_KINDS, Loaded, Rejected, as_date, segment_bounds
-from strategies import event_records
 
 
 def records_log(records: list[dict[str, Any]], **kwargs: Any) -> EventLog:

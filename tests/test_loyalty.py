@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lifecycle.loyalty as loyalty
+from conformance.loyalty_strategies import CUSTOMERS, ladders, loyalty_logs, rules
 from lifecycle import EventLog, Money
 from lifecycle.conditions import Condition
 from lifecycle.errors import CurrencyMismatchError, SchemaError, ValidationError
@@ -56,88 +57,6 @@ def profile_of(*records: dict[str, Any], **attributes: Any) -> Any:
 # A repeat buyer, recent and not overdue (gap 30 days, 15 days since the last purchase).
 REPEAT = (buy("2024-05-16"), buy("2024-06-15"))
 ONCE = (buy("2024-06-15"),)
-
-
-# ---------------------------------------------------------------------- hypothesis strategies
-
-CUSTOMERS = ("a", "b", "c", "d")
-START = dt.date(2023, 1, 1)
-ATTRIBUTE_VALUES = {
-    "satisfaction": st.one_of(
-        st.none(),
-        st.integers(0, 100),
-        st.floats(0, 100, allow_nan=False),
-        st.just(float("nan")),
-    ),
-    "referrals": st.one_of(st.none(), st.integers(0, 3)),
-    "premium": st.one_of(st.none(), st.booleans()),
-}
-
-
-@st.composite
-def event_logs(
-    draw: st.DrawFn, attributes: tuple[str, ...] = tuple(ATTRIBUTE_VALUES)
-) -> tuple[EventLog, dt.date]:
-    """Random logs with purchases, surveys and visits, carrying some of ``attributes``."""
-    carried = tuple(sorted(draw(st.sets(st.sampled_from(sorted(attributes))))))
-    records = []
-    for _ in range(draw(st.integers(1, 30))):
-        kind = draw(st.sampled_from(["purchase", "purchase", "purchase", "survey", "visit"]))
-        day = START + dt.timedelta(days=draw(st.integers(0, 800)))
-        record: dict[str, Any] = {
-            "customer": draw(st.sampled_from(CUSTOMERS)),
-            "date": day.isoformat(),
-            "kind": kind,
-        }
-        if kind == "purchase":
-            cents = draw(st.integers(0, 40000))
-            record["amount"] = f"{cents // 100}.{cents % 100:02d}"
-            record["category"] = draw(st.sampled_from(["tea", "cups", "pots", None]))
-        if kind == "survey":
-            record["score"] = draw(
-                st.one_of(st.none(), st.integers(0, 10), st.floats(0, 10, allow_nan=False))
-            )
-        for name in carried:
-            record[name] = draw(ATTRIBUTE_VALUES[name])
-        records.append(record)
-    log = EventLog.from_records(records, currency="EUR", attributes=carried)
-    as_of = START + dt.timedelta(days=draw(st.integers(0, 900)))
-    return log, as_of
-
-
-@st.composite
-def rules(draw: st.DrawFn) -> LoyaltyRule:
-    satisfied_at = draw(st.integers(0, 100))
-    return LoyaltyRule(
-        satisfied_at=satisfied_at,
-        dissatisfied_below=draw(st.integers(0, satisfied_at)),
-        promoter_at=draw(st.one_of(st.integers(0, 10), st.floats(0, 10))),
-        min_repeat_purchases=draw(st.integers(0, 3)),
-        min_purchases_365d=draw(st.integers(0, 3)),
-        max_lapse_ratio=draw(st.one_of(st.none(), st.floats(0.1, 5))),
-        recommend_fallback=draw(st.booleans()),
-        unknown_as=draw(st.sampled_from(list(LoyaltyState)[:3])),
-    )
-
-
-@st.composite
-def ladders(draw: st.DrawFn) -> LoyaltyLadder:
-    customer = draw(st.integers(1, 2))
-    spend = draw(
-        st.one_of(
-            st.none(),
-            st.integers(0, 500).map(lambda v: Money(str(v), "EUR")),
-            st.integers(0, 500).map(Decimal),
-        )
-    )
-    return LoyaltyLadder(
-        customer_purchases=customer,
-        client_purchases=draw(st.integers(customer, 4)),
-        supporter_categories=draw(st.integers(1, 3)),
-        advocate_score=draw(st.integers(0, 10)),
-        min_referrals=draw(st.integers(1, 3)),
-        premium_spend_365d=spend,
-    )
 
 
 def assert_engines_agree(rule: Any, log: EventLog, as_of: dt.date) -> None:
@@ -411,14 +330,14 @@ class TestLoyaltyRule:
         assert LoyaltyRule().evaluate(log.population(AS_OF)).tolist() == [0]
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(data=event_logs(), rule=rules())
+    @given(data=loyalty_logs(), rule=rules())
     def test_engines_agree(self, data: tuple[EventLog, dt.date], rule: LoyaltyRule) -> None:
         log, as_of = data
         assert_engines_agree(rule, log, as_of)
 
     @settings(max_examples=40, deadline=None)
     @given(
-        data=event_logs(attributes=("referrals", "premium")),
+        data=loyalty_logs(attributes=("referrals", "premium")),
         scores=st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=4, max_size=4),
     )
     def test_engines_agree_with_joined_satisfaction(
@@ -645,7 +564,7 @@ class TestLoyaltyLadder:
         assert LadderRung.labels(codes).tolist() == ["partner", "prospect", "customer"]
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(data=event_logs(), ladder=ladders())
+    @given(data=loyalty_logs(), ladder=ladders())
     def test_engines_agree(self, data: tuple[EventLog, dt.date], ladder: LoyaltyLadder) -> None:
         log, as_of = data
         assert_engines_agree(ladder, log, as_of)
@@ -1022,6 +941,6 @@ class TestCountStates:
 
 
 def test_all_names_resolve() -> None:
-    assert loyalty.__all__ == sorted(loyalty.__all__)
+    # test_public_api checks the order of every module's __all__.
     for name in loyalty.__all__:
         assert getattr(loyalty, name) is not None

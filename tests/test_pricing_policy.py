@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lifecycle.pricing as pricing
+from conformance.pricing_strategies import CURRENCIES, STAGES, policies
+from conformance.strategies import as_of_dates, event_logs
 from lifecycle import EventLog, Money, RoundingPolicy, attribute, signal
-from lifecycle.conditions import Condition, always
 from lifecycle.errors import (
     CurrencyMismatchError,
     PricingError,
@@ -35,11 +36,9 @@ from lifecycle.pricing import (
     Surcharge,
     Tiered,
     WinBackOffer,
-    demo_policy,
     tenure_at_least,
 )
 from lifecycle.signals import Population, Profile, snapshots
-from strategies import as_of_dates, conditions, event_logs
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -76,8 +75,8 @@ def row(table: Any, customer: Any) -> dict[str, Any]:
 
 
 class TestPackage:
-    def test_all_resolves_and_is_sorted(self) -> None:
-        assert list(pricing.__all__) == sorted(pricing.__all__)
+    def test_all_resolves(self) -> None:
+        # test_public_api checks the order of every module's __all__.
         for name in pricing.__all__:
             assert getattr(pricing, name) is not None
 
@@ -692,163 +691,7 @@ class TestQuoteMany:
         assert len(table) == 0
 
 
-class TestDemoPolicy:
-    def test_rules(self) -> None:
-        policy = demo_policy("EUR")
-        assert [r.name for r in policy.rules] == [
-            "commitment",
-            "expansion",
-            "two years",
-            "regular",
-            "win back",
-        ]
-        assert policy.currency == Currency("EUR")
-        assert policy.guards == ("max_discount", "renewal")
-        assert policy.attributes() == frozenset({"stage"})
-
-    def test_quotes_by_stage(self, log: EventLog) -> None:
-        policy = demo_policy("EUR")
-        stages = ["commitment", "exploration", "dissolution"]
-        pop = log.population(AS_OF).join({"customer": ["loyal", "new", "lapsed"], "stage": stages})
-        table = policy.quote_many(pop, 10000)
-        assert row(table, "loyal")["total_minor"] == 8550
-        assert row(table, "new")["total_minor"] == 10000
-        assert row(table, "lapsed")["total_minor"] == 8075
-        for customer, stage in zip(["loyal", "new", "lapsed"], stages, strict=True):
-            quote = policy.quote(eur("100.00"), customer=profile_of(log, customer, stage=stage))
-            assert quote.total.to_minor() == row(table, customer)["total_minor"]
-
-    def test_max_discount_binds(self) -> None:
-        log = make_log(buys("x", *[f"20{y}-01-0{m}" for y in (18, 19, 20) for m in (1, 2)]))
-        profile = log.profile("x", AS_OF).with_attributes(stage="dissolution")
-        quote = demo_policy("JPY").quote(Money("1000", "JPY"), customer=profile)
-        # 15% win back, 5% two years, 3% regular: 777 before the 20% guard
-        assert quote.total == Money("800", "JPY")
-        assert quote.bound == ("max_discount",)
-
-
 # ---------------------------------------------------------------------- the engines agree
-
-_CURRENCIES = ("EUR", "JPY", "KWD", "USD")
-_STAGES = ("exploration", "expansion", "commitment", "dissolution")
-
-
-@st.composite
-def money_in(draw: st.DrawFn, currency: Currency, low: int = 0, high: int = 50_000) -> Money:
-    return Money.from_minor(draw(st.integers(low, high)), currency)
-
-
-@st.composite
-def percents(draw: st.DrawFn) -> Any:
-    return draw(
-        st.one_of(
-            st.integers(0, 100),
-            st.sampled_from(["12.5", "33.33", "0.5", "99.99", "7.25"]),
-            st.integers(0, 10_000).map(lambda n: Decimal(n).scaleb(-2)),
-        )
-    )
-
-
-@st.composite
-def whens(draw: st.DrawFn, currency: Currency | None, attributes: tuple[str, ...]) -> Condition:
-    choice = draw(st.integers(0, 4))
-    if choice == 0:
-        return always()
-    if choice == 1:
-        return attribute("stage") == draw(st.sampled_from(_STAGES))
-    if choice == 2:
-        return tenure_at_least(
-            relativedelta(
-                years=draw(st.integers(0, 2)),
-                months=draw(st.integers(0, 14)),
-                days=draw(st.integers(0, 40)),
-            )
-        )
-    return draw(conditions(currency, attributes=attributes))
-
-
-@st.composite
-def price_rules(
-    draw: st.DrawFn,
-    name: str,
-    currency: Currency,
-    log_currency: Currency | None,
-    attributes: tuple[str, ...],
-    as_of: dt.date,
-) -> PriceRule:
-    when = draw(whens(log_currency, attributes))
-    kind = draw(st.integers(0, 6))
-    if kind == 0:
-        return PercentOff(draw(percents()), when=when, name=name)
-    if kind == 1:
-        return AmountOff(draw(money_in(currency, 1, 20_000)), when=when, name=name)
-    if kind == 2:
-        return FixedPrice(draw(money_in(currency)), when=when, name=name)
-    if kind == 3:
-        amount = draw(st.one_of(percents(), money_in(currency, 1, 5_000)))
-        return Surcharge(amount, when=when, name=name)
-    if kind == 4:
-        starts = sorted(set(draw(st.lists(st.integers(2, 40), max_size=4))))
-        priced = draw(st.booleans())
-        value = money_in(currency) if priced else percents()
-        tiers = [(1, draw(value))] + [(s, draw(value)) for s in starts]
-        return Tiered(
-            tiers,
-            mode=draw(st.sampled_from(["graduated", "volume"])),
-            basis=draw(st.sampled_from(["quantity", "lifetime"])),
-            when=when,
-            name=name,
-        )
-    offer = draw(
-        st.one_of(
-            st.builds(PercentOff, percents()),
-            st.builds(AmountOff, money_in(currency, 1, 5_000)),
-            st.builds(FixedPrice, money_in(currency)),
-        )
-    )
-    offered = as_of + dt.timedelta(days=draw(st.integers(-40, 5)))
-    return WinBackOffer(
-        offer, offered_on=offered, for_days=draw(st.integers(1, 45)), when=when, name=name
-    )
-
-
-@st.composite
-def policies(
-    draw: st.DrawFn,
-    currency: Currency,
-    log_currency: Currency | None,
-    attributes: tuple[str, ...],
-    as_of: dt.date,
-) -> PricingPolicy:
-    n = draw(st.integers(0, 6))
-    rules = [
-        draw(price_rules(f"r{i}", currency, log_currency, attributes, as_of)) for i in range(n)
-    ]
-    floor = draw(st.one_of(st.none(), money_in(currency, 0, 3_000)))
-    cap = draw(st.one_of(st.none(), money_in(currency, 3_000, 100_000)))
-    margin = draw(
-        st.one_of(
-            st.none(), percents().filter(lambda p: Decimal(p) < 100), money_in(currency, 0, 2_000)
-        )
-    )
-    return PricingPolicy(
-        rules,
-        combine=draw(st.sampled_from(["sequence", "first_match", "best_for_customer"])),
-        floor=floor,
-        cap=cap,
-        min_margin=margin,
-        max_discount=draw(st.one_of(st.none(), percents())),
-        renewal_guard=draw(st.booleans()),
-        new_customer=draw(st.sampled_from([{}, {"stage": "exploration"}, {"stage": "commitment"}])),
-        rounding=RoundingPolicy(
-            mode=draw(
-                st.sampled_from(
-                    ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
-                )
-            ),
-            per=draw(st.sampled_from(["line", "total"])),
-        ),
-    )
 
 
 def _single(
@@ -884,10 +727,10 @@ class TestEnginesAgree:
         pop = log.population(as_of)
         if len(pop) == 0:
             return
-        cur = log.currency or Currency(data.draw(st.sampled_from(_CURRENCIES)))
+        cur = log.currency or Currency(data.draw(st.sampled_from(CURRENCIES)))
         attributes = tuple(name for name in log.attributes)
         stages = data.draw(
-            st.lists(st.sampled_from((*_STAGES, None)), min_size=len(pop), max_size=len(pop))
+            st.lists(st.sampled_from((*STAGES, None)), min_size=len(pop), max_size=len(pop))
         )
         pop = pop.join({"customer": pop.customer, "stage": np.array(stages, dtype=object)})
         policy = data.draw(policies(cur, log.currency, attributes, as_of))
@@ -926,7 +769,7 @@ class TestEnginesAgree:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
     def test_guards_always_hold(self, data: st.DataObject) -> None:
-        cur = Currency(data.draw(st.sampled_from(_CURRENCIES)))
+        cur = Currency(data.draw(st.sampled_from(CURRENCIES)))
         policy = data.draw(policies(cur, None, (), AS_OF))
         base = data.draw(st.integers(1, 10**7))
         qty = data.draw(st.integers(1, 50))

@@ -9,6 +9,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -111,27 +112,65 @@ def test_import_does_not_load_optional_extras() -> None:
     assert json.loads(run_python(code)) == []
 
 
-def test_every_module_imports_on_its_own() -> None:
-    """Each module, imported first in a fresh interpreter, imports without error.
+# Run in a subprocess: for each module, forget every ``lifecycle`` module, put back the root
+# package as an empty shell (its ``__init__`` imports nearly everything, which would hide a
+# module that only imports because another was loaded first), and import the module alone.
+_IMPORT_EACH = """
+import importlib, importlib.util, json, sys, traceback, types
+spec = importlib.util.find_spec("lifecycle")
+failures = {}
+for name in MODULES:
+    for loaded in [m for m in sys.modules if m.split(".")[0] == "lifecycle"]:
+        del sys.modules[loaded]
+    if name != "lifecycle":
+        shell = types.ModuleType("lifecycle")
+        shell.__path__ = list(spec.submodule_search_locations)
+        shell.__spec__ = spec
+        sys.modules["lifecycle"] = shell
+    try:
+        importlib.import_module(name)
+    except Exception:
+        failures[name] = traceback.format_exc(limit=4)
+print(json.dumps(failures))
+"""
 
-    ``import lifecycle.x`` always runs ``lifecycle/__init__`` first, so one interpreter that
-    imports ``lifecycle`` and then each other module after forgetting every module the
-    package itself did not load is equivalent to one fresh interpreter per module.
+
+def import_each(modules: list[str], *, processes: int = 2) -> dict[str, str]:
+    """Import each module first, in a fresh ``lifecycle`` state; their errors by name.
+
+    The modules are shared among a few subprocesses run side by side.
     """
-    code = (
-        "import importlib, json, sys, traceback\n"
-        "import lifecycle\n"
-        "base = {m for m in sys.modules if m.split('.')[0] == 'lifecycle'}\n"
-        f"modules = {all_modules()!r}\n"
-        "failures = {}\n"
-        "for name in modules:\n"
-        "    for loaded in [m for m in sys.modules if m.split('.')[0] == 'lifecycle']:\n"
-        "        if loaded not in base:\n"
-        "            del sys.modules[loaded]\n"
-        "    try:\n"
-        "        importlib.import_module(name)\n"
-        "    except Exception:\n"
-        "        failures[name] = traceback.format_exc(limit=3)\n"
-        "print(json.dumps(failures))\n"
+
+    def run(chunk: list[str]) -> str:
+        return run_python(f"MODULES = {chunk!r}\n{_IMPORT_EACH}")
+
+    with ThreadPoolExecutor(processes) as pool:
+        outputs = list(pool.map(run, [modules[i::processes] for i in range(processes)]))
+    failures: dict[str, str] = {}
+    for output in outputs:
+        failures.update(json.loads(output))
+    return failures
+
+
+def test_every_module_imports_on_its_own() -> None:
+    """Each module, imported first, without the root package's imports, imports cleanly."""
+    assert import_each(all_modules()) == {}
+
+
+def test_import_each_sees_a_module_that_needs_another_loaded_first() -> None:
+    # lifecycle.pricing needs lifecycle.conditions; importing it alone loads it itself.
+    # A module that leans on the root package having loaded something fails here.
+    code = "import lifecycle.pricing, sys; print('lifecycle.stages' in sys.modules)"
+    assert run_python(code).strip() == "True"  # the root package loads stages ...
+    shell = (
+        "import importlib.util, sys, types\n"
+        "spec = importlib.util.find_spec('lifecycle')\n"
+        "shell = types.ModuleType('lifecycle')\n"
+        "shell.__path__ = list(spec.submodule_search_locations)\n"
+        "sys.modules['lifecycle'] = shell\n"
+        "import lifecycle.pricing\n"
+        "print('lifecycle.stages' in sys.modules)\n"
     )
-    assert json.loads(run_python(code)) == {}
+    assert run_python(shell).strip() == "False"  # ... the shell does not
+    failures = import_each(["lifecycle.nonexistent_module", "lifecycle.money"], processes=1)
+    assert list(failures) == ["lifecycle.nonexistent_module"]

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conformance.strategies import log_and_as_of
 from lifecycle import EventLog, Table, rfm_summary
 from lifecycle.errors import ValidationError
 from lifecycle.rfm import UNITS
-from strategies import log_and_as_of
 
 
 def make_log(records: list[dict[str, Any]], **kwargs: Any) -> EventLog:

@@ -12,10 +12,10 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import as_of_dates, event_logs, log_and_as_of
 from lifecycle import EventLog, Money, Population, Profile
 from lifecycle.errors import UnknownCustomerError, UnknownSignalError, ValidationError
 from lifecycle.signals import SIGNALS, SignalSpec, population, profile, snapshots
-from strategies import as_of_dates, event_logs, log_and_as_of
 
 AS_OF = dt.date(2024, 12, 31)
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.stage_strategies import small_default, stage_logs
 from lifecycle import EventLog
 from lifecycle.datasets import load_cdnow
 from lifecycle.errors import ValidationError
 from lifecycle.signals import SIGNALS, snapshots
 from lifecycle.stages import RelationshipKind, default_lifecycle
-from test_stages_strategies import small_default, stage_logs
 
 AS_OF = dt.date(2024, 6, 30)
 

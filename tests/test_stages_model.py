@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lifecycle.stages as stages_pkg
+from conformance.stage_strategies import POOL, small_default, stage_logs, stage_models
 from lifecycle import EventLog, Money, Population, attribute, signal
 from lifecycle.conditions import always, never
 from lifecycle.errors import SchemaError, UnknownSignalError, ValidationError
@@ -26,7 +27,6 @@ from lifecycle.stages import (
     default_lifecycle,
 )
 from lifecycle.stages._engine import FULL_TABLE_BITS
-from test_stages_strategies import POOL, small_default, stage_logs, stage_models
 
 AS_OF = dt.date(2024, 6, 30)
 BUYS = signal("purchase_count") >= 1

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.stage_strategies import small_default, stage_logs, stage_models
 from lifecycle import EventLog
 from lifecycle.errors import UnknownCustomerError, ValidationError
 from lifecycle.stages import (
@@ -25,7 +26,6 @@ from lifecycle.stages import (
     replay,
 )
 from lifecycle.stages._replay import STEP_LIMIT, _carry
-from test_stages_strategies import small_default, stage_logs, stage_models
 
 D = dt.date
 

@@ -10,7 +10,7 @@ mutate their arguments.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +25,7 @@ __all__ = [
     "check_same_length",
     "first_violation",
     "is_bool",
+    "is_number",
     "non_empty_str",
     "one_of",
 ]
@@ -88,7 +89,7 @@ def as_float_array(
     """
     arr = _as_array(name, values, ndim)
     if arr.dtype.kind == "O":
-        bad = np.array([not _is_number(v) for v in arr.ravel()], dtype=bool).reshape(arr.shape)
+        bad = np.array([not is_number(v) for v in arr.ravel()], dtype=bool).reshape(arr.shape)
         first_violation(name, bad, "a number", arr)
         arr = arr.astype(np.float64)
     elif arr.dtype.kind not in "iuf":
@@ -111,7 +112,14 @@ def as_float_array(
     return out
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a real number (a Python or NumPy int or float, not a bool).
+
+    Examples
+    --------
+    >>> is_number(3), is_number(np.float32(0.5)), is_number(True), is_number("3")
+    (True, True, False, False)
+    """
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .errors import LifecycleError
 from .events import EventLog, as_date
 from .report import build_report, format_text

@@ -111,16 +111,46 @@ class UnknownCustomerError(LifecycleError, LookupError):
 
 
 class TransitionError(LifecycleError, ValueError):
-    """A move between relationship stages that the model does not allow."""
+    """A move between relationship stages that the model does not allow.
+
+    Examples
+    --------
+    >>> issubclass(TransitionError, ValueError), issubclass(TransitionError, LifecycleError)
+    (True, True)
+    """
 
 
 class PricingError(ValidationError):
-    """A pricing rule or policy that cannot produce a valid price."""
+    """A pricing rule or policy that cannot produce a valid price.
+
+    Examples
+    --------
+    >>> from lifecycle.pricing import PercentOff
+    >>> PercentOff(150)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.PricingError: 'percent' must be a percent from 0 to 100 (got 150)
+    """
 
 
 class NotFittedError(LifecycleError, AttributeError):
-    """A fitted-model method was called before ``fit``."""
+    """A fitted-model method was called before ``fit``.
+
+    Examples
+    --------
+    >>> issubclass(NotFittedError, AttributeError), issubclass(NotFittedError, LifecycleError)
+    (True, True)
+    """
 
 
 class MissingDependencyError(LifecycleError, ImportError):
-    """An optional extra (pandas, SciPy, matplotlib) is needed but not installed."""
+    """An optional extra (pandas, SciPy, matplotlib) is needed but not installed.
+
+    Examples
+    --------
+    >>> from lifecycle.table import import_optional
+    >>> import_optional("no_such_module_xyz", "plot")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.MissingDependencyError: this needs no_such_module_xyz: pip install 'customer-lifecycle[plot]'
+    """

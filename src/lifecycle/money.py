@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._schema import check_keys, check_schema
 from ._validation import one_of
 from .errors import CurrencyMismatchError, ValidationError
 
@@ -251,7 +252,15 @@ class RoundingPolicy:
     per: Literal["line", "total"] = attrs.field(default="line", validator=one_of("line", "total"))
 
     def apply(self, amount: Decimal, currency: Currency) -> Decimal:
-        """Round ``amount`` to the minor unit of ``currency``."""
+        """Round ``amount`` to the minor unit of ``currency``.
+
+        Examples
+        --------
+        >>> RoundingPolicy(mode="down").apply(Decimal("2.349"), Currency("EUR"))
+        Decimal('2.34')
+        >>> RoundingPolicy().apply(Decimal("2.5"), Currency("JPY"))
+        Decimal('3')
+        """
         return amount.quantize(currency.quantum, rounding=_DECIMAL_MODES[self.mode])
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,9 +275,13 @@ class RoundingPolicy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundingPolicy:
-        """Build a policy from :meth:`to_dict` output."""
-        from .serialization import check_schema
+        """Build a policy from :meth:`to_dict` output.
 
+        Examples
+        --------
+        >>> RoundingPolicy.from_dict({"schema": "lifecycle.rounding/1", "per": "total"})
+        RoundingPolicy(mode='half_up', per='total')
+        """
         check_schema(data, "lifecycle.rounding/1", {"mode", "per"})
         return cls(mode=data.get("mode", "half_up"), per=data.get("per", "line"))
 
@@ -524,8 +537,6 @@ class Money:
         >>> Money.from_dict({"amount": "1.50", "currency": "EUR"})
         Money('1.50', 'EUR')
         """
-        from .serialization import check_keys
-
         check_keys(data, "money", required={"amount", "currency"})
         return cls(data["amount"], data["currency"])
 

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .datasets import demo_policy
 from .events import EventLog
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
-from .pricing import demo_policy
 from .rfm import rfm_summary
 from .signals import Population
 from .stages import LifecycleModel, StageCodes, default_lifecycle
@@ -142,7 +142,20 @@ def _pricing(
 
 
 def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
-    """Summarise ``log`` as of ``as_of`` as JSON-safe data, one key per section."""
+    """Summarise ``log`` as of ``as_of`` as JSON-safe data, one key per section.
+
+    Examples
+    --------
+    >>> records = [("a", "2024-01-05"), ("a", "2024-03-01"), ("b", "2024-02-10")]
+    >>> log = EventLog.from_records(
+    ...     [{"customer": c, "date": d, "amount": "20", "currency": "EUR"} for c, d in records]
+    ... )
+    >>> report = build_report(log, dt.date(2024, 6, 30))
+    >>> sorted(report)
+    ['as_of', 'overview', 'pricing', 'rfm', 'satisfaction_loyalty', 'stages']
+    >>> report["overview"]["customers"], report["overview"]["revenue"]
+    (2, '60.00 EUR')
+    """
     population = log.population(as_of)
     model = default_lifecycle()
     stage_codes = model.classify(population)
@@ -168,7 +181,15 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def format_text(report: dict[str, Any]) -> str:
-    """Render :func:`build_report` output as plain text for a terminal."""
+    """Render :func:`build_report` output as plain text for a terminal.
+
+    Examples
+    --------
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-05", "amount": "20"}],
+    ...                             currency="EUR")
+    >>> print(format_text(build_report(log, dt.date(2024, 6, 30))).splitlines()[0])
+    Customer lifecycle report as of 2024-06-30
+    """
     o, r = report["overview"], report["rfm"]
     lines = [
         f"Customer lifecycle report as of {report['as_of']}",

@@ -2,7 +2,9 @@
 
 Serialized objects are plain JSON-safe data tagged ``{"schema": "lifecycle.<kind>/<n>"}``.
 Reading refuses unknown schema versions, unknown keys and missing keys with a
-:class:`~lifecycle.errors.SchemaError`; nothing is evaluated as code.
+:class:`~lifecycle.errors.SchemaError`; nothing is evaluated as code. The key and schema
+checks live in the bottom layer (``lifecycle._schema``) so that :mod:`lifecycle.money`
+can use them; this module adds the encoding of constants, which knows :class:`Money`.
 
 Examples
 --------
@@ -15,53 +17,15 @@ lifecycle.errors.SchemaError: expected schema 'lifecycle.rounding/1' (got 'lifec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ._schema import check_keys, check_schema
 from .errors import SchemaError
+from .money import Money
 
 __all__ = ["check_keys", "check_schema", "decode_value", "encode_value"]
-
-
-def check_keys(
-    data: object,
-    what: str,
-    *,
-    required: Collection[str] = (),
-    optional: Collection[str] = (),
-) -> Mapping[str, Any]:
-    """Check that ``data`` is a mapping with the required keys and no unknown ones.
-
-    Examples
-    --------
-    >>> check_keys({"a": 1, "b": 2}, "thing", required={"a"})
-    Traceback (most recent call last):
-    ...
-    lifecycle.errors.SchemaError: thing: unknown key 'b' (allowed: a)
-    """
-    if not isinstance(data, Mapping):
-        msg = f"{what}: expected a mapping (got {type(data).__name__})"
-        raise SchemaError(msg)
-    allowed = set(required) | set(optional)
-    for key in data:
-        if key not in allowed:
-            msg = f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})"
-            raise SchemaError(msg)
-    for key in required:
-        if key not in data:
-            msg = f"{what}: missing key {key!r}"
-            raise SchemaError(msg)
-    return data
-
-
-def check_schema(data: object, schema: str, keys: Collection[str]) -> Mapping[str, Any]:
-    """Check the schema tag of ``data`` and that its other keys are among ``keys``."""
-    found = data.get("schema") if isinstance(data, Mapping) else None
-    if found != schema:
-        msg = f"expected schema {schema!r} (got {found!r})"
-        raise SchemaError(msg)
-    return check_keys(data, schema, required={"schema"}, optional=keys)
 
 
 def encode_value(value: object) -> object:
@@ -75,8 +39,6 @@ def encode_value(value: object) -> object:
     >>> decode_value(encode_value(dt.date(2024, 2, 29)))
     datetime.date(2024, 2, 29)
     """
-    from .money import Money
-
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Money):
@@ -96,9 +58,17 @@ def encode_value(value: object) -> object:
 
 
 def decode_value(data: object) -> Any:
-    """Decode :func:`encode_value` output."""
-    from .money import Money
+    """Decode :func:`encode_value` output.
 
+    Examples
+    --------
+    >>> decode_value({"list": [1, {"decimal": "1.50"}, {"date": "2024-01-31"}]})
+    (1, Decimal('1.50'), datetime.date(2024, 1, 31))
+    >>> decode_value({"set": [1]})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: cannot decode value {'set': [1]}
+    """
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, Mapping) and len(data) == 1:

@@ -39,6 +39,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import ArrayLike, NDArray
 
+from ._values import plain
 from .errors import UnknownCustomerError, UnknownSignalError, ValidationError
 from .events import EventLog, as_date, segment_bounds
 from .money import Currency, Money, divide_minor
@@ -310,17 +311,13 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     for name, column in log.attributes.items():
         mine = column[rows]
         carried = [mine[i] for i in events if _present(mine[i])]
-        v[name] = _plain(carried[-1]) if carried else None
+        v[name] = plain(carried[-1]) if carried else None
     return Profile(
-        customer=_plain(log.customers[log.customer_code(customer)]),
+        customer=plain(log.customers[log.customer_code(customer)]),
         as_of=day,
         values=v,
         currency=cur,
     )
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # ---------------------------------------------------------------------- batch engine
@@ -590,7 +587,7 @@ def snapshots(
     unknown = (codes >= len(log.customers)) | (log.customers[clipped] != ids)
     if unknown.any():
         bad = ids[np.flatnonzero(unknown)[0]]
-        msg = f"customer {_plain(bad)!r} has no events in this log"
+        msg = f"customer {plain(bad)!r} has no events in this log"
         raise UnknownCustomerError(msg)
     return _population(log, codes, dates, as_of=None, signals=signals)
 

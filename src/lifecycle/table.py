@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._values import plain
 from .errors import MissingDependencyError, ValidationError
 
 __all__ = ["Table", "import_optional"]
@@ -44,10 +45,6 @@ def import_optional(module: str, extra: str) -> Any:
     except ImportError:
         msg = f"this needs {module}: pip install 'customer-lifecycle[{extra}]'"
         raise MissingDependencyError(msg) from None
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 class Table(Mapping[str, NDArray[Any]]):
@@ -135,7 +132,7 @@ class Table(Mapping[str, NDArray[Any]]):
         >>> Table({"segment": np.array(["gold", None], dtype=object)}).row(1)
         {'segment': None}
         """
-        return {name: _plain(col[index]) for name, col in self._columns.items()}
+        return {name: plain(col[index]) for name, col in self._columns.items()}
 
     def to_pandas(self) -> Any:
         """A :class:`pandas.DataFrame` with the same columns (needs the ``[pandas]`` extra).

@@ -31,7 +31,20 @@ false: all of
   false: total_spend >= 50 (actual 20.00 EUR)
 """
 
-from ._base import All, Any_, Condition, Constant, Explanation, Not, all_of, always, any_of, never
+from ._base import (
+    CONDITIONS,
+    All,
+    Any_,
+    Condition,
+    Constant,
+    Explanation,
+    Not,
+    all_of,
+    always,
+    any_of,
+    condition_from_dict,
+    never,
+)
 from ._compare import (
     Between,
     Compare,
@@ -42,10 +55,10 @@ from ._compare import (
     attribute,
     signal,
 )
-from ._read import condition_from_dict
 from ._tenure import TenureAtLeast, tenure_at_least
 
 __all__ = [
+    "CONDITIONS",
     "All",
     "Any_",
     "Between",

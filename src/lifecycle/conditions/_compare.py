@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -13,11 +13,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import CurrencyMismatchError, ValidationError
+from .._validation import non_empty_str, one_of
+from .._values import format_value
+from ..errors import CurrencyMismatchError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
-from ..serialization import encode_value
+from ..serialization import decode_value, encode_value
 from ..signals import SIGNALS, Population, Profile, check_signal_name
-from ._base import _OPS, Condition, Explanation, Op, format_value
+from ._base import _OPS, CONDITIONS, Condition, Explanation, Op, Read
 
 # ---------------------------------------------------------------------- signal references
 
@@ -110,7 +112,13 @@ class SignalRef:
         return hash(("SignalRef", self.name))
 
     def between(self, low: object, high: object) -> Condition:
-        """``low <= signal <= high`` (both ends included)."""
+        """``low <= signal <= high`` (both ends included).
+
+        Examples
+        --------
+        >>> signal("purchase_count").between(2, 5).to_dict()["low"]
+        2
+        """
         return Between(self.name, _check_constant(self.name, low), _check_constant(self.name, high))
 
     def isin(self, values: Iterable[object]) -> Condition:
@@ -128,7 +136,13 @@ class SignalRef:
         return IsIn(self.name, items)
 
     def is_missing(self) -> Condition:
-        """The signal has no value (no purchase yet, no survey answered, ...)."""
+        """The signal has no value (no purchase yet, no survey answered, ...).
+
+        Examples
+        --------
+        >>> (~signal("last_survey_score").is_missing()).signals()
+        frozenset({'last_survey_score'})
+        """
         return IsMissing(self.name)
 
 
@@ -275,13 +289,45 @@ def _present_and(op: str, actual: Any, value: Any) -> bool:
 # ---------------------------------------------------------------------- leaves
 
 
+def _read_ref(data: Mapping[str, Any], key: str = "signal") -> SignalRef:
+    """The signal (or, for a name that is no standard signal, the attribute) under ``key``."""
+    name = data.get(key)
+    if not isinstance(name, str):
+        msg = f"condition {data['op']!r}: {key!r} must be a signal name (got {name!r})"
+        raise SchemaError(msg)
+    return signal(name) if name in SIGNALS else attribute(name)
+
+
+def _check_name(instance: object, field: attrs.Attribute[str], value: str) -> None:
+    non_empty_str(instance, field, value)
+
+
+def _check_op(instance: object, field: attrs.Attribute[str], value: str) -> None:
+    one_of(*_OPS)(instance, field, value)
+
+
+@CONDITIONS.register(*_OPS)
 @attrs.frozen
 class Compare(Condition):
-    """``signal <op> constant``."""
+    """``signal <op> constant``.
 
-    signal: str
-    op: Op  # type: ignore[misc]
+    Examples
+    --------
+    >>> Compare("purchase_count", ">=", 2) == (signal("purchase_count") >= 2)
+    True
+    """
+
+    signal: str = attrs.field(validator=_check_name)
+    op: Op = attrs.field(validator=_check_op)  # type: ignore[misc]
     value: Any
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "value", "other"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        # A comparison of two signals shares the op; its "other" key tells them apart.
+        if "other" in data:
+            return _read_ref(data)._compare(data["op"], _read_ref(data, "other"))
+        return _read_ref(data)._compare(data["op"], decode_value(data.get("value")))
 
     def _single(self, profile: Profile) -> bool:
         try:
@@ -308,13 +354,20 @@ class Compare(Condition):
         return {"op": self.op, "signal": self.signal, "value": encode_value(self.value)}
 
 
+@CONDITIONS.register()  # read back by Compare, whose ops it shares
 @attrs.frozen
 class CompareSignals(Condition):
-    """``signal <op> other signal`` (both of one kind)."""
+    """``signal <op> other signal`` (both of one kind).
 
-    signal: str
-    op: Op  # type: ignore[misc]
-    other: str
+    Examples
+    --------
+    >>> signal("purchases_90d") > signal("purchases_prev_90d")
+    CompareSignals(signal='purchases_90d', op='>', other='purchases_prev_90d')
+    """
+
+    signal: str = attrs.field(validator=_check_name)
+    op: Op = attrs.field(validator=_check_op)  # type: ignore[misc]
+    other: str = attrs.field(validator=_check_name)
 
     def _single(self, profile: Profile) -> bool:
         a, b = _single_value(profile, self.signal), _single_value(profile, self.other)
@@ -340,14 +393,30 @@ class CompareSignals(Condition):
         return {"op": self.op, "signal": self.signal, "other": self.other}
 
 
+@CONDITIONS.register("between")
 @attrs.frozen
 class Between(Condition):
-    """``low <= signal <= high``."""
+    """``low <= signal <= high``.
 
-    signal: str
+    Examples
+    --------
+    >>> Between("tenure_days", 30, 10)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'tenure_days'.between(): low 30 is above high 10
+    """
+
+    signal: str = attrs.field(validator=_check_name)
     low: Any
     high: Any
     op: ClassVar[str] = "between"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "low", "high"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).between(
+            decode_value(data.get("low")), decode_value(data.get("high"))
+        )
 
     def __attrs_post_init__(self) -> None:
         low, high = (v.amount if isinstance(v, Money) else v for v in (self.low, self.high))
@@ -382,13 +451,31 @@ class Between(Condition):
         }
 
 
+def _non_empty_tuple(_: object, field: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not value:
+        msg = f"{field.name!r} must be a non-empty tuple (got {value!r})"
+        raise ValidationError(msg)
+
+
+@CONDITIONS.register("isin")
 @attrs.frozen
 class IsIn(Condition):
-    """The signal equals one of the values."""
+    """The signal equals one of the values.
 
-    signal: str
-    values: tuple[Any, ...]
+    Examples
+    --------
+    >>> signal("purchase_count").isin([1, 2]).to_dict()["values"]
+    {'list': [1, 2]}
+    """
+
+    signal: str = attrs.field(validator=_check_name)
+    values: tuple[Any, ...] = attrs.field(validator=_non_empty_tuple)
     op: ClassVar[str] = "isin"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal", "values"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).isin(decode_value(data.get("values")))
 
     def _single(self, profile: Profile) -> bool:
         actual = _single_value(profile, self.signal)
@@ -412,12 +499,24 @@ class IsIn(Condition):
         return {"op": "isin", "signal": self.signal, "values": encode_value(self.values)}
 
 
+@CONDITIONS.register("is_missing")
 @attrs.frozen
 class IsMissing(Condition):
-    """The signal has no value."""
+    """The signal has no value.
 
-    signal: str
+    Examples
+    --------
+    >>> signal("last_survey_score").is_missing()
+    IsMissing(signal='last_survey_score')
+    """
+
+    signal: str = attrs.field(validator=_check_name)
     op: ClassVar[str] = "is_missing"
+    _keys: ClassVar[frozenset[str]] = frozenset({"signal"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return _read_ref(data).is_missing()
 
     def _single(self, profile: Profile) -> bool:
         return _single_value(profile, self.signal) is None

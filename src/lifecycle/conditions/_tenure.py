@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -31,7 +32,7 @@ from numpy.typing import NDArray
 
 from ..errors import ValidationError
 from ..signals import Population, Profile
-from ._base import Condition, Explanation
+from ._base import CONDITIONS, Condition, Explanation, Read
 
 __all__ = ["TenureAtLeast", "tenure_at_least"]
 
@@ -63,6 +64,7 @@ def describe_period(years: int, months: int, days: int) -> str:
     return " ".join(parts) or "0 days"
 
 
+@CONDITIONS.register("tenure_at_least")
 @attrs.frozen
 class TenureAtLeast(Condition):
     """The customer's first purchase is at least ``years, months, days`` before ``as_of``.
@@ -93,6 +95,11 @@ class TenureAtLeast(Condition):
     months: int = attrs.field(default=0, validator=_count)
     days: int = attrs.field(default=0, validator=_count)
     op: ClassVar[str] = "tenure_at_least"
+    _keys: ClassVar[frozenset[str]] = frozenset({"years", "months", "days"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        return cls(**{k: data[k] for k in cls._keys if k in data})
 
     @property
     def period(self) -> relativedelta:

@@ -1,6 +1,7 @@
-"""Bundled data: the CDNOW purchase log and a synthetic demo log.
+"""Bundled data: the CDNOW purchase log, a synthetic demo log and the demo pricing policy.
 
-Both load as :class:`~lifecycle.events.EventLog`. Provenance is in ``README.md`` beside
+Both logs load as :class:`~lifecycle.events.EventLog`; :func:`demo_policy` is the
+relationship pricing policy the report applies to the demo log. Provenance is in ``README.md`` beside
 this file.
 
 Examples
@@ -23,8 +24,9 @@ from importlib import resources
 import numpy as np
 
 from ..events import EventLog
+from ._policy import demo_policy
 
-__all__ = ["CDNOW_AS_OF", "DEMO_AS_OF", "load_cdnow", "load_demo"]
+__all__ = ["CDNOW_AS_OF", "DEMO_AS_OF", "demo_policy", "load_cdnow", "load_demo"]
 
 #: The last day of the demo log, its natural as-of date.
 DEMO_AS_OF = dt.date(2025, 6, 30)

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._values import plain
 from ..errors import CurrencyMismatchError, ValidationError
 from ..money import Currency, as_currency, to_decimal
 
@@ -154,7 +155,7 @@ class _Problems:
     def rejected(self) -> tuple[Rejected, ...]:
         """Every rejected row with its reason, in row order."""
         out = [
-            Rejected(int(i), f.column, _plain(f.values[i]), f.reason)
+            Rejected(int(i), f.column, plain(f.values[i]), f.reason)
             for f in self.found
             for i in f.rows
         ]
@@ -165,7 +166,7 @@ class _Problems:
         if self.found:
             first = min(self.found, key=lambda f: int(f.rows[0]))
             row = int(first.rows[0])
-            message = Rejected(row, first.column, _plain(first.values[row]), first.reason)
+            message = Rejected(row, first.column, plain(first.values[row]), first.reason)
             raise first.error(str(message))
 
 
@@ -176,10 +177,6 @@ class _Found:
     reason: str
     values: Any
     error: type[ValidationError]
-
-
-def _plain(value: object) -> object:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _check_errors_mode(errors: str) -> None:

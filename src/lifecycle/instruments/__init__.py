@@ -19,6 +19,7 @@ Examples
 from ._attributes import IPA_QUADRANTS, KANO_CATEGORIES, IPAResult, KanoResult, ipa, kano
 from ._indices import ServqualResult, acsi, cronbach_alpha, servqual
 from ._ratings import CESResult, CSATResult, NPSResult, ces, csat, nps
+from ._scale import Scale
 
 __all__ = [
     "IPA_QUADRANTS",
@@ -28,6 +29,7 @@ __all__ = [
     "IPAResult",
     "KanoResult",
     "NPSResult",
+    "Scale",
     "ServqualResult",
     "acsi",
     "ces",

@@ -10,7 +10,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import check_choice, check_same_length
 from ..errors import ValidationError
-from ..satisfaction import Scale
 from ._common import (
     Crosshair,
     ScaleLike,
@@ -19,6 +18,7 @@ from ._common import (
     _is_real,
     _Numbers,
 )
+from ._scale import Scale
 
 #: The Kano categories: attractive, one-dimensional, must-be, indifferent, reverse,
 #: questionable.

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, first_violation
 from ..errors import ValidationError
-from ..satisfaction import Scale
+from ._scale import Scale
 
 NPSInterval: TypeAlias = Literal["wald", "adjusted_wald"]
 Crosshair: TypeAlias = "Literal['mean', 'median', 'scale'] | tuple[float, float]"

@@ -29,11 +29,13 @@ Examples
 
 from ._matrix import LoyaltyMatrix, SpuriousLoyalty, loyalty_matrix, spurious_loyalty
 from ._migration import LoyaltyMigration, count_states, loyalty_migration
-from ._rules import LoyaltyLadder, LoyaltyRule
+from ._rules import LOYALTY_RULES, DecisionList, LoyaltyLadder, LoyaltyRule, loyalty_from_dict
 from ._states import Decision, LadderRung, LoyaltyState
 
 __all__ = [
+    "LOYALTY_RULES",
     "Decision",
+    "DecisionList",
     "LadderRung",
     "LoyaltyLadder",
     "LoyaltyMatrix",
@@ -42,6 +44,7 @@ __all__ = [
     "LoyaltyState",
     "SpuriousLoyalty",
     "count_states",
+    "loyalty_from_dict",
     "loyalty_matrix",
     "loyalty_migration",
     "spurious_loyalty",

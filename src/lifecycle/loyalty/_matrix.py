@@ -83,7 +83,13 @@ class LoyaltyMatrix:
         return np.array([[c["true"], c["latent"]], [c["spurious"], c["none"]]], dtype=np.int64)
 
     def mask(self, cell: str) -> NDArray[np.bool_]:
-        """Customers in ``cell`` (one of true, latent, spurious, none)."""
+        """Customers in ``cell`` (one of true, latent, spurious, none).
+
+        Examples
+        --------
+        >>> loyalty_matrix([0.9, 0.2, 0.8], [0.1, 0.8, 0.9]).mask("true").tolist()
+        [False, False, True]
+        """
         if cell not in self.CELLS:
             msg = f"'cell' must be one of {self.CELLS[::-1]!r} (got {cell!r})"
             raise ValidationError(msg)

@@ -11,21 +11,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._registry import Registry
 from .._validation import is_bool
 from ..conditions import Condition, SignalRef, all_of, always, any_of, attribute, never, signal
 from ..errors import ValidationError
 from ..money import Money, to_decimal
 from ..serialization import check_schema, decode_value, encode_value
 from ..signals import SIGNALS, Population, Profile
-from ._states import Decision, LadderRung, LoyaltyState, Subject, _decide, _explain
+from ._states import Decision, LadderRung, LoyaltyState, Subject, _decide, _explain, _Ordered
 
-__all__ = ["LoyaltyLadder", "LoyaltyRule"]
+__all__ = ["LOYALTY_RULES", "LoyaltyLadder", "LoyaltyRule", "loyalty_from_dict"]
+
+S = TypeVar("S", bound=_Ordered)
 
 
 def _numeric(subject: Subject, names: tuple[str, ...]) -> Subject:
@@ -126,15 +129,149 @@ def _name(_: object, field: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(msg)
 
 
-def _from_dict(cls: type[Any], schema: str, data: Mapping[str, Any], **decoders: Any) -> Any:
-    fields = [f.name for f in attrs.fields(cls)]
-    check_schema(data, schema, fields)
-    kwargs = {name: decoders.get(name, _same)(data[name]) for name in fields if name in data}
-    return cls(**kwargs)
+# ---------------------------------------------------------------------- decision lists
 
 
-def _same(value: Any) -> Any:
-    return value
+def _fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """The attrs fields of a kind (its base class is no attrs class, so mypy cannot tell)."""
+    kind: Any = cls
+    return tuple(attrs.fields(kind))
+
+
+class DecisionList(Generic[S]):
+    """Ordered states assigned by a decision list of conditions (abstract base).
+
+    A kind of loyalty rule says which conditions lead to which state, highest state first
+    (:meth:`conditions`); this base evaluates the list on either engine, explains it,
+    and saves and reads the rule's fields. Every kind registers its schema in
+    :data:`LOYALTY_RULES`, so :func:`loyalty_from_dict` reads any of them.
+
+    Examples
+    --------
+    >>> issubclass(LoyaltyRule, DecisionList), issubclass(LoyaltyLadder, DecisionList)
+    (True, True)
+    """
+
+    __slots__ = ()
+    _SCHEMA: ClassVar[str] = ""
+
+    def conditions(self, subject: Subject | None = None) -> tuple[tuple[S, Condition], ...]:
+        """The decision list, highest state first; the last condition always holds.
+
+        Examples
+        --------
+        >>> [str(rung) for rung, _ in LoyaltyLadder().conditions()][-2:]
+        ['customer', 'prospect']
+        """
+        raise NotImplementedError
+
+    def _numeric_attributes(self) -> tuple[str, ...]:
+        """User attributes read as numbers (see ``_numeric``)."""
+        return ()
+
+    @overload
+    def evaluate(self, subject: Profile) -> S: ...
+
+    @overload
+    def evaluate(self, subject: Population) -> NDArray[np.int8]: ...
+
+    def evaluate(self, subject: Subject) -> S | NDArray[np.int8]:
+        """The state of one customer, or the int8 state codes of a population.
+
+        Turn codes into labels with the state's ``labels`` (:meth:`LoyaltyState.labels`)
+        and count them with :func:`count_states`.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in "ab"])
+        >>> pop = log.population("2024-01-02").join({"customer": ["b"], "satisfaction": [30]})
+        >>> LoyaltyRule().evaluate(pop)
+        array([2, 0], dtype=int8)
+        >>> LoyaltyLadder().evaluate(log.profile("a", "2024-01-02"))
+        <LadderRung.CUSTOMER: 1>
+        """
+        subject = _numeric(subject, self._numeric_attributes())
+        result: S | NDArray[np.int8] = _decide(self.conditions(subject), subject)
+        return result
+
+    def explain(self, profile: Profile) -> Decision:
+        """Which condition decided one customer's state, with the signal values.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+        >>> d = LoyaltyRule().explain(log.profile(1, "2024-01-02").with_attributes(satisfaction=80))
+        >>> print(d.decided_by)
+        true: any of
+          true: satisfaction >= 70 (actual 80)
+          false: all of
+            false: satisfaction is missing (actual 80)
+            false: last_survey_score >= 7.0 (actual missing)
+          false: all of
+            false: satisfaction is missing (actual 80)
+            true: last_survey_score is missing (actual missing)
+        >>> print(LoyaltyLadder().explain(log.profile(1, "2024-01-02")).decided_by)
+        true: purchase_count >= 1 (actual 1)
+        """
+        return _explain(self.conditions(profile), profile)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> data = LoyaltyRule(promoter_at=10).to_dict()
+        >>> data["schema"], data["unknown_as"]
+        ('lifecycle.loyalty_rule/1', 'satisfied')
+        >>> from lifecycle import Money
+        >>> LoyaltyLadder(premium_spend_365d=Money("500", "EUR")).to_dict()["premium_spend_365d"]
+        {'money': {'amount': '500', 'currency': 'EUR'}}
+        """
+        data: dict[str, Any] = {"schema": self._SCHEMA}
+        for field in _fields(type(self)):
+            value = getattr(self, field.name)
+            data[field.name] = encode_value(value.label if isinstance(value, _Ordered) else value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+        """Rebuild a rule of this kind from :meth:`to_dict` output (missing keys: defaults).
+
+        Examples
+        --------
+        >>> LoyaltyRule.from_dict(LoyaltyRule(promoter_at=10).to_dict()) == LoyaltyRule(promoter_at=10)
+        True
+        >>> LoyaltyLadder.from_dict(LoyaltyRule().to_dict())
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.SchemaError: expected schema 'lifecycle.loyalty_ladder/1' (got 'lifecycle.loyalty_rule/1')
+        """
+        fields = [f.name for f in _fields(cls)]
+        check_schema(data, cls._SCHEMA, fields)
+        return cls(**{name: decode_value(data[name]) for name in fields if name in data})
+
+
+#: Every kind of loyalty rule, by the schema of its serialized form.
+LOYALTY_RULES: Registry[DecisionList[Any]] = Registry("loyalty rule", key="schema")
+
+
+def loyalty_from_dict(data: Mapping[str, Any]) -> DecisionList[Any]:
+    """Rebuild any kind of loyalty rule from its ``to_dict()`` output.
+
+    Examples
+    --------
+    >>> loyalty_from_dict(LoyaltyLadder(client_purchases=3).to_dict())
+    LoyaltyLadder(customer_purchases=1, client_purchases=3, supporter_categories=2, advocate_score=9, referrals='referrals', min_referrals=1, premium='premium', premium_spend_365d=None)
+    >>> loyalty_from_dict({"schema": "lifecycle.loyalty_tree/1"})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: loyalty rule: unknown schema 'lifecycle.loyalty_tree/1' (allowed: lifecycle.loyalty_ladder/1, ...)
+    """
+    tag = data.get("schema") if isinstance(data, Mapping) else None
+    rule: DecisionList[Any] = LOYALTY_RULES.lookup(tag).from_dict(data)
+    return rule
 
 
 # ---------------------------------------------------------------------- the loyalty rule
@@ -144,8 +281,9 @@ def _unknown_state(value: object) -> LoyaltyState:
     return LoyaltyState.parse(value)
 
 
+@LOYALTY_RULES.register("lifecycle.loyalty_rule/1")
 @attrs.frozen(kw_only=True)
-class LoyaltyRule:
+class LoyaltyRule(DecisionList[LoyaltyState]):
     """Assign a :class:`LoyaltyState` from satisfaction, repeat behaviour and recommendation.
 
     The highest state whose condition holds wins:
@@ -291,72 +429,8 @@ class LoyaltyRule:
             (LoyaltyState.DISSATISFIED, always()),
         )
 
-    @overload
-    def evaluate(self, subject: Profile) -> LoyaltyState: ...
-
-    @overload
-    def evaluate(self, subject: Population) -> NDArray[np.int8]: ...
-
-    def evaluate(self, subject: Subject) -> LoyaltyState | NDArray[np.int8]:
-        """The state of one customer, or the int8 state codes of a population.
-
-        Turn codes into labels with :meth:`LoyaltyState.labels` and count them with
-        :func:`count_states`.
-
-        Examples
-        --------
-        >>> from lifecycle import EventLog
-        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in "ab"])
-        >>> pop = log.population("2024-01-02").join({"customer": ["b"], "satisfaction": [30]})
-        >>> LoyaltyRule().evaluate(pop)
-        array([2, 0], dtype=int8)
-        """
-        subject = _numeric(subject, (self.satisfaction,))
-        result: LoyaltyState | NDArray[np.int8] = _decide(self.conditions(subject), subject)
-        return result
-
-    def explain(self, profile: Profile) -> Decision:
-        """Which condition decided one customer's state, with the signal values.
-
-        Examples
-        --------
-        >>> from lifecycle import EventLog
-        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
-        >>> d = LoyaltyRule().explain(log.profile(1, "2024-01-02").with_attributes(satisfaction=80))
-        >>> print(d.decided_by)
-        true: any of
-          true: satisfaction >= 70 (actual 80)
-          false: all of
-            false: satisfaction is missing (actual 80)
-            false: last_survey_score >= 7.0 (actual missing)
-          false: all of
-            false: satisfaction is missing (actual 80)
-            true: last_survey_score is missing (actual missing)
-        """
-        return _explain(self.conditions(profile), profile)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :meth:`from_dict` reads it back.
-
-        Examples
-        --------
-        >>> data = LoyaltyRule(promoter_at=10).to_dict()
-        >>> data["schema"], data["unknown_as"]
-        ('lifecycle.loyalty_rule/1', 'satisfied')
-        >>> LoyaltyRule.from_dict(data) == LoyaltyRule(promoter_at=10)
-        True
-        """
-        data: dict[str, Any] = {"schema": self._SCHEMA}
-        for field in attrs.fields(type(self)):
-            value = getattr(self, field.name)
-            data[field.name] = value.label if isinstance(value, LoyaltyState) else value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LoyaltyRule:
-        """Rebuild a rule from :meth:`to_dict` output (missing keys take the defaults)."""
-        rule: LoyaltyRule = _from_dict(cls, cls._SCHEMA, data)
-        return rule
+    def _numeric_attributes(self) -> tuple[str, ...]:
+        return (self.satisfaction,)
 
 
 # ---------------------------------------------------------------------- the loyalty ladder
@@ -372,8 +446,9 @@ def _spend(value: object) -> Money | Decimal | None:
     return amount
 
 
+@LOYALTY_RULES.register("lifecycle.loyalty_ladder/1")
 @attrs.frozen(kw_only=True)
-class LoyaltyLadder:
+class LoyaltyLadder(DecisionList[LadderRung]):
     """Place customers on the loyalty ladder: prospect up to partner.
 
     Each rung has its own condition on signals; a customer stands on the highest rung
@@ -480,58 +555,5 @@ class LoyaltyLadder:
             (LadderRung.PROSPECT, always()),
         )
 
-    @overload
-    def evaluate(self, subject: Profile) -> LadderRung: ...
-
-    @overload
-    def evaluate(self, subject: Population) -> NDArray[np.int8]: ...
-
-    def evaluate(self, subject: Subject) -> LadderRung | NDArray[np.int8]:
-        """The rung of one customer, or the int8 rung codes of a population.
-
-        Examples
-        --------
-        >>> from lifecycle import EventLog
-        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"},
-        ...                              {"customer": 2, "date": "2024-01-01", "kind": "visit"}])
-        >>> LadderRung.labels(LoyaltyLadder().evaluate(log.population("2024-02-01"))).tolist()
-        ['customer', 'prospect']
-        """
-        subject = _numeric(subject, (self.referrals,))
-        result: LadderRung | NDArray[np.int8] = _decide(self.conditions(subject), subject)
-        return result
-
-    def explain(self, profile: Profile) -> Decision:
-        """Which condition put one customer on their rung.
-
-        Examples
-        --------
-        >>> from lifecycle import EventLog
-        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
-        >>> print(LoyaltyLadder().explain(log.profile(1, "2024-01-02")).decided_by)
-        true: purchase_count >= 1 (actual 1)
-        """
-        return _explain(self.conditions(profile), profile)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :meth:`from_dict` reads it back.
-
-        Examples
-        --------
-        >>> from lifecycle import Money
-        >>> ladder = LoyaltyLadder(premium_spend_365d=Money("500", "EUR"))
-        >>> ladder.to_dict()["premium_spend_365d"]
-        {'money': {'amount': '500', 'currency': 'EUR'}}
-        >>> LoyaltyLadder.from_dict(ladder.to_dict()) == ladder
-        True
-        """
-        data: dict[str, Any] = {"schema": self._SCHEMA}
-        for field in attrs.fields(type(self)):
-            data[field.name] = encode_value(getattr(self, field.name))
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LoyaltyLadder:
-        """Rebuild a ladder from :meth:`to_dict` output (missing keys take the defaults)."""
-        ladder: LoyaltyLadder = _from_dict(cls, cls._SCHEMA, data, premium_spend_365d=decode_value)
-        return ladder
+    def _numeric_attributes(self) -> tuple[str, ...]:
+        return (self.referrals,)

@@ -187,7 +187,16 @@ class Decision:
         return self.checked[-1][1]
 
     def lines(self) -> list[str]:
-        """The decision as indented lines."""
+        """The decision as indented lines.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.loyalty import LoyaltyLadder
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> LoyaltyLadder().explain(log.profile(1, as_of="2024-01-02")).lines()[0]
+        'prospect: the highest rung whose condition holds'
+        """
         kind = "state" if isinstance(self.state, LoyaltyState) else "rung"
         out = [f"{self.state.label}: the highest {kind} whose condition holds"]
         for state, explanation in self.checked:

@@ -26,14 +26,22 @@ Examples
 """
 
 from ..conditions import TenureAtLeast, tenure_at_least
-from ._policy import PricingPolicy, demo_policy
+from ._policy import PricingPolicy
 from ._quote import Quote, Step
-from ._read import rule_from_dict
-from ._rules import AmountOff, FixedPrice, PercentOff, PriceRule, Surcharge
+from ._rules import (
+    PRICE_RULES,
+    AmountOff,
+    FixedPrice,
+    PercentOff,
+    PriceRule,
+    Surcharge,
+    rule_from_dict,
+)
 from ._tiered import Tiered
 from ._winback import WinBackOffer
 
 __all__ = [
+    "PRICE_RULES",
     "AmountOff",
     "FixedPrice",
     "PercentOff",
@@ -45,7 +53,6 @@ __all__ = [
     "TenureAtLeast",
     "Tiered",
     "WinBackOffer",
-    "demo_policy",
     "rule_from_dict",
     "tenure_at_least",
 ]

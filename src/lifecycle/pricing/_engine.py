@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_int_array
+from .._values import plain
 from ..errors import PricingError, ValidationError
 from ..money import Currency, Money
 from ..signals import Population, Profile
@@ -328,10 +329,6 @@ def lower_many(
         bound = round_div(mul(listed, keep.numerator), keep.denominator, "ceiling")
         out.append(("max_discount", bound))
     return out
-
-
-def plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def all_hold(rule: PriceRule, profile: Profile) -> bool:

@@ -19,11 +19,9 @@ from typing import Any, Literal
 
 import attrs
 import numpy as np
-from dateutil.relativedelta import relativedelta
 from numpy.typing import ArrayLike
 
 from .._validation import is_bool, one_of
-from ..conditions import attribute, signal, tenure_at_least
 from ..errors import CurrencyMismatchError, PricingError, ValidationError
 from ..events import as_date
 from ..money import Currency, Money, RoundingPolicy, as_currency, divide_minor, to_decimal
@@ -33,11 +31,10 @@ from ..table import Table
 from ._engine import all_hold, build_steps, minor_array, plain, run_many, run_one
 from ._exact import MAX_MINOR, mul, round_fraction
 from ._quote import Quote
-from ._read import rule_from_dict
-from ._rules import ManyContext, OneContext, PercentOff, PriceRule, _whole_minor
+from ._rules import ManyContext, OneContext, PriceRule, _whole_minor, rule_from_dict
 from ._tiered import Tiered
 
-__all__ = ["PricingPolicy", "demo_policy"]
+__all__ = ["PricingPolicy"]
 
 POLICY_SCHEMA = "lifecycle.pricing_policy/1"
 Combine = Literal["sequence", "first_match", "best_for_customer"]
@@ -125,10 +122,6 @@ def _check_rounding(_: object, __: attrs.Attribute[Any], value: object) -> None:
         raise ValidationError(msg)
 
 
-def _pct(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 # ---------------------------------------------------------------------- the policy
 
 
@@ -193,6 +186,7 @@ class PricingPolicy:
 
     Examples
     --------
+    >>> from lifecycle.pricing import PercentOff
     >>> from lifecycle import Money, signal
     >>> policy = PricingPolicy(
     ...     [PercentOff(10, when=signal("repeat_purchase_count") >= 3, name="regular")],
@@ -312,6 +306,7 @@ class PricingPolicy:
 
         Examples
         --------
+        >>> from lifecycle.pricing import PercentOff
         >>> from lifecycle import attribute
         >>> PricingPolicy([PercentOff(5, when=attribute("stage") == "commitment")]).attributes()
         frozenset({'stage'})
@@ -392,6 +387,7 @@ class PricingPolicy:
 
         Examples
         --------
+        >>> from lifecycle.pricing import PercentOff
         >>> from lifecycle import EventLog, Money, attribute
         >>> log = EventLog.from_records([{"customer": "ann", "date": "2021-03-01"}])
         >>> ann = log.profile("ann", "2024-05-01").with_attributes(stage="commitment")
@@ -526,6 +522,7 @@ class PricingPolicy:
 
         Examples
         --------
+        >>> from lifecycle.pricing import PercentOff
         >>> from lifecycle import EventLog, signal
         >>> log = EventLog.from_records([
         ...     {"customer": 1, "date": "2024-01-05", "amount": "30", "currency": "EUR"},
@@ -629,6 +626,7 @@ class PricingPolicy:
 
         Examples
         --------
+        >>> from lifecycle.pricing import PercentOff
         >>> import json
         >>> from lifecycle import Money, signal
         >>> policy = PricingPolicy([PercentOff(5, when=signal("purchase_count") > 3)],
@@ -716,50 +714,3 @@ class PricingPolicy:
             ),
             currency=body.get("currency"),
         )
-
-
-# ---------------------------------------------------------------------- demo
-
-
-def demo_policy(currency: Currency | str) -> PricingPolicy:
-    """A relationship pricing policy for demonstrations and reports.
-
-    Reads the customer's relationship ``stage`` (an attribute: one of exploration,
-    awareness, expansion, commitment, dissolution), tenure and repeat purchases. Rules,
-    in sequence:
-
-    - ``commitment``: 10% off in the commitment stage;
-    - ``expansion``: 5% off in the expansion stage;
-    - ``two years``: 5% off for customers of 2 years or more;
-    - ``regular``: 3% off from the 5th repeat purchase;
-    - ``win back``: 15% off in the dissolution stage.
-
-    Guards: at most 20% off the list price; a returning customer never pays more than a
-    new one. Rounding half-up per line.
-
-    Examples
-    --------
-    >>> from lifecycle import EventLog, Money
-    >>> policy = demo_policy("EUR")
-    >>> [rule.name for rule in policy.rules]
-    ['commitment', 'expansion', 'two years', 'regular', 'win back']
-    >>> log = EventLog.from_records([{"customer": 1, "date": "2021-01-10"}])
-    >>> loyal = log.profile(1, "2024-06-30").with_attributes(stage="commitment")
-    >>> policy.quote(Money("100.00", "EUR"), customer=loyal).total
-    Money('85.50', 'EUR')
-    """
-    stage = attribute("stage")
-    return PricingPolicy(
-        [
-            PercentOff(10, when=stage == "commitment", name="commitment"),
-            PercentOff(5, when=stage == "expansion", name="expansion"),
-            PercentOff(5, when=tenure_at_least(relativedelta(years=2)), name="two years"),
-            PercentOff(3, when=signal("repeat_purchase_count") >= 5, name="regular"),
-            PercentOff(15, when=stage == "dissolution", name="win back"),
-        ],
-        combine="sequence",
-        max_discount=20,
-        renewal_guard=True,
-        rounding=RoundingPolicy(mode="half_up", per="line"),
-        currency=as_currency(currency),
-    )

@@ -26,15 +26,17 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._registry import Registry, shared_fields_last
 from .._validation import non_empty_str
-from ..conditions import Condition, Explanation, always
-from ..conditions._base import format_value
+from ..conditions import Condition, Explanation, always, condition_from_dict
 from ..errors import CurrencyMismatchError, PricingError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
+from ..serialization import check_keys, check_schema
 from ..signals import Population, Profile
 from ._exact import BatchLines, OneLine, fraction_money, mul, percent_factor
 
 __all__ = [
+    "PRICE_RULES",
     "AmountOff",
     "FixedPrice",
     "ManyContext",
@@ -43,9 +45,13 @@ __all__ = [
     "PriceRule",
     "Surcharge",
     "reason",
+    "rule_from_dict",
 ]
 
 RULE_SCHEMA = "lifecycle.price_rule/1"
+
+#: Every kind of price rule, by the ``kind`` of its serialized form.
+PRICE_RULES: Registry[PriceRule] = Registry("price rule", key="kind")
 
 
 # ---------------------------------------------------------------------- validation
@@ -103,20 +109,6 @@ def _check_when(_: object, __: attrs.Attribute[Condition], value: object) -> Non
         raise ValidationError(msg)
 
 
-def _phrase(e: Explanation) -> str:
-    """The deciding part of an explanation as one phrase."""
-    if not e.parts:
-        if not e.show_actual:
-            return e.text
-        actual = "missing" if e.actual is None else format_value(e.actual)
-        return f"{e.text} (actual {actual})"
-    if e.text == "not":
-        return f"not ({_phrase(e.parts[0])})"
-    deciding = [p for p in e.parts if p.holds == e.holds] or list(e.parts)
-    joiner = " and " if e.text == "all of" and e.holds else " or " if e.holds else "; "
-    return joiner.join(_phrase(p) for p in deciding)
-
-
 def reason(explanation: Explanation) -> str:
     """``"met: ..."`` or ``"not met: ..."`` for a condition's explanation.
 
@@ -127,7 +119,7 @@ def reason(explanation: Explanation) -> str:
     >>> reason((signal("purchase_count") >= 2).explain(log.profile(1, "2024-02-01")))
     'not met: purchase_count >= 2 (actual 1)'
     """
-    return f"{'met' if explanation.holds else 'not met'}: {_phrase(explanation)}"
+    return f"{'met' if explanation.holds else 'not met'}: {explanation.summary()}"
 
 
 # ---------------------------------------------------------------------- contexts
@@ -156,18 +148,37 @@ class ManyContext:
 # ---------------------------------------------------------------------- base class
 
 
+@attrs.frozen
 class PriceRule:
     """A change to a price that applies when a condition holds (abstract base).
 
     Every rule has a ``name`` (unique in a policy; it names the step in an explanation and
     the column of :meth:`~lifecycle.pricing.PricingPolicy.quote_many`) and a condition
-    ``when`` (default :func:`~lifecycle.conditions.always`).
+    ``when`` (default :func:`~lifecycle.conditions.always`). Both are declared here, once,
+    keyword-only; each kind of rule adds its own fields, registers itself in
+    :data:`PRICE_RULES` and is decorated ``@attrs.frozen(field_transformer=shared_fields_last)``
+    so that its default ``name`` can read them.
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> rule = PercentOff(10, when=signal("purchase_count") >= 3)
+    >>> rule.name, rule.kind
+    ('10% off', 'percent_off')
     """
 
-    __slots__ = ()
+    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
+    name: str = attrs.field(
+        kw_only=True,
+        default=attrs.Factory(lambda self: self._default_name(), takes_self=True),
+        validator=non_empty_str,
+    )
     kind: ClassVar[str] = ""
-    name: str
-    when: Condition
+    #: The keys of the serialized form besides the shared ``kind``, ``name`` and ``when``.
+    _keys: ClassVar[frozenset[str]] = frozenset()
+
+    def _default_name(self) -> str:
+        raise NotImplementedError
 
     @property
     def currency(self) -> Currency | None:
@@ -266,6 +277,11 @@ class PriceRule:
         raise NotImplementedError
 
     @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The keyword arguments, besides ``name`` and ``when``, from checked data."""
+        raise NotImplementedError
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PriceRule:
         """Read :meth:`to_dict` output back (of this kind of rule).
 
@@ -274,8 +290,6 @@ class PriceRule:
         >>> FixedPrice.from_dict(FixedPrice(Money("9", "EUR")).to_dict())
         FixedPrice(price=Money('9', 'EUR'), when=Constant(value=True), name='fixed 9 EUR')
         """
-        from ._read import rule_from_dict
-
         rule = rule_from_dict(data)
         if not isinstance(rule, cls):
             msg = f"expected a {cls.kind!r} rule (got {rule.kind!r})"
@@ -287,10 +301,60 @@ def _pct(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+# ---------------------------------------------------------------------- reading back
+
+
+def read_money(data: object, what: str) -> Money:
+    """Money from its ``to_dict()`` data inside a rule's data."""
+    if not isinstance(data, Mapping):
+        msg = f"{what}: expected money as {{'amount': ..., 'currency': ...}} (got {data!r})"
+        raise SchemaError(msg)
+    return Money.from_dict(dict(data))
+
+
+def read_decimal(value: object, what: str) -> Decimal:
+    """A percent written as a decimal string inside a rule's data."""
+    if not isinstance(value, str):
+        msg = f"{what}: expected a decimal string such as '12.5' (got {value!r})"
+        raise SchemaError(msg)
+    return to_decimal(value, what)
+
+
+def rule_from_dict(data: Mapping[str, Any]) -> PriceRule:
+    """Rebuild any price rule from its :meth:`~PriceRule.to_dict` output.
+
+    The kinds of rule register themselves in :data:`PRICE_RULES`; each reads its own
+    fields, and ``name`` and ``when`` are read here for all of them.
+
+    Examples
+    --------
+    >>> from lifecycle import signal
+    >>> rule = PercentOff(10, when=signal("purchase_count") >= 3, name="regular")
+    >>> rule_from_dict(rule.to_dict()) == rule
+    True
+    >>> rule_from_dict({"schema": "lifecycle.price_rule/1", "kind": "bogof"})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: price rule: unknown kind 'bogof' (allowed: amount_off, fixed_price, ...)
+    """
+    every = set().union(*(k._keys for k in PRICE_RULES.kinds)) | {"kind", "name", "when"}
+    body = check_schema(data, RULE_SCHEMA, every)
+    kind = body.get("kind")
+    cls = PRICE_RULES.lookup(kind)
+    check_keys(
+        body,
+        f"price rule {kind!r}",
+        required={"schema", "kind", "name", "when"},
+        optional=cls._keys,
+    )
+    return cls(**cls._decode(body), name=body["name"], when=condition_from_dict(body["when"]))
+
+
 # ---------------------------------------------------------------------- the rules
 
 
-@attrs.frozen
+@PRICE_RULES.register("percent_off")
+@attrs.frozen(field_transformer=shared_fields_last)
 class PercentOff(PriceRule):
     """Take ``percent`` off the running price.
 
@@ -315,13 +379,15 @@ class PercentOff(PriceRule):
     """
 
     percent: Decimal = attrs.field(converter=_convert_percent)
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(lambda self: f"{_pct(self.percent)}% off", takes_self=True),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "percent_off"
+    _keys: ClassVar[frozenset[str]] = frozenset({"percent"})
+
+    def _default_name(self) -> str:
+        return f"{_pct(self.percent)}% off"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        return {"percent": read_decimal(body.get("percent"), "percent")}
 
     def describe(self) -> str:
         return f"{_pct(self.percent)}% off"
@@ -337,7 +403,8 @@ class PercentOff(PriceRule):
         return {"percent": str(self.percent)}
 
 
-@attrs.frozen
+@PRICE_RULES.register("amount_off")
+@attrs.frozen(field_transformer=shared_fields_last)
 class AmountOff(PriceRule):
     """Take a fixed amount off each unit (never below zero).
 
@@ -361,13 +428,15 @@ class AmountOff(PriceRule):
     """
 
     amount: Money = attrs.field(validator=_check_amount)
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(lambda self: f"{self.amount} off", takes_self=True),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "amount_off"
+    _keys: ClassVar[frozenset[str]] = frozenset({"amount"})
+
+    def _default_name(self) -> str:
+        return f"{self.amount} off"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        return {"amount": read_money(body.get("amount"), "amount")}
 
     @property
     def currency(self) -> Currency:
@@ -386,7 +455,8 @@ class AmountOff(PriceRule):
         return {"amount": self.amount.to_dict()}
 
 
-@attrs.frozen
+@PRICE_RULES.register("fixed_price")
+@attrs.frozen(field_transformer=shared_fields_last)
 class FixedPrice(PriceRule):
     """Set the unit price.
 
@@ -406,13 +476,15 @@ class FixedPrice(PriceRule):
     """
 
     price: Money = attrs.field(validator=_check_price)
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(lambda self: f"fixed {self.price}", takes_self=True),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "fixed_price"
+    _keys: ClassVar[frozenset[str]] = frozenset({"price"})
+
+    def _default_name(self) -> str:
+        return f"fixed {self.price}"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        return {"price": read_money(body.get("price"), "price")}
 
     @property
     def currency(self) -> Currency:
@@ -442,7 +514,8 @@ def _check_surcharge(_: object, field: attrs.Attribute[Any], value: object) -> N
         _money("amount", value, positive=True)
 
 
-@attrs.frozen
+@PRICE_RULES.register("surcharge")
+@attrs.frozen(field_transformer=shared_fields_last)
 class Surcharge(PriceRule):
     """Add a percent of the running price, or an amount per unit.
 
@@ -464,13 +537,17 @@ class Surcharge(PriceRule):
     """
 
     amount: Money | Decimal = attrs.field(converter=_convert_surcharge, validator=_check_surcharge)
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(lambda self: f"{self._amount_text()} surcharge", takes_self=True),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "surcharge"
+    _keys: ClassVar[frozenset[str]] = frozenset({"amount", "percent"})
+
+    def _default_name(self) -> str:
+        return f"{self._amount_text()} surcharge"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        if "percent" in body:
+            return {"amount": read_decimal(body["percent"], "percent")}
+        return {"amount": read_money(body.get("amount"), "amount")}
 
     def _amount_text(self) -> str:
         if isinstance(self.amount, Money):

@@ -19,20 +19,23 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import non_empty_str, one_of
-from ..conditions import Condition, always
-from ..errors import CurrencyMismatchError, PricingError, ValidationError
+from .._registry import shared_fields_last
+from .._validation import one_of
+from ..errors import CurrencyMismatchError, PricingError, SchemaError, ValidationError
 from ..money import Currency, Money
+from ..serialization import check_keys
 from ._exact import BatchLines, OneLine, add, mul, percent_factor
 from ._rules import (
+    PRICE_RULES,
     ManyContext,
     OneContext,
     PriceRule,
-    _check_when,
     _money,
     _pct,
     _percent,
     _whole_minor,
+    read_decimal,
+    read_money,
 )
 
 __all__ = ["Tiered"]
@@ -104,11 +107,27 @@ def _convert_tiers(tiers: object) -> tuple[Tier, ...]:
     return tuple(out)
 
 
+def _read_tier(data: object) -> tuple[Any, ...]:
+    tier = check_keys(
+        data, "tier", required={"first"}, optional={"last", "unit_price", "percent_off"}
+    )
+    if ("unit_price" in tier) == ("percent_off" in tier):
+        msg = f"tier: give exactly one of 'unit_price' and 'percent_off' (got {dict(tier)!r})"
+        raise SchemaError(msg)
+    value = (
+        read_money(tier["unit_price"], "tier")
+        if "unit_price" in tier
+        else read_decimal(tier["percent_off"], "percent_off")
+    )
+    return (tier["first"], tier.get("last"), value)
+
+
 def _tier_range(first: int, last: int | None) -> str:
     return f"{first}+" if last is None else f"{first}-{last}" if last > first else f"{first}"
 
 
-@attrs.frozen
+@PRICE_RULES.register("tiered")
+@attrs.frozen(field_transformer=shared_fields_last)
 class Tiered(PriceRule):
     """Unit prices by quantity, in tiers, as volume or graduated pricing.
 
@@ -154,18 +173,23 @@ class Tiered(PriceRule):
         kw_only=True,
         validator=one_of("quantity", "lifetime"),
     )
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(
-            lambda self: (
-                f"{self.mode} tiers{' on lifetime units' if self.basis == 'lifetime' else ''}"
-            ),
-            takes_self=True,
-        ),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "tiered"
+    _keys: ClassVar[frozenset[str]] = frozenset({"tiers", "mode", "basis"})
+
+    def _default_name(self) -> str:
+        return f"{self.mode} tiers{' on lifetime units' if self.basis == 'lifetime' else ''}"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        tiers = body.get("tiers")
+        if not isinstance(tiers, list):
+            msg = f"price rule 'tiered': 'tiers' must be a list (got {tiers!r})"
+            raise SchemaError(msg)
+        return {
+            "tiers": [_read_tier(t) for t in tiers],
+            "mode": body.get("mode", "graduated"),
+            "basis": body.get("basis", "quantity"),
+        }
 
     @property
     def priced(self) -> bool:

@@ -11,28 +11,29 @@ datetime.date(2024, 3, 14)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import non_empty_str
-from ..conditions import Condition, always
-from ..errors import PricingError, ValidationError
+from .._registry import shared_fields_last
+from ..conditions import Condition
+from ..errors import PricingError, SchemaError, ValidationError
 from ..events import as_date
 from ..money import Currency
 from ..signals import Population, Profile
 from ._exact import BatchLines, OneLine
 from ._rules import (
+    PRICE_RULES,
     AmountOff,
     FixedPrice,
     ManyContext,
     OneContext,
     PercentOff,
     PriceRule,
-    _check_when,
-    _phrase,
+    rule_from_dict,
 )
 
 __all__ = ["WinBackOffer"]
@@ -54,7 +55,8 @@ def _offer_date(value: object) -> dt.date:
     return as_date(value, "offered_on")
 
 
-@attrs.frozen
+@PRICE_RULES.register("win_back")
+@attrs.frozen(field_transformer=shared_fields_last)
 class WinBackOffer(PriceRule):
     """A time-limited price for customers to win back, valid ``for_days`` from the offer.
 
@@ -85,13 +87,23 @@ class WinBackOffer(PriceRule):
     offer: PercentOff | AmountOff | FixedPrice = attrs.field(validator=_check_offer)
     offered_on: dt.date = attrs.field(kw_only=True, converter=_offer_date)
     for_days: int = attrs.field(kw_only=True, validator=_check_days)
-    when: Condition = attrs.field(kw_only=True, factory=always, validator=_check_when)
-    name: str = attrs.field(
-        kw_only=True,
-        default=attrs.Factory(lambda self: "win-back", takes_self=True),
-        validator=non_empty_str,
-    )
     kind: ClassVar[str] = "win_back"
+    _keys: ClassVar[frozenset[str]] = frozenset({"offer", "offered_on", "for_days"})
+
+    def _default_name(self) -> str:
+        return "win-back"
+
+    @classmethod
+    def _decode(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        offer = rule_from_dict(body.get("offer", {}))
+        if not isinstance(offer, (PercentOff, AmountOff, FixedPrice)):
+            msg = f"price rule 'win_back': 'offer' must be a percent_off, amount_off or fixed_price (got {offer.kind!r})"
+            raise SchemaError(msg)
+        return {
+            "offer": offer,
+            "offered_on": body.get("offered_on"),
+            "for_days": body.get("for_days", 0),
+        }
 
     @property
     def expires_on(self) -> dt.date:
@@ -119,12 +131,12 @@ class WinBackOffer(PriceRule):
             f"{self.offered_on.isoformat()} to {self.expires_on.isoformat()}"
         )
         held = [self.when.explain(profile), self.offer.when.explain(profile)]
-        explained = [e for e in held if e.parts or e.text != "always"]
+        explained = [e for e in held if e.op != "constant"]
         holds = valid and all(e.holds for e in held)
         if holds:
-            why = " and ".join([window] + [_phrase(e) for e in explained])
+            why = " and ".join([window] + [e.summary() for e in explained])
             return True, f"met: {why}"
-        failing = ([window] if not valid else []) + [_phrase(e) for e in held if not e.holds]
+        failing = ([window] if not valid else []) + [e.summary() for e in held if not e.holds]
         return False, f"not met: {'; '.join(failing)}"
 
     def _holds_many(self, population: Population, on: Any) -> NDArray[np.bool_]:

@@ -65,14 +65,37 @@ class StageFlow:
         counts: NDArray[np.int64],
         new: NDArray[np.int64],
     ) -> StageFlow:
-        """Build a flow from its count matrix; the rates follow."""
+        """Build a flow from its count matrix; the rates follow.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> counts = np.array([[3, 1], [0, 2]])
+        >>> flow = StageFlow.from_counts(
+        ...     ("a", "b"), dt.date(2024, 1, 1), dt.date(2024, 2, 1), counts, np.array([1, 0])
+        ... )
+        >>> flow.rates.tolist()
+        [[0.75, 0.25], [0.0, 1.0]]
+        """
         totals = counts.sum(axis=1, keepdims=True)
         rates = np.full(counts.shape, np.nan)
         np.divide(counts, totals, out=rates, where=totals > 0)
         return cls(labels, start, end, counts, rates, new.astype(np.int64))
 
     def table(self) -> Table:
-        """Every (source, target) pair with at least one customer: counts and rates."""
+        """Every (source, target) pair with at least one customer: counts and rates.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> counts = np.array([[3, 1], [0, 2]])
+        >>> flow = StageFlow.from_counts(
+        ...     ("a", "b"), dt.date(2024, 1, 1), dt.date(2024, 2, 1), counts, np.array([1, 0])
+        ... )
+        >>> t = flow.table()
+        >>> t["source"].tolist(), t["target"].tolist(), t["rate"].tolist()
+        (['a', 'a', 'b'], ['a', 'b', 'b'], [0.75, 0.25, 1.0])
+        """
         src, dst = np.nonzero(self.counts)
         names = np.asarray(self.labels)
         return Table(

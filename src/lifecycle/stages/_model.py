@@ -303,7 +303,14 @@ class LifecycleModel:
         return self.labels.index(self._known(stage, "stage"))
 
     def signals(self) -> frozenset[str]:
-        """Names of every signal and attribute the rules read."""
+        """Names of every signal and attribute the rules read.
+
+        Examples
+        --------
+        >>> from lifecycle.stages import default_lifecycle
+        >>> sorted(default_lifecycle().signals())[:3]
+        ['cancelled', 'category_count', 'days_since_last_purchase']
+        """
         return frozenset().union(*(t.when.signals() for t in self.transitions))
 
     def allowed_moves(self, stage: str) -> tuple[Transition, ...]:
@@ -319,7 +326,17 @@ class LifecycleModel:
         return tuple(t for t in self.transitions if t.source == stage)
 
     def moves_between(self, source: str, target: str) -> tuple[Transition, ...]:
-        """The transitions from ``source`` to ``target`` (empty when the move is not allowed)."""
+        """The transitions from ``source`` to ``target`` (empty when the move is not allowed).
+
+        Examples
+        --------
+        >>> from lifecycle.stages import default_lifecycle
+        >>> model = default_lifecycle()
+        >>> [t.reason for t in model.moves_between("exploration", "awareness")]
+        ['second purchase or repeat visits']
+        >>> model.moves_between("exploration", "commitment")
+        ()
+        """
         return tuple(t for t in self.allowed_moves(source) if t.target == target)
 
     # ------------------------------------------------------------------ single engine

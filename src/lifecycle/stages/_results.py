@@ -87,7 +87,19 @@ class StagePath:
         )
 
     def explain(self) -> str:
-        """Each move with its rule and the signal values that made it hold, then the stop."""
+        """Each move with its rule and the signal values that made it hold, then the stop.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> path = default_lifecycle().stage_of(log.profile(2, "2024-04-30"))
+        >>> print(path.explain())
+        stops in exploration: no rule from exploration holds
+        """
         lines: list[str] = []
         for t in self.path:
             lines.append(f"{t.source} -> {t.target}: {t.reason}")
@@ -121,17 +133,50 @@ class StageCodes:
         return len(self.code)
 
     def names(self) -> NDArray[np.str_]:
-        """The stage name of each customer (a string array)."""
+        """The stage name of each customer (a string array).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> default_lifecycle().classify(log.population("2024-04-30")).names().tolist()
+        ['expansion', 'exploration']
+        """
         names: NDArray[np.str_] = np.asarray(self.labels)[self.code]
         return names
 
     def counts(self) -> dict[str, int]:
-        """Customers per stage, in stage order (stages without customers count 0)."""
+        """Customers per stage, in stage order (stages without customers count 0).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> default_lifecycle().classify(log.population("2024-04-30")).counts()["expansion"]
+        1
+        """
         counts = np.bincount(self.code.astype(np.intp), minlength=len(self.labels))
         return {label: int(n) for label, n in zip(self.labels, counts, strict=True)}
 
     def stage_of(self, customer: object) -> str:
-        """The stage of one customer; a customer not among them raises ``KeyError``."""
+        """The stage of one customer; a customer not among them raises ``KeyError``.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> default_lifecycle().classify(log.population("2024-04-30")).stage_of(2)
+        'exploration'
+        """
         hits = np.flatnonzero(self.customer == customer)
         if not len(hits):
             msg = f"customer {customer!r} is not among these {len(self)} customers"

@@ -118,7 +118,18 @@ class Timeline:
         return targets
 
     def nbytes(self) -> int:
-        """Memory held by the timeline's own columns, in bytes (the ids belong to the log)."""
+        """Memory held by the timeline's own columns, in bytes (the ids belong to the log).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> default_lifecycle().replay(log, every="1M").nbytes() > 0
+        True
+        """
         arrays = (
             self.change_code,
             self.change_date,
@@ -163,7 +174,19 @@ class Timeline:
         return slice(int(lo), int(hi))
 
     def changes_for(self, customer: object) -> tuple[StageChange, ...]:
-        """One customer's changes, in order."""
+        """One customer's changes, in order.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> changes = default_lifecycle().replay(log, every="1M").changes_for(1)
+        >>> [(str(c.on), c.target) for c in changes]
+        [('2024-02-01', 'awareness'), ('2024-03-01', 'expansion')]
+        """
         rows = self._rows(self._code(customer))
         labels = self.model.labels
         transitions = self.model.transitions
@@ -181,7 +204,19 @@ class Timeline:
         )
 
     def stage_on(self, customer: object, on: dt.date | str) -> str | None:
-        """One customer's stage at the end of date ``on`` (None before they entered)."""
+        """One customer's stage at the end of date ``on`` (None before they entered).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.stages import default_lifecycle
+        >>> days = ["2024-01-05", "2024-02-01", "2024-03-01", "2024-04-01"]
+        >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
+        ...                             + [{"customer": 2, "date": "2024-01-10"}])
+        >>> timeline = default_lifecycle().replay(log, every="1M")
+        >>> timeline.stage_on(1, "2024-02-15"), timeline.stage_on(1, "2023-12-01")
+        ('awareness', None)
+        """
         code = self._code(customer)
         day = np.datetime64(self._day(on, "on"), "D")
         if np.isnat(self.entered[code]) or day < self.entered[code]:

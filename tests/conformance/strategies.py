@@ -7,9 +7,11 @@
 - :func:`as_of_dates`: evaluation dates for a log, often exactly on a window edge of one
   of its events.
 - :func:`conditions`: random conditions over the standard signals (and the ``segment``
-  attribute), with constants of the right kind for each signal.
+  attribute), with constants of the right kind for each signal, calendar tenure
+  (:class:`TenureAtLeast`) among the leaves; :func:`leaves_of` draws one kind
+  (``LEAVES`` and ``COMBINATORS`` list every kind the conformance suite covers).
 
-Import them as ``from strategies import event_logs`` (``tests/conftest.py`` puts this
+Import them as ``from conformance.strategies import event_logs`` (``tests/conftest.py`` puts this
 directory on ``sys.path``).
 """
 
@@ -24,7 +26,23 @@ from typing import Any
 from hypothesis import strategies as st
 
 from lifecycle import EventLog, Money, attribute, signal
-from lifecycle.conditions import Condition, all_of, always, any_of, never
+from lifecycle.conditions import (
+    All,
+    Any_,
+    Between,
+    Compare,
+    CompareSignals,
+    Condition,
+    Constant,
+    IsIn,
+    IsMissing,
+    Not,
+    TenureAtLeast,
+    all_of,
+    always,
+    any_of,
+    never,
+)
 from lifecycle.events import STANDARD_KINDS
 from lifecycle.money import Currency
 from lifecycle.signals import SIGNALS
@@ -262,36 +280,122 @@ def _sort_key(value: Any) -> Any:
     return Decimal(value) if isinstance(value, str) else value
 
 
+# One strategy per kind of leaf: (currency, attributes) -> a condition of that kind.
+
+
+def _signal_name(draw: st.DrawFn) -> str:
+    return draw(st.sampled_from(sorted(SIGNALS)))
+
+
 @st.composite
-def _leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Condition:
-    # Hypothesis favours small choices: 0 is a comparison with a constant, the commonest rule.
-    choice = draw(st.integers(0, 19))
-    if choice == 19:
-        return draw(st.sampled_from([always(), never()]))
-    if choice >= 17 and attributes:
+def _compare_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    if attributes and draw(st.integers(0, 9)) == 0:
         ref = attribute(draw(st.sampled_from(list(attributes))))
         segment = st.sampled_from((*SEGMENTS, "platinum"))
-        form = draw(st.integers(0, 3))
-        if form == 0:
-            return ref.is_missing()
-        if form == 1:
-            return ref.isin(draw(st.lists(segment, min_size=1, max_size=3)))
         return _compare(ref, draw(st.sampled_from(["==", "!="])), draw(segment))
-    name = draw(st.sampled_from(sorted(SIGNALS)))
-    kind = SIGNALS[name].kind
-    ref = signal(name)
-    if choice >= 15:
-        return ref.is_missing()
-    if choice >= 12:
-        other = draw(st.sampled_from(_BY_KIND[kind]))
-        return _compare(ref, draw(_ops), signal(other))
-    constant = _constant(kind, name, currency)
-    if choice >= 10:
-        low, high = sorted((draw(constant), draw(constant)), key=_sort_key)
-        return ref.between(low, high)
-    if choice >= 8:
-        return ref.isin(draw(st.lists(constant, min_size=1, max_size=3)))
-    return _compare(ref, draw(_ops), draw(constant))
+    name = _signal_name(draw)
+    constant = _constant(SIGNALS[name].kind, name, currency)
+    return _compare(signal(name), draw(_ops), draw(constant))
+
+
+@st.composite
+def _compare_signals_leaf(
+    draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]
+) -> Any:
+    name = _signal_name(draw)
+    other = draw(st.sampled_from(_BY_KIND[SIGNALS[name].kind]))
+    return _compare(signal(name), draw(_ops), signal(other))
+
+
+@st.composite
+def _between_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    name = _signal_name(draw)
+    constant = _constant(SIGNALS[name].kind, name, currency)
+    low, high = sorted((draw(constant), draw(constant)), key=_sort_key)
+    return signal(name).between(low, high)
+
+
+@st.composite
+def _isin_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    if attributes and draw(st.integers(0, 4)) == 0:
+        ref = attribute(draw(st.sampled_from(list(attributes))))
+        segment = st.sampled_from((*SEGMENTS, "platinum"))
+        return ref.isin(draw(st.lists(segment, min_size=1, max_size=3)))
+    name = _signal_name(draw)
+    constant = _constant(SIGNALS[name].kind, name, currency)
+    return signal(name).isin(draw(st.lists(constant, min_size=1, max_size=3)))
+
+
+@st.composite
+def _is_missing_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    if attributes and draw(st.integers(0, 4)) == 0:
+        return attribute(draw(st.sampled_from(list(attributes)))).is_missing()
+    return signal(_signal_name(draw)).is_missing()
+
+
+@st.composite
+def _constant_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    return draw(st.sampled_from([always(), never()]))
+
+
+@st.composite
+def _tenure_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]) -> Any:
+    # Periods near the span of the logs, with month ends and leap days in reach.
+    return TenureAtLeast(
+        years=draw(st.integers(0, 2)),
+        months=draw(st.integers(0, 14)),
+        days=draw(st.integers(0, 40)),
+    )
+
+
+#: Every leaf kind of condition and its strategy, with how often trees draw it (of 20).
+LEAVES: dict[type[Condition], tuple[Callable[..., st.SearchStrategy[Any]], int]] = {
+    Compare: (_compare_leaf, 8),
+    IsIn: (_isin_leaf, 2),
+    Between: (_between_leaf, 2),
+    CompareSignals: (_compare_signals_leaf, 3),
+    IsMissing: (_is_missing_leaf, 2),
+    TenureAtLeast: (_tenure_leaf, 2),
+    Constant: (_constant_leaf, 1),
+}
+#: The combinators, built from smaller trees (see :func:`conditions`).
+COMBINATORS: tuple[type[Condition], ...] = (All, Any_, Not)
+
+
+def _leaf(currency: Currency | None, attributes: tuple[str, ...]) -> st.SearchStrategy[Condition]:
+    built = [(strategy(currency, attributes), n) for strategy, n in LEAVES.values()]
+    total = sum(n for _, n in built)
+
+    @st.composite
+    def pick(draw: st.DrawFn) -> Condition:
+        # Hypothesis favours small choices: the first kind (a comparison) is the commonest.
+        choice = draw(st.integers(0, total - 1))
+        for strategy, n in built:
+            if choice < n:
+                leaf: Condition = draw(strategy)
+                return leaf
+            choice -= n
+        raise AssertionError
+
+    return pick()
+
+
+def leaves_of(
+    kind: type[Condition], currency: Currency | str | None = "EUR", attributes: Sequence[str] = ()
+) -> st.SearchStrategy[Condition]:
+    """Conditions whose root is ``kind`` (a leaf kind or a combinator)."""
+    cur = Currency(currency) if isinstance(currency, str) else currency
+    if kind in LEAVES:
+        return LEAVES[kind][0](cur, tuple(attributes))
+    sub = _conditions(cur, tuple(attributes), 2)
+    if kind is Not:
+        return sub.map(lambda c: Not(c))
+    # Built with the public combinators, which flatten nested parts as reading back does.
+    both = st.tuples(sub, sub)
+    if kind is All:
+        return both.map(lambda p: all_of(*p))
+    assert kind is Any_, kind
+    return both.map(lambda p: any_of(*p))
 
 
 def conditions(
@@ -328,3 +432,24 @@ def _conditions(
             st.lists(sub, min_size=1, max_size=3).map(lambda cs: any_of(*cs)),
         )
     return trees
+
+
+#: Constructions of each kind that must raise ValidationError (the conformance suite runs them).
+BAD_CONDITIONS: dict[type, tuple[Callable[[], object], ...]] = {
+    Compare: (
+        lambda: Compare("purchase_count", "<>", 1),  # type: ignore[arg-type]
+        lambda: signal("purchase_count") > dt.date(2024, 1, 1),
+    ),
+    CompareSignals: (
+        lambda: signal("purchase_count") > signal("first_purchase"),
+        lambda: CompareSignals("purchase_count", ">", ""),
+    ),
+    Between: (lambda: signal("tenure_days").between(30, 10),),
+    IsIn: (lambda: signal("purchase_count").isin([]), lambda: IsIn("segment", ())),
+    IsMissing: (lambda: IsMissing(""), lambda: attribute("").is_missing()),
+    Constant: (lambda: Constant(1),),  # type: ignore[arg-type]
+    TenureAtLeast: (lambda: TenureAtLeast(years=-1), lambda: TenureAtLeast(months=1.5)),  # type: ignore[arg-type]
+    All: (lambda: All(()), lambda: All(("x",))),  # type: ignore[arg-type]
+    Any_: (lambda: Any_(()), lambda: Any_((signal("purchase_count") > 1, True))),  # type: ignore[arg-type]
+    Not: (lambda: Not("purchase_count > 1"),),  # type: ignore[arg-type]
+}

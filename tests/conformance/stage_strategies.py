@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the stage tests, and checks that they reach every stage.
+"""Hypothesis strategies for the stage tests.
 
 - :func:`stage_logs`: random event logs shaped for relationship stages: a few customers
   whose purchases come in bursts with gaps (so they climb, lapse and come back), visits,
@@ -9,7 +9,8 @@
   batch engine from its full pattern table to the distinct patterns present).
 - :func:`small_default`: the default model with thresholds small enough for short logs.
 
-Other stage tests import them with ``from test_stages_strategies import ...``.
+Stage tests import them with ``from conformance.stage_strategies import ...``;
+``test_stage_strategies.py`` checks that they reach every stage and both pattern engines.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lifecycle import EventLog, signal
 from lifecycle.conditions import Condition, always, never
-from lifecycle.stages import LifecycleModel, Stage, Transition, default_lifecycle
+from lifecycle.stages import LifecycleModel, Transition, default_lifecycle
 
 START = dt.date(2023, 1, 1)
 SPAN = 760
@@ -143,41 +143,3 @@ def stage_models(draw: st.DrawFn) -> LifecycleModel:
     shuffled = [transitions[i] for i in order]
     dissolution = draw(st.sampled_from([None, names[-1]]))
     return LifecycleModel(names, shuffled, dissolution=dissolution)
-
-
-# ---------------------------------------------------------------------- checks
-
-
-def reached_stages(model: LifecycleModel, log: EventLog) -> set[str]:
-    timeline = model.replay(log, every="1M")
-    return {str(model.initial)} | set(np.asarray(model.labels)[timeline.target].tolist())
-
-
-def test_stage_logs_reach_every_default_stage() -> None:
-    seen: set[str] = set()
-
-    @given(stage_logs())
-    @settings(
-        max_examples=150,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    def collect(log: EventLog) -> None:
-        seen.update(reached_stages(small_default(), log))
-
-    collect()
-    assert seen == set(small_default().labels)
-
-
-def test_stage_models_use_both_pattern_engines() -> None:
-    widths: set[bool] = set()
-
-    @given(stage_models())
-    @settings(max_examples=100, deadline=None, derandomize=True)
-    def collect(model: LifecycleModel) -> None:
-        widths.add(len(model._engine.conditions) > 10)
-        assert all(isinstance(s, Stage) for s in model.stages)
-
-    collect()
-    assert widths == {False, True}
