@@ -22,7 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
         "errors money _validation _schema _registry _values _version",
-        "table serialization",
+        "table _display serialization",
         "events",
         "signals",
         "conditions",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conformance.stage_strategies import small_default, stage_logs
 from lifecycle import EventLog, attribute, signal
 from lifecycle.conditions import condition_from_dict
 from lifecycle.errors import LifecycleError, SchemaError, TransitionError, ValidationError
@@ -22,7 +23,6 @@ from lifecycle.stages import (
     Transition,
     default_lifecycle,
 )
-from test_stages_strategies import small_default, stage_logs
 
 D = dt.date
 

@@ -214,7 +214,7 @@ class Timeline:
         >>> log = EventLog.from_records([{"customer": 1, "date": d} for d in days]
         ...                             + [{"customer": 2, "date": "2024-01-10"}])
         >>> timeline = default_lifecycle().replay(log, every="1M")
-        >>> timeline.stage_on(1, "2024-02-15"), timeline.stage_on(1, "2023-12-01")
+        >>> timeline.stage_on(1, "2024-02-15"), timeline.stage_on(2, "2024-01-07")
         ('awareness', None)
         """
         code = self._code(customer)
