@@ -66,18 +66,23 @@ class TestMain:
     @pytest.mark.parametrize(
         ("content", "message"),
         [
-            (b"customer,date\n1,2024-13-45\n", "row 0: 'date' must be a date"),
+            (b"customer,date\n1,2024-13-45\n", "line 2 of bad.csv: 'date' must be a date"),
             (b"customer,date\n", "no events"),
             (b"who,when\n1,2024-01-01\n", "missing column 'customer'"),
-            (b"customer,date\n\xff\xfe,2024-01-01\n", "not valid utf-8 text at byte 14"),
+            (b"customer,date\n\xff\xfe,2024-01-01\n", "not valid utf-8-sig text at byte 14"),
         ],
     )
     def test_bad_files_give_one_line_and_exit_2(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+        self,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        content: bytes,
+        message: str,
     ) -> None:
-        path = tmp_path / "bad.csv"
-        path.write_bytes(content)
-        assert main(["report", str(path)]) == 2
+        (tmp_path / "bad.csv").write_bytes(content)
+        monkeypatch.chdir(tmp_path)
+        assert main(["report", "bad.csv"]) == 2
         err = capsys.readouterr().err
         assert err.startswith("lifecycle: error: ")
         assert message in err
@@ -104,4 +109,5 @@ class TestCommand:
         result = run("report", str(path))
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
-        assert result.stderr.startswith("lifecycle: error: row 0: 'date'")
+        assert result.stderr.startswith("lifecycle: error: line 2 of ")
+        assert "bad.csv: 'date'" in result.stderr

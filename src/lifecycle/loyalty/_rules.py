@@ -58,6 +58,43 @@ def _numeric(subject: Subject, names: tuple[str, ...]) -> Subject:
     )
 
 
+#: The scale of the recommend question the rules' score thresholds are written on.
+RECOMMEND_SCALE = (0.0, 10.0)
+
+
+def _check_recommend_scale(subject: Subject, rule: str) -> None:
+    """Refuse recommend answers (``last_survey_score``) off the 0-10 scale, naming a customer.
+
+    The rules compare the answer with thresholds on that scale: an 11 would read as a
+    promoter and a -3 as a detractor without a word.
+    """
+    low, high = RECOMMEND_SCALE
+    advice = "load surveys with score_scale=(0, 10) to refuse such answers at load time"
+    if isinstance(subject, Profile):
+        value = subject.values.get("last_survey_score")
+        if value is not None and not low <= value <= high:
+            msg = (
+                f"customer {subject.customer!r}: 'last_survey_score' must be on the 0-10 "
+                f"recommend scale {rule} reads (got {value:g}); {advice}"
+            )
+            raise ValidationError(msg)
+        return
+    if "last_survey_score" not in subject:
+        return
+    scores = np.asarray(subject["last_survey_score"], dtype=np.float64)
+    off = ~np.isnan(scores) & ((scores < low) | (scores > high))
+    if off.any():
+        first = int(np.flatnonzero(off)[0])
+        customer = subject["customer"][first]
+        customer = customer.item() if isinstance(customer, np.generic) else customer
+        msg = (
+            f"'last_survey_score' must be on the 0-10 recommend scale {rule} reads "
+            f"({int(off.sum())} customers off it, first customer {customer!r}: "
+            f"{scores[first]:g}); {advice}"
+        )
+        raise ValidationError(msg)
+
+
 def _present(subject: Subject | None, name: str) -> bool:
     """Whether ``subject`` carries signal or attribute ``name`` (None: assume it does)."""
     if subject is None or name in SIGNALS:
@@ -311,6 +348,7 @@ class LoyaltyRule:
         >>> LoyaltyRule().evaluate(pop)
         array([2, 0], dtype=int8)
         """
+        _check_recommend_scale(subject, "LoyaltyRule")
         subject = _numeric(subject, (self.satisfaction,))
         result: LoyaltyState | NDArray[np.int8] = _decide(self.conditions(subject), subject)
         return result
@@ -333,6 +371,7 @@ class LoyaltyRule:
             false: satisfaction is missing (actual 80)
             true: last_survey_score is missing (actual missing)
         """
+        _check_recommend_scale(profile, "LoyaltyRule")
         return _explain(self.conditions(profile), profile)
 
     def to_dict(self) -> dict[str, Any]:
@@ -497,6 +536,7 @@ class LoyaltyLadder:
         >>> LadderRung.labels(LoyaltyLadder().evaluate(log.population("2024-02-01"))).tolist()
         ['customer', 'prospect']
         """
+        _check_recommend_scale(subject, "LoyaltyLadder")
         subject = _numeric(subject, (self.referrals,))
         result: LadderRung | NDArray[np.int8] = _decide(self.conditions(subject), subject)
         return result
@@ -511,6 +551,7 @@ class LoyaltyLadder:
         >>> print(LoyaltyLadder().explain(log.profile(1, "2024-01-02")).decided_by)
         true: purchase_count >= 1 (actual 1)
         """
+        _check_recommend_scale(profile, "LoyaltyLadder")
         return _explain(self.conditions(profile), profile)
 
     def to_dict(self) -> dict[str, Any]:
