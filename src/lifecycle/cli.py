@@ -5,7 +5,8 @@ columns of :meth:`~lifecycle.events.EventLog.from_records`: ``customer``, ``date
 ``kind``, ``amount``, ``currency``, ...) or, without PATH, the bundled demo log, and prints
 customers, events, the date span and the RFM distribution. ``--encoding``, ``--delimiter``,
 ``--decimal``, ``--date-format``, ``--columns`` and ``--kinds`` describe a file that is not
-plain UTF-8 CSV with those column names. Bad input gives a one-line error on stderr naming
+plain UTF-8 CSV with those column names. Survey scores must be answers on the 0-10 recommend
+scale the report reads. Bad input gives a one-line error on stderr naming
 the line of the file, and exit code 2, never a traceback.
 
 Examples
@@ -113,6 +114,8 @@ def _load(args: argparse.Namespace) -> tuple[EventLog, dt.date | None]:
         encoding=args.encoding,
         decimal=args.decimal,
         kinds=kinds,
+        # The report reads scores as answers to the 0-10 recommend question (NPS, loyalty).
+        score_scale=(0, 10),
     )
     return log, None
 
