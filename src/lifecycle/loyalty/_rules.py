@@ -59,7 +59,7 @@ def _numeric(subject: Subject, names: tuple[str, ...]) -> Subject:
 
 
 #: The scale of the recommend question the rules' score thresholds are written on.
-RECOMMEND_SCALE = (0.0, 10.0)
+_RECOMMEND_SCALE = (0.0, 10.0)
 
 
 def _check_recommend_scale(subject: Subject, rule: str) -> None:
@@ -68,7 +68,7 @@ def _check_recommend_scale(subject: Subject, rule: str) -> None:
     The rules compare the answer with thresholds on that scale: an 11 would read as a
     promoter and a -3 as a detractor without a word.
     """
-    low, high = RECOMMEND_SCALE
+    low, high = _RECOMMEND_SCALE
     advice = "load surveys with score_scale=(0, 10) to refuse such answers at load time"
     if isinstance(subject, Profile):
         value = subject.values.get("last_survey_score")
@@ -205,6 +205,11 @@ class LoyaltyRule:
     disappointed and 0-4 as dissatisfied, so an NPS detractor (0-6) is never satisfied.
     When neither is known, the customer counts as ``unknown_as`` (default satisfied: they
     buy and have told us nothing bad), so behaviour alone can make them loyal.
+
+    The recommend answer must be on its 0-10 scale: :meth:`evaluate` and :meth:`explain`
+    raise :class:`~lifecycle.errors.ValidationError` naming a customer whose
+    ``last_survey_score`` is off it (an 11 would otherwise read as a promoter). Load surveys
+    with ``score_scale=(0, 10)`` to refuse such answers at load time instead.
 
     Parameters
     ----------
@@ -428,6 +433,8 @@ class LoyaltyLadder:
     - **prospect**: anyone else in the data (visits, surveys, no purchase).
 
     Attributes a subject does not carry count as missing (their comparisons are false).
+    A ``last_survey_score`` off the 0-10 recommend scale raises
+    :class:`~lifecycle.errors.ValidationError` naming the customer.
 
     Parameters
     ----------
