@@ -404,11 +404,14 @@ def _validate_kinds(
 
 def _is_blank(value: object) -> bool:
     """Whether a cell holds nothing: None, "", NaN or pandas' NA."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
+    kind = type(value)
+    if kind is str:
+        return not value.strip()  # type: ignore[attr-defined]
+    if isinstance(value, float):
+        return math.isnan(value)
+    return kind.__name__ in ("NAType", "NaTType")
 
 
 def _validate_currency(

@@ -9,7 +9,7 @@ import gzip
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 import attrs
 import numpy as np
@@ -480,20 +480,20 @@ class EventLog:
         records: list[dict[str, Any]] = []
         malformed: dict[int, tuple[str, str, object]] = {}
         for number, row in enumerate(rows):
-            text_of_row = "".join(lines[row.line - 1 : row.last_line]).rstrip("\r\n")
             if row.problem is not None or len(row.fields) != width:
                 reason = row.problem or (
                     f"has {len(row.fields)} fields, "
                     + (f"the header has {width}" if header else f"the first row has {width}")
                 )
+                text_of_row = "".join(lines[row.line - 1 : row.last_line]).rstrip("\r\n")
                 malformed[number] = ("row", reason, text_of_row)
                 records.append({})
                 continue
             record: dict[str, Any] = {
                 field: row.fields[position].strip() or None for field, position in index.items()
             }
-            for field in numeric & set(record):
-                value = record[field]
+            for field in numeric:
+                value = record.get(field)
                 if value is None:
                     continue
                 if "." in value:
@@ -554,9 +554,12 @@ class EventLog:
     ) -> EventLog | Loaded:
         """Build a log from a :class:`pandas.DataFrame` (needs the ``[pandas]`` extra).
 
-        ``columns`` maps field names to the frame's column names; amounts given as an
-        integer column named by ``columns["amount_minor"]`` take the fast path, any other
-        amount column must hold strings or Decimals (floats are refused).
+        ``columns`` maps field names to the frame's column names (an unknown field, a
+        missing column or a column named twice raises); amounts given as an integer column
+        named by ``columns["amount_minor"]`` take the fast path, any other amount column must
+        hold strings or Decimals (floats are refused). ``currency`` fills a currency
+        column's blanks and conflicts with any other currency in it; ``kinds``,
+        ``score_scale`` and ``errors`` are as in :meth:`from_arrays`.
 
         Examples
         --------
@@ -885,8 +888,7 @@ def _read_text(path: str | Path, encoding: str) -> str:
         raise SchemaError(msg) from None
 
 
-@attrs.frozen
-class _Row:
+class _Row(NamedTuple):
     """One record of a file: its fields, the physical lines it spans, or why it is unread."""
 
     fields: list[str]
@@ -896,7 +898,8 @@ class _Row:
 
 
 def _blank(fields: list[str]) -> bool:
-    return all(not f.strip() for f in fields) and len(fields) <= 1
+    """Whether a record is an empty or white-space line (not a data line)."""
+    return len(fields) <= 1 and not (fields and fields[0].strip())
 
 
 def _split_rows(lines: list[str], delimiter: str | None) -> list[_Row]:
