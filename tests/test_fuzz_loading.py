@@ -144,6 +144,9 @@ class TestHugeNumbers:
             EventLog.from_records([row(quantity="1e30")])
         with pytest.raises(ValidationError, match="row 0: 'customer' must fit in 64 bits"):
             EventLog.from_records([row(customer=2**70)])
+        ids = np.array([1, 2**63], dtype=np.uint64)
+        with pytest.raises(ValidationError, match="row 1: 'customer' must fit in 64 bits"):
+            EventLog.from_arrays(customer=ids, date=["2024-01-01"] * 2)
 
 
 # ---------------------------------------------------------------------- 5. currency= conflicts
@@ -408,6 +411,7 @@ class TestFiles:
             ({"decimal": ","}, "decimal=',' needs another delimiter"),
             ({"decimal": ";", "delimiter": "\t"}, "'decimal' must be '.' or ','"),
             ({"encoding": "klingon"}, "'encoding' must be a text encoding"),
+            ({"delimiter": "::"}, "'delimiter' must be one character"),
         ],
     )
     def test_bad_file_options(self, tmp_path: Path, kwargs: Any, message: str) -> None:

@@ -266,6 +266,10 @@ def _reason(err: ValidationError, name: str, value: object) -> str:
 
 def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[Any]:
     if values.dtype.kind in "iu":
+        if values.dtype.kind == "u" and values.dtype.itemsize >= 8:
+            huge = values >= np.uint64(_INT64_LIMIT)
+            problems.add(huge, "customer", "must fit in 64 bits: give such ids as strings", values)
+            values = np.where(huge, 0, values)
         return values.astype(np.int64, copy=False)
     if values.dtype.kind == "U":
         problems.add(np.char.str_len(values) == 0, "customer", "must not be empty", values)

@@ -448,6 +448,9 @@ class EventLog:
         (2, [3])
         """
         options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+            msg = f"'delimiter' must be one character, or None for white space (got {delimiter!r})"
+            raise ValidationError(msg)
         if decimal not in (".", ","):
             msg = f"'decimal' must be '.' or ',' (got {decimal!r})"
             raise ValidationError(msg)
