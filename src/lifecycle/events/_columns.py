@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import difflib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -361,11 +361,23 @@ def _declared_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _closest(name: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt ``name`` (ignoring case), if one is close."""
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
+
+
+def _hint(name: str, choices: Iterable[str]) -> str:
+    """A "did you mean" suffix for a misspelt ``name``, or ""."""
+    close = _closest(name, choices)
+    return f"; did you mean {close!r}?" if close else ""
+
+
 def _unknown_kind(name: str, known: tuple[str, ...]) -> str:
     """Why ``name`` is refused, with the closest known kind as a hint."""
-    lowered = {k.lower(): k for k in known}
-    close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=1, cutoff=0.6)
-    hint = f": did you mean {lowered[close[0]]!r}?" if close else ""
+    close = _closest(name, known)
+    hint = f": did you mean {close!r}?" if close else ""
     return (
         f"is not a known event kind{hint} (known: {', '.join(known)}; declare other kinds "
         "with kinds=[...] in Python or --kinds on the command line)"
@@ -430,7 +442,10 @@ def _validate_currency(
     ``default`` (the ``currency=`` argument) fills rows without a currency; a row that
     names another currency conflicts with it.
     """
-    required = "'currency' is required with amounts (for example currency='EUR')"
+    required = (
+        "'currency' is required with amounts: a currency column, or currency='EUR' in Python "
+        "(--currency EUR on the command line)"
+    )
     fallback = None if default is None else as_currency(default)
     if values is None:
         if needed and fallback is None:
