@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle import __version__
+from lifecycle import EventLog, __version__
 from lifecycle.cli import main
+from lifecycle.errors import ValidationError
+from lifecycle.report import build_report
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -259,3 +262,12 @@ class TestFiles:
         assert out.startswith("Customer lifecycle report as of 2024-03-31")
         code, _, err = self.report(capsys, str(path), "--as-of", "2024-02-01")
         assert (code, err) == (0, "")
+
+
+def test_report_names_the_customer_whose_answer_is_off_the_scale() -> None:
+    # Before: nps() failed at the very end of the report naming no row or customer.
+    log = EventLog.from_records(
+        [{"customer": "ann", "date": "2024-01-01", "kind": "survey", "score": 11}]
+    )
+    with pytest.raises(ValidationError, match="first customer 'ann': 11"):
+        build_report(log, dt.date(2024, 1, 2))

@@ -75,6 +75,8 @@ def _counts(table: Table) -> list[dict[str, Any]]:
 
 
 def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
+    # The loyalty rule first: it names the customer whose answer is off the 0-10 scale.
+    states = count_states(LoyaltyRule().evaluate(population))
     scores = population.last_survey_score
     answered = scores[~np.isnan(scores)]
     survey = None
@@ -90,7 +92,7 @@ def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
         }
     return {
         "latest_survey": survey,
-        "loyalty_states": _counts(count_states(LoyaltyRule().evaluate(population))),
+        "loyalty_states": _counts(states),
         "loyalty_ladder": _counts(
             count_states(LoyaltyLadder().evaluate(population), states=LadderRung)
         ),
