@@ -75,6 +75,8 @@ def _counts(table: Table) -> list[dict[str, Any]]:
 
 
 def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
+    # The loyalty rule first: it names the customer whose answer is off the 0-10 scale.
+    states = count_states(LoyaltyRule().evaluate(population))
     scores = population.last_survey_score
     answered = scores[~np.isnan(scores)]
     survey = None
@@ -90,7 +92,7 @@ def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
         }
     return {
         "latest_survey": survey,
-        "loyalty_states": _counts(count_states(LoyaltyRule().evaluate(population))),
+        "loyalty_states": _counts(states),
         "loyalty_ladder": _counts(
             count_states(LoyaltyLadder().evaluate(population), states=LadderRung)
         ),
@@ -170,6 +172,8 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
 
 
 def _table(rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(
@@ -204,10 +208,13 @@ def format_text(report: dict[str, Any]) -> str:
         "",
         f"RFM (days): {r['buyers']:,} buyers, {r['repeat_buyers']:,} repeat buyers",
     ]
-    rows = [["", *r["quantiles"]]]
-    for column in ("frequency", "recency", "T", "monetary_value"):
-        rows.append([column, *(f"{v:,.2f}" for v in r[column])])
-    lines += ["  " + line for line in _table(rows)]
+    if r["buyers"]:
+        rows = [["", *r["quantiles"]]]
+        for column in ("frequency", "recency", "T", "monetary_value"):
+            rows.append([column, *(f"{v:,.2f}" for v in r[column])])
+        lines += ["  " + line for line in _table(rows)]
+    else:
+        lines.append("  no purchases up to this date: no RFM distribution")
     lines += _format_stages(report["stages"])
     lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
     lines += _format_pricing(report["pricing"])

@@ -53,6 +53,7 @@ __all__ = [
     "SEGMENTS",
     "SPAN_DAYS",
     "START",
+    "USER_KINDS",
     "WINDOW_EDGES",
     "as_of_dates",
     "conditions",
@@ -64,8 +65,10 @@ __all__ = [
 #: First day of the random logs, and how many days they span.
 START = dt.date(2023, 1, 1)
 SPAN_DAYS = 540
-#: Every standard kind plus a user-defined one.
-KINDS = (*STANDARD_KINDS, "referral")
+#: The user-defined kind of the random logs, declared with ``kinds=USER_KINDS``.
+USER_KINDS = ("referral",)
+#: Every standard kind plus the user-defined one.
+KINDS = (*STANDARD_KINDS, *USER_KINDS)
 CATEGORIES = ("books", "games", "garden", "music")
 SEGMENTS = ("bronze", "gold", "silver")
 #: Day offsets on and around the edges of the 90, 180 and 365-day windows.
@@ -113,7 +116,10 @@ def event_records(
     max_customers: int = 5,
     max_events: int = 30,
 ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    """Records for :meth:`EventLog.from_records`, and the attribute names they carry."""
+    """Records for :meth:`EventLog.from_records`, and the attribute names they carry.
+
+    Load them with ``kinds=USER_KINDS``: they use a kind of their own.
+    """
     if draw(st.booleans()):
         ids: list[Any] = draw(
             st.lists(
@@ -172,6 +178,9 @@ def event_records(
         if with_segment and (flag or segment is None):
             record["segment"] = segment
         records.append(record)
+    if with_segment and not any("segment" in r for r in records):
+        # A carried attribute must appear in some record, if only as missing.
+        records[0]["segment"] = None
     if currency is not None and not any("currency" in r for r in records):
         # The log's currency must be stated somewhere: on the first record.
         records[0]["currency"] = currency.code
@@ -192,7 +201,7 @@ def event_logs(
             min_customers=min_customers, max_customers=max_customers, max_events=max_events
         )
     )
-    log = EventLog.from_records(records, attributes=attributes)
+    log = EventLog.from_records(records, attributes=attributes, kinds=USER_KINDS)
     assert isinstance(log, EventLog)
     return log
 

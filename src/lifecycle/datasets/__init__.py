@@ -85,4 +85,4 @@ def load_demo() -> EventLog:
     """
     path = resources.files(__package__).joinpath("data", "demo_events.csv.gz")
     with resources.as_file(path) as file:
-        return EventLog.from_csv(file)
+        return EventLog.from_csv(file, score_scale=(0, 10))

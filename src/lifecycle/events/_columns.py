@@ -7,8 +7,11 @@ raise for the first bad row and ``errors="collect"`` can return every rejected r
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import difflib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
@@ -17,9 +20,9 @@ from numpy.typing import NDArray
 
 from .._values import plain
 from ..errors import CurrencyMismatchError, ValidationError
-from ..money import Currency, as_currency, to_decimal
+from ..money import CURRENCIES, Currency, as_currency, to_decimal
 
-#: The event kinds every log knows; any other non-empty string is a user-defined kind.
+#: The event kinds every log knows; any other kind must be declared with ``kinds=[...]``.
 STANDARD_KINDS: tuple[str, ...] = (
     "purchase",
     "return",
@@ -43,6 +46,10 @@ _FIELDS = (
 )
 _LABEL_FIELDS = ("category", "product", "channel")
 ErrorMode = Literal["raise", "collect"]
+#: One past the largest amount in minor units an int64 column holds.
+_INT64_LIMIT = 2**63
+#: Scales amounts to minor units exactly, or signals (an amount's digits beyond 64 are junk).
+_EXACT = decimal.Context(prec=64, traps=[decimal.Inexact, decimal.Overflow, decimal.Underflow])
 
 
 def as_date(value: object, name: str = "date") -> dt.date:
@@ -103,27 +110,55 @@ def segment_bounds(codes: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[np.in
 class Rejected:
     """A row that did not load, and why.
 
+    ``row`` counts the input rows from 0. A row read from a file also has ``line``, the
+    physical line it starts on (counting from 1, header and blank lines included), and
+    ``last_line``, where it ends (a quoted field may span lines).
+
     Examples
     --------
-    >>> Rejected(row=3, column="amount", value="-1", reason="must be >= 0")
-    Rejected(row=3, column='amount', value='-1', reason='must be >= 0')
+    >>> print(Rejected(row=3, column="amount", value="-1", reason="must be >= 0"))
+    row 3: 'amount' must be >= 0 (got '-1')
+    >>> print(Rejected(row=3, column="amount", value="-1", reason="must be >= 0", line=5))
+    line 5: 'amount' must be >= 0 (got '-1')
     """
 
     row: int
     column: str
     value: object
     reason: str
+    line: int | None = None
+    last_line: int | None = None
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.column!r} {self.reason} (got {self.value!r})"
+        return self._describe(None)
+
+    def _describe(self, source: str | None) -> str:
+        """The message, with the file name after the line when ``source`` is given."""
+        if self.line is None:
+            where = f"row {self.row}"
+        elif self.last_line is None or self.last_line == self.line:
+            where = f"line {self.line}"
+        else:
+            where = f"lines {self.line}-{self.last_line}"
+        if source is not None:
+            where += f" of {source}"
+        return f"{where}: {self.column!r} {self.reason} (got {self.value!r})"
 
 
 class _Problems:
     """Row problems found while loading: the first per row wins."""
 
-    def __init__(self, n_rows: int) -> None:
+    def __init__(
+        self,
+        n_rows: int,
+        lines: Sequence[tuple[int, int]] | None = None,
+        source: str | None = None,
+    ) -> None:
         self.bad = np.zeros(n_rows, dtype=bool)
         self.found: list[_Found] = []
+        # The physical lines of each row of a file, and the file's name, for messages.
+        self.lines = lines
+        self.source = source
 
     def add(
         self,
@@ -152,22 +187,21 @@ class _Problems:
             self.found.append(_Found(np.array([row]), column, reason, {row: value}, error))
             self.bad[row] = True
 
+    def _rejected(self, found: _Found, row: int) -> Rejected:
+        line, last = self.lines[row] if self.lines is not None else (None, None)
+        return Rejected(row, found.column, plain(found.values[row]), found.reason, line, last)
+
     def rejected(self) -> tuple[Rejected, ...]:
         """Every rejected row with its reason, in row order."""
-        out = [
-            Rejected(int(i), f.column, plain(f.values[i]), f.reason)
-            for f in self.found
-            for i in f.rows
-        ]
+        out = [self._rejected(f, int(i)) for f in self.found for i in f.rows]
         return tuple(sorted(out, key=lambda r: r.row))
 
     def raise_first(self) -> None:
         """Raise for the first rejected row, if any."""
         if self.found:
             first = min(self.found, key=lambda f: int(f.rows[0]))
-            row = int(first.rows[0])
-            message = Rejected(row, first.column, plain(first.values[row]), first.reason)
-            raise first.error(str(message))
+            rejected = self._rejected(first, int(first.rows[0]))
+            raise first.error(rejected._describe(self.source))
 
 
 @attrs.frozen
@@ -229,6 +263,10 @@ def _reason(err: ValidationError, name: str, value: object) -> str:
 
 def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[Any]:
     if values.dtype.kind in "iu":
+        if values.dtype.kind == "u" and values.dtype.itemsize >= 8:
+            huge = values >= np.uint64(_INT64_LIMIT)
+            problems.add(huge, "customer", "must fit in 64 bits: give such ids as strings", values)
+            values = np.where(huge, 0, values)
         return values.astype(np.int64, copy=False)
     if values.dtype.kind == "U":
         problems.add(np.char.str_len(values) == 0, "customer", "must not be empty", values)
@@ -252,7 +290,16 @@ def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[An
         problems.add(~(is_int | is_str), "customer", "must be a non-empty str or an int", values)
         if is_str.any():
             return np.where(is_str, values, "").astype(str)
-        return np.where(is_int, values, 0).astype(np.int64)
+        huge = np.fromiter(
+            (
+                ok and not -_INT64_LIMIT <= v < _INT64_LIMIT
+                for ok, v in zip(is_int, values, strict=True)
+            ),
+            dtype=bool,
+            count=len(values),
+        )
+        problems.add(huge, "customer", "must fit in 64 bits: give such ids as strings", values)
+        return np.where(is_int & ~huge, values, 0).astype(np.int64)
     msg = f"'customer' must be int or str ids (got dtype {values.dtype})"
     raise ValidationError(msg)
 
@@ -289,14 +336,62 @@ def _validate_dates(values: Any, n: int, problems: _Problems) -> NDArray[np.date
     return out
 
 
+def _declared_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The log's kind names: the standard ones, then the declared ones in their order."""
+    if isinstance(kinds, str):
+        msg = f"'kinds' must be a list of event kind names, not a string (got {kinds!r})"
+        raise ValidationError(msg)
+    out = list(STANDARD_KINDS)
+    for name in kinds:
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            msg = f"'kinds' must hold non-empty names without surrounding spaces (got {name!r})"
+            raise ValidationError(msg)
+        twin = [k for k in STANDARD_KINDS if k.lower() == name.lower() and k != name]
+        if twin:
+            msg = (
+                f"'kinds' entry {name!r} differs from the standard kind {twin[0]!r} only in "
+                "case: write the standard kind as it is"
+            )
+            raise ValidationError(msg)
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _closest(name: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt ``name`` (ignoring case), if one is close."""
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
+
+
+def _hint(name: str, choices: Iterable[str]) -> str:
+    """A "did you mean" suffix for a misspelt ``name``, or ""."""
+    close = _closest(name, choices)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def _unknown_kind(name: str, known: tuple[str, ...]) -> str:
+    """Why ``name`` is refused, with the closest known kind as a hint."""
+    close = _closest(name, known)
+    hint = f": did you mean {close!r}?" if close else ""
+    return (
+        f"is not a known event kind{hint} (known: {', '.join(known)}; declare other kinds "
+        "with kinds=[...] in Python or --kinds on the command line)"
+    )
+
+
 def _validate_kinds(
-    values: Any, n: int, problems: _Problems
+    values: Any, n: int, problems: _Problems, declared: Sequence[str]
 ) -> tuple[NDArray[np.int16], tuple[str, ...]]:
+    kinds = _declared_kinds(declared)
     if isinstance(values, str):
         if not values.strip():
             msg = f"'kind' must be a non-empty event kind such as 'purchase' (got {values!r})"
             raise ValidationError(msg)
-        kinds = STANDARD_KINDS + ((values,) if values not in STANDARD_KINDS else ())
+        if values not in kinds:
+            msg = f"'kind' {_unknown_kind(values, kinds)} (got {values!r})"
+            raise ValidationError(msg)
         return np.full(n, kinds.index(values), dtype=np.int16), kinds
     given = _broadcast("kind", values, n)
     if given.dtype.kind == "O":
@@ -310,42 +405,82 @@ def _validate_kinds(
         raise ValidationError(msg)
     problems.add(~ok, "kind", "must be a non-empty event kind such as 'purchase'", given)
     names, inverse = np.unique(arr, return_inverse=True)
-    extra = sorted(set(names.tolist()) - set(STANDARD_KINDS))
-    kinds = STANDARD_KINDS + tuple(extra)
-    remap = np.array([kinds.index(k) for k in names.tolist()], dtype=np.int16)
-    return remap[inverse.ravel()], kinds
+    inverse = inverse.ravel()
+    remap = np.zeros(len(names), dtype=np.int16)
+    for i, name in enumerate(names.tolist()):
+        if name in kinds:
+            remap[i] = kinds.index(name)
+        else:
+            problems.add(inverse == i, "kind", _unknown_kind(name, kinds), given)
+    return remap[inverse], kinds
 
 
-def _validate_currency(values: Any, n: int, problems: _Problems, needed: bool) -> Currency | None:
-    """The log's one currency; rows in another or an unknown currency are rejected."""
-    required = "'currency' is required with amounts (for example currency='EUR')"
+def _is_blank(value: object) -> bool:
+    """Whether a cell holds nothing: None, "", NaN or pandas' NA."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()  # type: ignore[attr-defined]
+    if isinstance(value, float):
+        return math.isnan(value)
+    return kind.__name__ in ("NAType", "NaTType")
+
+
+def _validate_currency(
+    values: Any,
+    n: int,
+    problems: _Problems,
+    needed: bool,
+    default: Currency | str | None = None,
+) -> Currency | None:
+    """The log's one currency; rows in another or an unknown currency are rejected.
+
+    ``default`` (the ``currency=`` argument) fills rows without a currency; a row that
+    names another currency conflicts with it.
+    """
+    required = (
+        "'currency' is required with amounts: a currency column, or currency='EUR' in Python "
+        "(--currency EUR on the command line)"
+    )
+    fallback = None if default is None else as_currency(default)
     if values is None:
-        if needed:
+        if needed and fallback is None:
             raise ValidationError(required)
-        return None
+        return fallback
     if isinstance(values, (str, Currency)):
         return as_currency(values)
     arr = _broadcast("currency", values, n)
-    codes, inverse = np.unique(arr.astype(str), return_inverse=True)
+    present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
+    codes, inverse = np.unique(np.where(present, arr, "").astype(str), return_inverse=True)
     inverse = inverse.ravel()
     known: dict[int, Currency] = {}
     for i, code in enumerate(codes.tolist()):
-        if code == "None":
+        if code == "":
             continue
         try:
             known[i] = as_currency(code)
-        except ValidationError as err:
-            problems.add(inverse == i, "currency", _reason(err, "currency", code), arr)
+        except ValidationError:
+            # The money module's advice (minor_units=) is for code, not for a column value.
+            reason = f"must be a known ISO 4217 code ({', '.join(sorted(CURRENCIES))})"
+            problems.add(inverse == i, "currency", reason, arr)
+    if fallback is not None:
+        for i, cur in known.items():
+            if cur != fallback:
+                reason = f"conflicts with currency={fallback.code} given for the whole log"
+                problems.add(inverse == i, "currency", reason, arr, CurrencyMismatchError)
+        return fallback
     if not known:
-        if needed and (codes == "None").all():
+        if needed and not present.any():
             raise ValidationError(required)
         return None
     counts = np.bincount(inverse, minlength=len(codes))
     main = max(known, key=lambda i: (counts[i], -i))
     first_row = int(np.flatnonzero(inverse == main)[0])
+    first = f"row {first_row}" if problems.lines is None else f"line {problems.lines[first_row][0]}"
     for i in known:
         if i != main:
-            reason = f"must be {known[main].code} like row {first_row}: one currency per log"
+            reason = f"must be {known[main].code} like {first}: one currency per log"
             problems.add(inverse == i, "currency", reason, arr, CurrencyMismatchError)
     return known[main]
 
@@ -368,6 +503,11 @@ def _validate_amounts(
                 "pass decimal strings as amount= instead"
             )
             raise ValidationError(msg)
+        if arr.dtype.kind == "u" and arr.dtype.itemsize >= 8:
+            # uint64 values from 2**63 on would wrap to negative int64.
+            huge = arr >= np.uint64(_INT64_LIMIT)
+            problems.add(huge, "amount", _too_large(currency), arr)
+            arr = np.where(huge, 0, arr)
         out = arr.astype(np.int64, copy=False)
         problems.add(out < 0, "amount", "must be >= 0", arr)
         return out
@@ -394,9 +534,21 @@ def _validate_amounts(
             reason = _reason(err, "amount", value)
             reasons.setdefault(reason, np.zeros(n, dtype=bool))[i] = True
             continue
-        minor = dec * factor
         if dec < 0:
             reasons.setdefault("must be >= 0", np.zeros(n, dtype=bool))[i] = True
+            continue
+        # Checked before scaling: an exponent such as 1e999999 would overflow Decimal too.
+        if dec.adjusted() >= 19:
+            reasons.setdefault(_too_large(currency), np.zeros(n, dtype=bool))[i] = True
+            continue
+        try:
+            minor = _EXACT.multiply(dec, factor)
+        except decimal.DecimalException:
+            reason = "has too many digits to be an exact amount"
+            reasons.setdefault(reason, np.zeros(n, dtype=bool))[i] = True
+            continue
+        if minor >= _INT64_LIMIT:
+            reasons.setdefault(_too_large(currency), np.zeros(n, dtype=bool))[i] = True
         elif minor != minor.to_integral_value():
             key = f"must have at most {currency.minor_units} decimals for {currency.code}"
             reasons.setdefault(key, np.zeros(n, dtype=bool))[i] = True
@@ -407,13 +559,21 @@ def _validate_amounts(
     return out
 
 
+def _too_large(currency: Currency | None) -> str:
+    """Why an amount is refused that int64 minor units cannot hold."""
+    limit = "2**63 - 1 minor units"
+    if currency is not None:
+        limit = f"{Decimal(_INT64_LIMIT - 1).scaleb(-currency.minor_units)} {currency.code}"
+    return f"is too large: amounts are held as 64-bit minor units, at most {limit}"
+
+
 def _validate_labels(
     name: str, values: Any, n: int
 ) -> tuple[NDArray[np.int32] | None, tuple[str, ...]]:
     if values is None:
         return None, ()
     arr = _broadcast(name, values, n)
-    present = np.fromiter((v is not None and v != "" for v in arr), dtype=bool, count=n)
+    present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
     text = np.where(present, arr, "").astype(str)
     names, inverse = np.unique(text, return_inverse=True)
     codes = inverse.ravel().astype(np.int32)
@@ -423,25 +583,63 @@ def _validate_labels(
     return codes, tuple(names.tolist())
 
 
-def _validate_score(values: Any, n: int, problems: _Problems) -> NDArray[np.float64] | None:
+def check_score_scale(scale: object) -> tuple[float, float] | None:
+    """``score_scale`` as a (low, high) pair of finite numbers with low < high, or None."""
+    if scale is None:
+        return None
+    pair: list[float] = []
+    if isinstance(scale, (tuple, list)) and len(scale) == 2:
+        numbers = [v for v in scale if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        pair = [float(v) for v in numbers if abs(v) < 1e300]  # also refuses NaN and inf
+    if len(pair) != 2 or pair[0] >= pair[1]:
+        msg = f"'score_scale' must be a pair (low, high) of numbers with low < high (got {scale!r})"
+        raise ValidationError(msg)
+    return pair[0], pair[1]
+
+
+def _validate_score(
+    values: Any,
+    n: int,
+    problems: _Problems,
+    scale: tuple[float, float] | None,
+    *,
+    nan_is_missing: bool,
+) -> NDArray[np.float64] | None:
+    """Survey scores as float64, NaN where missing.
+
+    In a float array NaN is how a missing answer is written; everywhere else (records,
+    file text, object columns of records) a NaN is a value, and refused like infinity.
+    """
     if values is None:
         return None
     arr = _broadcast("score", values, n)
+    nan_given = np.zeros(n, dtype=bool)
     if arr.dtype.kind in "iuf":
-        return arr.astype(np.float64)
-    out = np.full(n, np.nan)
-    bad = np.zeros(n, dtype=bool)
-    for i, value in enumerate(arr.tolist()):
-        if value is None or value == "":
-            continue
-        try:
-            out[i] = float(value) if not isinstance(value, bool) else math.nan
-        except (TypeError, ValueError):
-            bad[i] = True
-        if isinstance(value, bool):
-            bad[i] = True
-    problems.add(bad, "score", "must be a number", arr)
+        out = arr.astype(np.float64)
+    else:
+        out = np.full(n, np.nan)
+        bad = np.zeros(n, dtype=bool)
+        for i, value in enumerate(arr.tolist()):
+            if value is None or value == "" or isinstance(value, bool):
+                bad[i] = isinstance(value, bool)
+                continue
+            if isinstance(value, float) and math.isnan(value) and nan_is_missing:
+                continue
+            try:
+                number = float(value)
+            except (TypeError, ValueError, OverflowError):
+                bad[i] = True
+                continue
+            nan_given[i] = math.isnan(number)
+            out[i] = number
+        problems.add(bad, "score", "must be a number", arr)
+    reason = "must be a number, not NaN (leave it out for an event without a score)"
+    problems.add(nan_given, "score", reason, arr)
     problems.add(np.isinf(out), "score", "must be finite", arr)
+    if scale is not None:
+        low, high = scale
+        off = ~np.isnan(out) & ((out < low) | (out > high))
+        problems.add(off, "score", f"must be on the scale {low:g} to {high:g}", arr)
     return out
 
 
@@ -459,16 +657,21 @@ def _validate_columns(
     labels: Mapping[str, Any],
     score: Any,
     attributes: Mapping[str, Any],
+    kinds: Sequence[str] = (),
+    score_scale: tuple[float, float] | None = None,
+    default_currency: Currency | str | None = None,
+    nan_score_is_missing: bool = True,
 ) -> dict[str, Any]:
     ids = _validate_customers(customer, problems)
     dates = _validate_dates(date, n, problems)
-    kind_code, kinds = _validate_kinds(kind, n, problems)
+    kind_code, kind_names = _validate_kinds(kind, n, problems, kinds)
     has_amount = amount_minor is not None or amount is not None
-    cur = _validate_currency(currency, n, problems, needed=has_amount)
+    cur = _validate_currency(currency, n, problems, has_amount, default_currency)
     amounts = _validate_amounts(amount_minor, amount, n, cur, problems)
     qty = None
     if quantity is not None:
-        raw = _broadcast("quantity", quantity, n)
+        raw = given_quantity = _broadcast("quantity", quantity, n)
+        huge = np.zeros(n, dtype=bool)
         if raw.dtype.kind == "O":
             parsed = np.zeros(n, dtype=np.int64)
             bad = np.zeros(n, dtype=bool)
@@ -478,25 +681,34 @@ def _validate_columns(
                     continue
                 try:
                     dec = to_decimal(value, "quantity")
-                    bad[i] = dec != dec.to_integral_value()
-                    parsed[i] = int(dec)
                 except ValidationError:
                     bad[i] = True
+                    continue
+                if dec.adjusted() >= 18:
+                    huge[i] = True
+                elif dec != dec.to_integral_value():
+                    bad[i] = True
+                else:
+                    parsed[i] = int(dec)
             problems.add(bad, "quantity", "must be a whole number", raw)
             raw = parsed
         elif raw.dtype.kind not in "iu":
             msg = f"'quantity' must be whole numbers (got dtype {raw.dtype})"
             raise ValidationError(msg)
+        elif raw.dtype.kind == "u" and raw.dtype.itemsize >= 8:
+            huge = raw >= np.uint64(_INT64_LIMIT)
+            raw = np.where(huge, 0, raw)
+        problems.add(huge, "quantity", "is too large: at most 10**18 units", given_quantity)
         qty = raw.astype(np.int64)
         problems.add(qty < 0, "quantity", "must be >= 0", raw)
     coded = {name: _validate_labels(name, values, n) for name, values in labels.items()}
-    scores = _validate_score(score, n, problems)
+    scores = _validate_score(score, n, problems, score_scale, nan_is_missing=nan_score_is_missing)
     extra = {name: _broadcast(name, values, n) for name, values in attributes.items()}
     return {
         "ids": ids,
         "date": dates,
         "kind_code": kind_code,
-        "kinds": kinds,
+        "kinds": kind_names,
         "amount_minor": amounts,
         "currency": cur,
         "quantity": qty,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,12 +21,14 @@ from ._columns import (
     Rejected,
     _as_1d,
     _check_errors_mode,
+    _hint,
     _object_array,
     _optional_column,
     _Problems,
-    _strptime,
     _validate_columns,
+    check_score_scale,
 )
+from ._files import _check_header, _column_index, _read_text, _split_rows
 
 if TYPE_CHECKING:
     from ..signals import Population, Profile
@@ -144,6 +144,8 @@ class EventLog:
         channel: ArrayLike | None = ...,
         score: ArrayLike | None = ...,
         attributes: Mapping[str, ArrayLike] | None = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["raise"] = ...,
     ) -> EventLog: ...
 
@@ -164,6 +166,8 @@ class EventLog:
         channel: ArrayLike | None = ...,
         score: ArrayLike | None = ...,
         attributes: Mapping[str, ArrayLike] | None = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["collect"],
     ) -> Loaded: ...
 
@@ -183,6 +187,8 @@ class EventLog:
         channel: ArrayLike | None = None,
         score: ArrayLike | None = None,
         attributes: Mapping[str, ArrayLike] | None = None,
+        kinds: Sequence[str] = (),
+        score_scale: tuple[float, float] | None = None,
         errors: ErrorMode = "raise",
     ) -> EventLog | Loaded:
         """Build a log from column arrays, without a Python loop per row.
@@ -194,7 +200,9 @@ class EventLog:
         date : array-like of datetime64, date or ISO string
             Day of each event (a ``datetime64`` array is the fast path).
         kind : str or array-like of str, default "purchase"
-            Event kind, one for all or one per event.
+            Event kind, one for all or one per event: one of :data:`STANDARD_KINDS` or of
+            ``kinds``. Any other kind is refused, with the closest known kind as a hint, so
+            a typo such as ``"purchse"`` cannot become a kind of its own.
         amount_minor : array-like of int, optional
             Amounts as integer minor units (cents for EUR). Must be >= 0.
         amount : array-like of str or Decimal, optional
@@ -208,9 +216,16 @@ class EventLog:
         category, product, channel : array-like of str, optional
             Labels; None or "" is missing.
         score : array-like of float, optional
-            Survey scores; NaN or None is missing.
+            Survey scores; in a float array NaN is missing, in an object array None is
+            (a NaN there is refused). Infinities are refused.
         attributes : mapping of str to array-like, optional
             Extra columns carried per event (for example a segment).
+        kinds : sequence of str, optional
+            Event kinds of your own, beyond :data:`STANDARD_KINDS`, in the order their
+            codes take after the standard ones.
+        score_scale : (low, high), optional
+            The survey's answer scale, for example ``(0, 10)``: a score outside it is a
+            bad row.
         errors : {"raise", "collect"}
             ``"raise"`` stops at the first bad row; ``"collect"`` returns a :class:`Loaded`.
 
@@ -233,28 +248,21 @@ class EventLog:
         ...
         lifecycle.errors.ValidationError: row 0: 'amount' must be >= 0 (got -5)
         """
-        _check_errors_mode(errors)
-        cust = _as_1d("customer", customer)
-        n = len(cust)
-        if n == 0:
-            msg = "no events: the input is empty"
-            raise ValidationError(msg)
-        problems = _Problems(n)
-        columns = _validate_columns(
-            n,
-            problems,
-            customer=cust,
-            date=date,
-            kind=kind,
-            amount_minor=amount_minor,
-            amount=amount,
-            currency=currency,
-            quantity=quantity,
-            labels={"category": category, "product": product, "channel": channel},
-            score=score,
-            attributes=attributes or {},
-        )
-        return _finish(columns, problems, errors)
+        arrays = {
+            "customer": customer,
+            "date": date,
+            "kind": kind,
+            "amount_minor": amount_minor,
+            "amount": amount,
+            "currency": currency,
+            "quantity": quantity,
+            "category": category,
+            "product": product,
+            "channel": channel,
+            "score": score,
+        }
+        options = _Options(None, (), kinds, check_score_scale(score_scale), errors)
+        return _load_arrays(arrays, attributes or {}, options)
 
     @overload
     @classmethod
@@ -264,6 +272,8 @@ class EventLog:
         *,
         currency: Currency | str | None = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["raise"] = ...,
     ) -> EventLog: ...
 
@@ -275,6 +285,8 @@ class EventLog:
         *,
         currency: Currency | str | None = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["collect"],
     ) -> Loaded: ...
 
@@ -285,6 +297,8 @@ class EventLog:
         *,
         currency: Currency | str | None = None,
         attributes: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        score_scale: tuple[float, float] | None = None,
         errors: ErrorMode = "raise",
     ) -> EventLog | Loaded:
         """Build a log from mappings, one per event.
@@ -297,9 +311,12 @@ class EventLog:
             ``quantity``, ``category``, ``product``, ``channel``, ``score``, and any names in
             ``attributes``. Other keys raise :class:`~lifecycle.errors.SchemaError`.
         currency : str or Currency, optional
-            Currency of amounts given without one.
+            Currency of amounts given without one; a record naming another currency
+            raises :class:`~lifecycle.errors.CurrencyMismatchError`.
         attributes : sequence of str
-            Extra keys to carry as user attributes.
+            Extra keys to carry as user attributes; each must appear in some record.
+        kinds, score_scale
+            See :meth:`from_arrays`.
         errors : {"raise", "collect"}
             See :meth:`from_arrays`.
 
@@ -317,7 +334,11 @@ class EventLog:
         ...
         lifecycle.errors.ValidationError: row 0: 'amount' must be a str, int or Decimal, not a float: pass a string such as '9.99' so no binary rounding creeps in (got 9.99)
         """
-        return _load_records(records, currency, attributes, errors, malformed={})
+        return _load_records(
+            records,
+            _Options(currency, attributes, kinds, check_score_scale(score_scale), errors),
+            check_attributes=True,
+        )
 
     @overload
     @classmethod
@@ -331,7 +352,10 @@ class EventLog:
         header: bool = ...,
         currency: Currency | str | None = ...,
         encoding: str = ...,
+        decimal: str = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["raise"] = ...,
     ) -> EventLog: ...
 
@@ -347,7 +371,10 @@ class EventLog:
         header: bool = ...,
         currency: Currency | str | None = ...,
         encoding: str = ...,
+        decimal: str = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["collect"],
     ) -> Loaded: ...
 
@@ -361,8 +388,11 @@ class EventLog:
         delimiter: str | None = ",",
         header: bool = True,
         currency: Currency | str | None = None,
-        encoding: str = "utf-8",
+        encoding: str = "utf-8-sig",
+        decimal: str = ".",
         attributes: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        score_scale: tuple[float, float] | None = None,
         errors: ErrorMode = "raise",
     ) -> EventLog | Loaded:
         r"""Read a delimited text file of events.
@@ -381,16 +411,26 @@ class EventLog:
         delimiter : str or None, default ","
             None splits on runs of white space.
         header : bool, default True
-            Whether the first line names the columns. Row numbers in errors count the data
-            rows from 0, as :meth:`from_records` does, skipping blank lines.
+            Whether the first non-blank line names the columns (each name once).
+            Errors name the physical line of the file (``line 7 of events.csv``); the
+            ``row`` of a :class:`Rejected` counts the data rows from 0, skipping blank lines.
         currency : str or Currency, optional
-            Currency of every amount, when the file has no currency column.
-        encoding : str, default "utf-8"
-            Text encoding; a file that does not decode raises naming the byte.
+            Currency of amounts on rows without one; a row naming another currency
+            raises :class:`~lifecycle.errors.CurrencyMismatchError`.
+        encoding : str, default "utf-8-sig"
+            Text encoding (the default also reads the byte-order mark Excel writes); a file
+            that does not decode raises naming the byte.
+        decimal : {".", ","}, default "."
+            The decimal mark of amounts and scores: ``","`` reads ``25,00`` (and refuses
+            ``1.250,00``: no thousands separators). Needs a delimiter other than ``","``.
         attributes : sequence of str
-            Further columns to carry as user attributes.
-        errors : {"raise", "collect"}
+            Further columns to carry as user attributes; each must be in the header.
+        kinds, score_scale
             See :meth:`from_arrays`.
+        errors : {"raise", "collect"}
+            See :meth:`from_arrays`. Every non-blank data line is either loaded or rejected:
+            a row with more or fewer fields than the header, or whose quote never closes,
+            is a bad row, and the lines after an unclosed quote are read on their own.
 
         Examples
         --------
@@ -401,64 +441,78 @@ class EventLog:
         ...                         "amount": "value"}, date_format="%Y%m%d", currency="USD")
         >>> log.amount_minor.tolist()
         [950, 300]
+        >>> _ = path.write_text('customer,date\n1,2024-01-01\n2,2024-01-02,"x\n3,2024-01-03\n')
+        >>> log, rejected = EventLog.from_csv(path, errors="collect")
+        >>> len(log), [r.line for r in rejected]
+        (2, [3])
         """
-        try:
-            data = Path(path).read_bytes()
-            if str(path).endswith(".gz"):
-                data = gzip.decompress(data)
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:
-            msg = (
-                f"{path}: not valid {encoding} text at byte {err.start} "
-                f"({err.object[err.start : err.start + 1]!r}); pass encoding= (e.g. 'latin-1')"
-            )
-            raise SchemaError(msg) from None
-        except (OSError, EOFError) as err:
-            msg = f"cannot read {path}: {getattr(err, 'strerror', None) or err}"
-            raise SchemaError(msg) from None
-        lines = text.splitlines()
-        rows: list[list[str]] = (
-            [line.split() for line in lines if line.strip()]
-            if delimiter is None
-            else list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        )
-        delimiter_text = " " if delimiter is None else delimiter
-        if not rows or (header and len(rows) == 1):
-            msg = f"{path}: no events: the file has no data rows"
+        options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+            msg = f"'delimiter' must be one character, or None for white space (got {delimiter!r})"
             raise ValidationError(msg)
-        names = [h.strip() for h in rows[0]] if header else []
-        mapping = dict(columns or {})
-        index: dict[str, int] = {}
-        for field in (*_FIELDS, *attributes):
-            source = mapping.get(field, field)
-            if isinstance(source, int):
-                index[field] = source
-            elif source in names:
-                index[field] = names.index(source)
-            elif field in mapping or field in ("customer", "date"):
-                msg = (
-                    f"{path}: missing column {source!r} for field {field!r} "
-                    f"(columns: {', '.join(names) or 'none: header=False needs positions'})"
-                )
+        if decimal not in (".", ","):
+            msg = f"'decimal' must be '.' or ',' (got {decimal!r})"
+            raise ValidationError(msg)
+        if decimal == "," and delimiter in (",", None):
+            msg = "decimal=',' needs another delimiter, such as ';' or a tab"
+            raise ValidationError(msg)
+        source = str(path)
+        text = _read_text(path, encoding)
+        lines = io.StringIO(text, newline="").readlines()
+        rows = _split_rows(lines, delimiter)
+        if header:
+            if not rows:
+                msg = f"{source}: no events: the file has no data rows"
+                raise ValidationError(msg)
+            first, rows = rows[0], rows[1:]
+            if first.problem is not None:
+                msg = f"line {first.line} of {source}: the header {first.problem}"
                 raise SchemaError(msg)
+            names = [h.strip() for h in first.fields]
+            _check_header(names, source, first.line)
+            width = len(names)
+        else:
+            names = []
+            width = next((len(r.fields) for r in rows if r.problem is None), 0)
+        if not rows:
+            msg = f"{source}: no events: the file has no data rows"
+            raise ValidationError(msg)
+        index = _column_index(names, width, columns, attributes, source)
+        numeric = {"amount", "score"} if decimal == "," else set()
         records: list[dict[str, Any]] = []
-        malformed: dict[int, tuple[str, object]] = {}
-        needed = max(index.values()) + 1
-        for raw in rows[1 if header else 0 :]:
-            if not raw:
-                continue
-            if len(raw) < needed:
-                reason = f"has {len(raw)} columns, needs {needed}"
-                malformed[len(records)] = (reason, delimiter_text.join(raw))
+        malformed: dict[int, tuple[str, str, object]] = {}
+        for number, row in enumerate(rows):
+            if row.problem is not None or len(row.fields) != width:
+                reason = row.problem or (
+                    f"has {len(row.fields)} fields, "
+                    + (f"the header has {width}" if header else f"the first row has {width}")
+                )
+                text_of_row = "".join(lines[row.line - 1 : row.last_line]).rstrip("\r\n")
+                malformed[number] = ("row", reason, text_of_row)
                 records.append({})
                 continue
             record: dict[str, Any] = {
-                field: raw[position].strip() or None for field, position in index.items()
+                field: row.fields[position].strip() or None for field, position in index.items()
             }
-            if date_format is not None and record.get("date") is not None:
-                record["date"] = _strptime(record["date"], date_format)
+            for field in numeric:
+                value = record.get(field)
+                if value is None:
+                    continue
+                if "." in value:
+                    reason = "has a '.' but decimal=',': write amounts without thousands marks"
+                    malformed.setdefault(number, (field, reason, value))
+                else:
+                    record[field] = value.replace(",", ".")
+            value = record.get("date")
+            if date_format is not None and value is not None:
+                try:
+                    record["date"] = dt.datetime.strptime(value, date_format).date()
+                except ValueError:
+                    reason = f"must be a date in the format {date_format!r}"
+                    malformed.setdefault(number, ("date", reason, value))
             records.append(record)
-        return _load_records(records, currency, attributes, errors, malformed)
+        lines_of = [(r.line, r.last_line) for r in rows]
+        return _load_records(records, options, malformed, lines_of, source)
 
     @overload
     @classmethod
@@ -469,6 +523,8 @@ class EventLog:
         columns: Mapping[str, str] | None = ...,
         currency: Currency | str | None = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["raise"] = ...,
     ) -> EventLog: ...
 
@@ -481,6 +537,8 @@ class EventLog:
         columns: Mapping[str, str] | None = ...,
         currency: Currency | str | None = ...,
         attributes: Sequence[str] = ...,
+        kinds: Sequence[str] = ...,
+        score_scale: tuple[float, float] | None = ...,
         errors: Literal["collect"],
     ) -> Loaded: ...
 
@@ -492,13 +550,18 @@ class EventLog:
         columns: Mapping[str, str] | None = None,
         currency: Currency | str | None = None,
         attributes: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        score_scale: tuple[float, float] | None = None,
         errors: ErrorMode = "raise",
     ) -> EventLog | Loaded:
         """Build a log from a :class:`pandas.DataFrame` (needs the ``[pandas]`` extra).
 
-        ``columns`` maps field names to the frame's column names; amounts given as an
-        integer column named by ``columns["amount_minor"]`` take the fast path, any other
-        amount column must hold strings or Decimals (floats are refused).
+        ``columns`` maps field names to the frame's column names (an unknown field, a
+        missing column or a column named twice raises); amounts given as an integer column
+        named by ``columns["amount_minor"]`` take the fast path, any other amount column must
+        hold strings or Decimals (floats are refused). ``currency`` fills a currency
+        column's blanks and conflicts with any other currency in it; ``kinds``,
+        ``score_scale`` and ``errors`` are as in :meth:`from_arrays`.
 
         Examples
         --------
@@ -509,22 +572,44 @@ class EventLog:
         >>> log.amount_minor.tolist()
         [100, 250]
         """
+        options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
         mapping = dict(columns or {})
+        names = [str(c) for c in frame.columns]
         available = set(frame.columns)
+        if len(names) != len(set(names)):
+            twice = sorted({c for c in names if names.count(c) > 1})
+            msg = f"the frame names column {twice[0]!r} twice (columns: {', '.join(names)})"
+            raise SchemaError(msg)
+        fields = (*_FIELDS, "amount_minor")
+        for key in mapping:
+            if key not in fields:
+                msg = (
+                    f"columns= maps unknown field {key!r}{_hint(str(key), fields)} "
+                    f"(fields: {', '.join(fields)}; list other columns in attributes=[...])"
+                )
+                raise SchemaError(msg)
         arrays: dict[str, Any] = {}
-        for field in (*_FIELDS, "amount_minor"):
+        for field in fields:
             source = mapping.get(field, field)
             if source in available:
                 arrays[field] = frame[source].to_numpy()
             elif field in mapping or field in ("customer", "date"):
                 msg = (
-                    f"missing column {source!r} for field {field!r} (columns: {sorted(available)})"
+                    f"missing column {source!r} for field {field!r}"
+                    f"{_hint(str(source), names)} (columns: {', '.join(names)})"
                 )
                 raise SchemaError(msg)
-        if "currency" not in arrays and currency is not None:
-            arrays["currency"] = currency
+        for name in attributes:
+            if name not in available:
+                msg = (
+                    f"missing column {name!r} for attribute {name!r}{_hint(name, names)} "
+                    f"(columns: {', '.join(names)})"
+                )
+                raise SchemaError(msg)
         attrs_cols = {name: frame[name].to_numpy() for name in attributes}
-        return cls.from_arrays(**arrays, attributes=attrs_cols, errors=errors)
+        # With a currency column, currency= fills its blanks and a row naming another
+        # currency conflicts with it.
+        return _load_arrays(arrays, attrs_cols, options)
 
     # ------------------------------------------------------------------ access
 
@@ -631,18 +716,69 @@ class EventLog:
         return int(sum(a.nbytes for a in arrays))
 
 
+def _load_arrays(
+    arrays: Mapping[str, Any], attributes: Mapping[str, ArrayLike], options: _Options
+) -> EventLog | Loaded:
+    """Validate column arrays (the fields of :meth:`EventLog.from_arrays`) and load them."""
+    _check_errors_mode(options.errors)
+    cust = _as_1d("customer", arrays["customer"])
+    n = len(cust)
+    if n == 0:
+        msg = "no events: the input is empty"
+        raise ValidationError(msg)
+    problems = _Problems(n)
+    columns = _validate_columns(
+        n,
+        problems,
+        customer=cust,
+        date=arrays["date"],
+        kind=arrays.get("kind", "purchase"),
+        amount_minor=arrays.get("amount_minor"),
+        amount=arrays.get("amount"),
+        currency=arrays.get("currency"),
+        quantity=arrays.get("quantity"),
+        labels={name: arrays.get(name) for name in _LABEL_FIELDS},
+        score=arrays.get("score"),
+        attributes=attributes,
+        kinds=options.kinds,
+        score_scale=options.score_scale,
+        default_currency=options.currency,
+    )
+    return _finish(columns, problems, options.errors)
+
+
+@attrs.frozen
+class _Options:
+    """The loading choices every constructor that goes through records shares."""
+
+    currency: Currency | str | None
+    attributes: Sequence[str]
+    kinds: Sequence[str]
+    score_scale: tuple[float, float] | None
+    errors: ErrorMode
+
+
 def _load_records(
     records: Iterable[Mapping[str, Any]],
-    currency: Currency | str | None,
-    attributes: Sequence[str],
-    errors: ErrorMode,
-    malformed: Mapping[int, tuple[str, object]],
+    options: _Options,
+    malformed: Mapping[int, tuple[str, str, object]] | None = None,
+    lines: Sequence[tuple[int, int]] | None = None,
+    source: str | None = None,
+    *,
+    check_attributes: bool = False,
 ) -> EventLog | Loaded:
-    """Turn records into columns and load them; ``malformed`` rows are rejected as given."""
-    _check_errors_mode(errors)
+    """Turn records into columns and load them; ``malformed`` rows are rejected as given.
+
+    ``lines`` and ``source`` locate each record in a file, for messages.
+    """
+    _check_errors_mode(options.errors)
+    malformed = malformed or {}
+    attributes = tuple(options.attributes)
     allowed = set(_FIELDS) | set(attributes)
     cols: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, *attributes)}
+    seen: set[str] = set()
     early: list[tuple[int, str, str, object, type[ValidationError]]] = []
+    default = None if options.currency is None else as_currency(options.currency)
     n = 0
     for n, record in enumerate(records, start=1):
         row = n - 1
@@ -651,24 +787,27 @@ def _load_records(
             raise SchemaError(msg)
         unknown = set(record) - allowed
         if unknown:
+            name = sorted(unknown, key=str)[0]
             msg = (
-                f"row {row}: unknown field {sorted(unknown)[0]!r} (allowed: "
+                f"row {row}: unknown field {name!r}{_hint(str(name), allowed)} (allowed: "
                 f"{', '.join(sorted(allowed))}; pass attributes=[...] to carry others)"
             )
             raise SchemaError(msg)
+        seen.update(record)
         if row in malformed:
-            reason, value = malformed[row]
-            early.append((row, "row", reason, value, SchemaError))
+            column, reason, value = malformed[row]
+            early.append((row, column, reason, value, SchemaError))
         for required in ("customer", "date"):
             if record.get(required) is None and row not in malformed:
                 reason = "is required but missing"
                 early.append((row, required, reason, dict(record), SchemaError))
         amount = record.get("amount")
-        cur = record.get("currency", currency)
+        cur = record.get("currency")
         if isinstance(amount, Money):
-            if cur is not None and as_currency(cur) != amount.currency:
+            stated = default if cur is None else cur
+            if stated is not None and _same_currency(stated) != amount.currency:
                 reason = f"differs from the amount's {amount}"
-                early.append((row, "currency", reason, cur, CurrencyMismatchError))
+                early.append((row, "currency", reason, stated, CurrencyMismatchError))
             cur = amount.currency.code
             amount = amount.amount
         for name in cols:
@@ -678,11 +817,18 @@ def _load_records(
     if n == 0:
         msg = "no events: the input is empty"
         raise ValidationError(msg)
-    problems = _Problems(n)
+    missing = [name for name in attributes if name not in seen]
+    if check_attributes and missing:
+        msg = (
+            f"attribute {missing[0]!r} is in no record{_hint(missing[0], seen)} "
+            f"(keys: {', '.join(sorted(map(str, seen)))})"
+        )
+        raise SchemaError(msg)
+    problems = _Problems(n, lines, source)
     for row, column, reason, value, error in early:
         problems.add_row(row, column, reason, value, error)
     has_amount = any(a is not None for a in cols["amount"])
-    has_currency = has_amount or any(c is not None for c in cols["currency"])
+    has_currency = any(c is not None for c in cols["currency"])
     columns = _validate_columns(
         n,
         problems,
@@ -696,8 +842,20 @@ def _load_records(
         labels={name: _optional_column(cols[name]) for name in _LABEL_FIELDS},
         score=_optional_column(cols["score"]),
         attributes={name: _object_array(cols[name]) for name in attributes},
+        kinds=options.kinds,
+        score_scale=options.score_scale,
+        default_currency=default,
+        nan_score_is_missing=False,
     )
-    return _finish(columns, problems, errors)
+    return _finish(columns, problems, options.errors)
+
+
+def _same_currency(value: object) -> Currency | None:
+    """``value`` as a Currency, or None when it is no known code (rejected later)."""
+    try:
+        return as_currency(value)  # type: ignore[arg-type]
+    except (ValidationError, TypeError):
+        return None
 
 
 def _sort_by_customer_and_date(

@@ -61,6 +61,43 @@ def _numeric(subject: Subject, names: tuple[str, ...]) -> Subject:
     )
 
 
+#: The scale of the recommend question the rules' score thresholds are written on.
+_RECOMMEND_SCALE = (0.0, 10.0)
+
+
+def _check_recommend_scale(subject: Subject, rule: str) -> None:
+    """Refuse recommend answers (``last_survey_score``) off the 0-10 scale, naming a customer.
+
+    The rules compare the answer with thresholds on that scale: an 11 would read as a
+    promoter and a -3 as a detractor without a word.
+    """
+    low, high = _RECOMMEND_SCALE
+    advice = "load surveys with score_scale=(0, 10) to refuse such answers at load time"
+    if isinstance(subject, Profile):
+        value = subject.values.get("last_survey_score")
+        if value is not None and not low <= value <= high:
+            msg = (
+                f"customer {subject.customer!r}: 'last_survey_score' must be on the 0-10 "
+                f"recommend scale {rule} reads (got {value:g}); {advice}"
+            )
+            raise ValidationError(msg)
+        return
+    if "last_survey_score" not in subject:
+        return
+    scores = np.asarray(subject["last_survey_score"], dtype=np.float64)
+    off = ~np.isnan(scores) & ((scores < low) | (scores > high))
+    if off.any():
+        first = int(np.flatnonzero(off)[0])
+        customer = subject["customer"][first]
+        customer = customer.item() if isinstance(customer, np.generic) else customer
+        msg = (
+            f"'last_survey_score' must be on the 0-10 recommend scale {rule} reads "
+            f"({int(off.sum())} customers off it, first customer {customer!r}: "
+            f"{scores[first]:g}); {advice}"
+        )
+        raise ValidationError(msg)
+
+
 def _present(subject: Subject | None, name: str) -> bool:
     """Whether ``subject`` carries signal or attribute ``name`` (None: assume it does)."""
     if subject is None or name in SIGNALS:
@@ -191,6 +228,7 @@ class DecisionList(Generic[S]):
         >>> LoyaltyLadder().evaluate(log.profile("a", "2024-01-02"))
         <LadderRung.CUSTOMER: 1>
         """
+        _check_recommend_scale(subject, type(self).__name__)
         subject = _numeric(subject, self._numeric_attributes())
         result: S | NDArray[np.int8] = _decide(self.conditions(subject), subject)
         return result
@@ -306,6 +344,11 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
     disappointed and 0-4 as dissatisfied, so an NPS detractor (0-6) is never satisfied.
     When neither is known, the customer counts as ``unknown_as`` (default satisfied: they
     buy and have told us nothing bad), so behaviour alone can make them loyal.
+
+    The recommend answer must be on its 0-10 scale: :meth:`evaluate` and :meth:`explain`
+    raise :class:`~lifecycle.errors.ValidationError` naming a customer whose
+    ``last_survey_score`` is off it (an 11 would otherwise read as a promoter). Load surveys
+    with ``score_scale=(0, 10)`` to refuse such answers at load time instead.
 
     Parameters
     ----------
@@ -464,6 +507,8 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     - **prospect**: anyone else in the data (visits, surveys, no purchase).
 
     Attributes a subject does not carry count as missing (their comparisons are false).
+    A ``last_survey_score`` off the 0-10 recommend scale raises
+    :class:`~lifecycle.errors.ValidationError` naming the customer.
 
     Parameters
     ----------
