@@ -253,6 +253,7 @@ class DecisionList(Generic[S]):
         >>> print(LoyaltyLadder().explain(log.profile(1, "2024-01-02")).decided_by)
         true: purchase_count >= 1 (actual 1)
         """
+        _check_recommend_scale(profile, type(self).__name__)
         return _explain(self.conditions(profile), profile)
 
     def to_dict(self) -> dict[str, Any]:
