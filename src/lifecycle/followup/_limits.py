@@ -33,7 +33,7 @@ from ..serialization import check_keys
 from ..signals import snapshots
 from ._actions import check_word
 from ._calendar import iso_week, month_index
-from ._subjects import History, check_kind
+from ._subjects import History
 
 __all__ = [
     "BLACKOUT",
@@ -154,9 +154,11 @@ class Consent:
         return frozenset("*" if n.lower() == "all" else n for n in names)
 
     def check(self, log: EventLog) -> None:
-        """Raise unless the log records this consent."""
-        if self.event is not None:
-            check_kind(log, self.event, "Consent")
+        """Raise unless the log can record this consent.
+
+        A log without any event of the ``event`` kind records no opt-out (the kind is
+        not required); an attribute the log does not carry raises.
+        """
         if self.attribute is not None and self.attribute not in log.attributes:
             msg = f"Consent: the log has no attribute {self.attribute!r}"
             raise ValidationError(msg)

@@ -82,15 +82,14 @@ def empty() -> Candidates:
 
 def expand(
     anchor_code: NDArray[np.int64],
-    anchors: list[dt.date],
     occurrences: list[list[dt.date]],
     codes: NDArray[np.int64],
     trigger: NDArray[np.datetime64],
 ) -> Candidates:
     """Give every customer the occurrences of their anchor, without a loop per customer.
 
-    ``anchors[anchor_code[i]]`` is customer ``codes[i]``'s anchor and ``occurrences[a]``
-    the due days of anchor ``a``, computed once per distinct anchor.
+    Customer ``codes[i]`` has anchor ``anchor_code[i]``, whose due days, computed once
+    per distinct anchor, are ``occurrences[anchor_code[i]]``.
     """
     sizes = np.array([len(o) for o in occurrences], dtype=np.int64)
     flat = np.array([d for o in occurrences for d in o], dtype="datetime64[D]")
@@ -318,6 +317,8 @@ class After(Trigger):
         due: NDArray[np.datetime64],
     ) -> NDArray[np.bool_]:
         """Whether each case has an ``unless`` event in ``[day, due]``, by sorted keys."""
+        if not len(due):
+            return np.zeros(0, dtype=bool)
         rows = batch.kind_rows(unless)
         log = batch.log
         origin = int(log.date.min().astype(np.int64)) - 1
@@ -585,7 +586,7 @@ class Every(Trigger):
             codes, anchor = code[first], log.date[rows[first]]
         distinct, anchor_code = np.unique(anchor, return_inverse=True)
         days = [self.occurrences(a, batch.lo, batch.hi) for a in distinct.tolist()]
-        return [expand(anchor_code.astype(np.int64), distinct.tolist(), days, codes, anchor)]
+        return [expand(anchor_code.astype(np.int64), days, codes, anchor)]
 
     def _payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {
