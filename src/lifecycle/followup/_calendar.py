@@ -166,13 +166,23 @@ def iso_week(days: NDArray[Any]) -> NDArray[np.int64]:
     [2818, 2819]
     """
     # Day 0 (1970-01-01) was a Thursday: shifting by 3 makes weeks start on Monday.
-    weeks: NDArray[np.int64] = (np.asarray(days, dtype="datetime64[D]").astype(np.int64) + 3) // 7
+    weeks: NDArray[np.int64] = (np.asarray(days, dtype="datetime64[D]").view(np.int64) + 3) // 7
     return weeks
 
 
 def month_index(days: NDArray[Any]) -> NDArray[np.int64]:
-    """Index of the calendar month of each ``datetime64[D]`` day (months since 1970-01)."""
-    months: NDArray[np.int64] = (
-        np.asarray(days, dtype="datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    )
+    """Index of the calendar month of each ``datetime64[D]`` day (months since 1970-01).
+
+    Examples
+    --------
+    >>> month_index(np.array(["1970-01-31", "1970-02-01"], dtype="datetime64[D]")).tolist()
+    [0, 1]
+    """
+    day = np.asarray(days, dtype="datetime64[D]").view(np.int64)
+    if not len(day):
+        return np.zeros(0, dtype=np.int64)
+    # Converting to months is calendar work per value: do it once per distinct day.
+    low = int(day.min())
+    span = np.arange(low, int(day.max()) + 1, dtype=np.int64).view("datetime64[D]")
+    months: NDArray[np.int64] = span.astype("datetime64[M]").view(np.int64)[day - low]
     return months

@@ -371,33 +371,38 @@ class ContactLimits:
         start[1:] = code[1:] != code[:-1]
         group = np.cumsum(start) - 1
         position = np.arange(n) - np.flatnonzero(start)[group]
-        by_position = np.argsort(position, kind="stable")
+        # A stable sort of 16-bit keys is a radix sort: linear in the number of rows.
+        small = position.max() < 2**15
+        order = np.argsort(position.astype(np.int16) if small else position, kind="stable")
         bounds = np.concatenate(([0], np.cumsum(np.bincount(position)))).tolist()
-        days = day.astype(np.int64)
-        weeks, months = iso_week(day), month_index(day)
-        last = np.full(customers, np.iinfo(np.int64).min // 2)
-        week_id = np.full(customers, -1, dtype=np.int64)
-        week_n = np.zeros(customers, dtype=np.int64)
-        month_id = np.full(customers, -1, dtype=np.int64)
-        month_n = np.zeros(customers, dtype=np.int64)
+        # Gathered once in decision order, each pass below reads contiguous slices.
+        g, d = group[order], day.astype(np.int64)[order]
+        w, m = iso_week(day)[order], month_index(day)[order]
+        groups = int(group[-1]) + 1
+        last = np.full(groups, np.iinfo(np.int64).min // 2)
+        week_id = np.full(groups, -1, dtype=np.int64)
+        week_n = np.zeros(groups, dtype=np.int64)
+        month_id = np.full(groups, -1, dtype=np.int64)
+        month_n = np.zeros(groups, dtype=np.int64)
+        decided = np.zeros(n, dtype=np.int8)
         for k in range(len(bounds) - 1):
-            rows = by_position[bounds[k] : bounds[k + 1]]
-            c, d, w, m = code[rows], days[rows], weeks[rows], months[rows]
-            in_week = np.where(week_id[c] == w, week_n[c], 0)
-            in_month = np.where(month_id[c] == m, month_n[c], 0)
-            reason = np.zeros(len(rows), dtype=np.int8)
+            rows = slice(bounds[k], bounds[k + 1])
+            c, dk, wk, mk = g[rows], d[rows], w[rows], m[rows]
+            in_week = np.where(week_id[c] == wk, week_n[c], 0)
+            in_month = np.where(month_id[c] == mk, month_n[c], 0)
+            reason = decided[rows]
             if self.min_gap is not None:
-                reason[d - last[c] < self.min_gap] = MIN_GAP
+                reason[dk - last[c] < self.min_gap] = MIN_GAP
             if self.per_month is not None:
                 reason[in_month >= self.per_month] = PER_MONTH
             if self.per_week is not None:
                 reason[in_week >= self.per_week] = PER_WEEK
             kept = reason == KEPT
             ck = c[kept]
-            week_id[ck], week_n[ck] = w[kept], in_week[kept] + 1
-            month_id[ck], month_n[ck] = m[kept], in_month[kept] + 1
-            last[ck] = d[kept]
-            out[rows] = reason
+            week_id[ck], week_n[ck] = wk[kept], in_week[kept] + 1
+            month_id[ck], month_n[ck] = mk[kept], in_month[kept] + 1
+            last[ck] = dk[kept]
+        out[order] = decided
         return out
 
     def to_dict(self) -> dict[str, Any]:

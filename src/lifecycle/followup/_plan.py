@@ -357,11 +357,11 @@ class FollowUpPlan:
                 which.append(np.full(int(keep.sum()), index, dtype=np.int64))
                 index += 1
         code = np.concatenate(codes)
-        day = np.concatenate(days).astype("datetime64[D]")
-        trigger = np.concatenate(triggers).astype("datetime64[D]")
+        day = np.concatenate(days).astype("datetime64[D]", copy=False)
+        trigger = np.concatenate(triggers).astype("datetime64[D]", copy=False)
         source = np.concatenate(which)
         rank = np.array([self.limits.rank(a.kind) for _, a in sources], dtype=np.int64)
-        order = np.lexsort((trigger, source, rank[source], day, code))
+        order = _decision_order(code, day, rank[source], source, trigger, played)
         code, day, trigger, source = code[order], day[order], trigger[order], source[order]
         reason = self._reasons(log, code, day, source, sources)
         shown = day >= np.datetime64(first, "D")
@@ -443,3 +443,31 @@ class FollowUpPlan:
             [rule_from_dict(r) for r in rules],
             limits=ContactLimits() if limits is None else ContactLimits.from_dict(limits),
         )
+
+
+def _decision_order(
+    code: NDArray[np.int64],
+    day: NDArray[np.datetime64],
+    rank: NDArray[np.int64],
+    source: NDArray[np.int64],
+    trigger: NDArray[np.datetime64],
+    played: dt.date,
+) -> NDArray[np.intp]:
+    """Order by customer, day, priority rank, rule, trigger day (stable).
+
+    The first four keys fit one int64 for any realistic request, and sorting one key
+    and the trigger is several times faster than sorting five; the exact five-key
+    sort remains for requests whose key would not fit.
+    """
+    if not len(code):
+        return np.zeros(0, dtype=np.intp)
+    offset = day.astype(np.int64) - np.datetime64(played, "D").astype(np.int64)
+    days = int(offset.max()) + 1
+    ranks = int(rank.max()) + 1
+    sources = int(source.max()) + 1
+    if (int(code.max()) + 1) * days * ranks * sources < 2**62:
+        key = ((code * days + offset) * ranks + rank) * sources + source
+        order: NDArray[np.intp] = np.lexsort((trigger, key))
+        return order
+    order = np.lexsort((trigger, source, rank, day, code))
+    return order
