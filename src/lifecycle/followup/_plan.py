@@ -34,7 +34,7 @@ Examples
 >>> [(r["customer"], str(r["date"]), r["action"], r["suppressed"]) for r in map(table.row, range(len(table)))]
 [('ann', '2024-01-07', 'thank_you_call', False), ('ann', '2024-01-12', 'newsletter', False), ('bob', '2024-01-08', 'thank_you_call', False), ('bob', '2024-01-13', 'newsletter', True)]
 >>> print(plan.schedule_for(log, "bob", "2024-01-01", "2024-01-14")[1].explain())
-2024-01-13 bob: newsletter by email (rule 'every week from first_purchase': every week from first_purchase (2024-01-06)); suppressed: per_week limit of 1 reached
+2024-01-13 bob: newsletter by email (rule 'every week from first_purchase': first_purchase on 2024-01-06); suppressed: per_week limit of 1 reached
 """
 
 from __future__ import annotations

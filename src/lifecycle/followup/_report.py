@@ -36,8 +36,9 @@ def demo_plan() -> FollowUpPlan:
     A thank-you call 2 days after the first purchase; a complaint follow-up the next
     day, escalated to a visit after 3 days unless a ``resolved`` event followed; a
     survey every 6 months from the first purchase; a greeting on the anniversary of the
-    first purchase; a win-back call on dissolution. At most one contact a week, two
-    days apart, complaints first, nothing on Christmas Day.
+    first purchase (it beats the survey falling on the same day); a win-back call on
+    dissolution. At most one contact a week, two days apart, complaints first, nothing on
+    Christmas Day.
 
     Examples
     --------
@@ -49,7 +50,7 @@ def demo_plan() -> FollowUpPlan:
       4. every 6 months from first_purchase: survey by email
       5. anniversary of first_purchase: greeting by email
       6. on stage change to dissolution: win_back_offer by phone
-      limits: at most 1 per calendar week; at least 2 days apart; priority: complaint_follow_up, win_back_offer, thank_you_call; blackout: 2025-12-25
+      limits: at most 1 per calendar week; at least 2 days apart; priority: complaint_follow_up, win_back_offer, thank_you_call, greeting; blackout: 2025-12-25
     """
     return FollowUpPlan(
         [
@@ -67,7 +68,7 @@ def demo_plan() -> FollowUpPlan:
         limits=ContactLimits(
             per_week=1,
             min_gap=2,
-            priority=("complaint_follow_up", "win_back_offer", "thank_you_call"),
+            priority=("complaint_follow_up", "win_back_offer", "thank_you_call", "greeting"),
             blackout=["2025-12-25"],
         ),
     )

@@ -567,7 +567,8 @@ class Every(Trigger):
         anchor = self._anchor(one)
         if anchor is None:
             return [[]]
-        why = f"{self.label()} ({anchor.isoformat()})"
+        start = self.start if isinstance(self.start, str) else "start"
+        why = f"{start} on {anchor.isoformat()}"
         return [[(day, anchor, why) for day in self.occurrences(anchor, one.lo, one.hi)]]
 
     def batch(self, batch: Batch) -> list[Candidates]:
@@ -687,7 +688,7 @@ class Anniversary(Trigger):
             if value is None:
                 raise self._missing([history.customer])
             anchor = _date_value(self.of, history.customer, value)
-        why = f"{self.label()} ({anchor.isoformat()})"
+        why = f"{self.of} on {anchor.isoformat()}"
         return [[(day, anchor, why) for day in self.occurrences(anchor, one.lo, one.hi)]]
 
     def _anchors(self, batch: Batch) -> tuple[NDArray[np.int64], NDArray[np.datetime64]]:
