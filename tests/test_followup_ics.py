@@ -7,6 +7,7 @@ import datetime as dt
 import icalendar
 import numpy as np
 import pytest
+from dateutil.rrule import rrulestr
 
 from lifecycle import EventLog
 from lifecycle.errors import ValidationError
@@ -35,6 +36,10 @@ PLAN = FollowUpPlan(
     ],
     limits=ContactLimits(per_week=1),
 )
+
+
+def rows(table):  # type: ignore[no-untyped-def]
+    return [table.row(i) for i in range(len(table))]
 
 
 def events(text: str) -> list[icalendar.Event]:
@@ -98,11 +103,50 @@ class TestToIcs:
         assert {e.decoded("dtstamp") for e in parsed} == {stamp}
         assert to_ics(table) == to_ics(table)
 
+    def test_recurring_actions_as_one_rrule_round_trip_their_dates(self) -> None:
+        plan = FollowUpPlan(
+            [
+                After("purchase", "2D", Action("thank_you_call", "phone")),
+                Every(
+                    "monthly", Action("newsletter", "email"), byweekday="FR(-1)", start="2024-01-01"
+                ),
+                Every("weekly", Action("survey", "email"), interval=2, count=5),
+            ],
+            limits=ContactLimits(blackout=["2024-03-29"]),
+        )
+        table = plan.schedule(LOG, "2024-01-01", "2024-06-30")
+        parsed = events(to_ics(table, plan=plan))
+        days: list[tuple[str, dt.date]] = []
+        for event in parsed:
+            start = event.decoded("dtstart")
+            if "rrule" in event:
+                rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=start)
+                days += [(str(event["summary"]), d.date()) for d in rule]
+            else:
+                days.append((str(event["summary"]), start))
+        expected = [
+            (f"{r['action']} by {r['channel']}: {r['customer']}", r["date"]) for r in rows(table)
+        ]
+        assert sorted(days) == sorted(expected)
+        series = [e for e in parsed if "rrule" in e]
+        # Each customer's surveys are one series; the newsletters on the last Friday of the
+        # month include the blackout day 29 March, so they stay single events.
+        assert sorted(str(e["summary"]) for e in series) == [
+            "survey by email: ann",
+            'survey by email: b;o,b "the builder"',
+        ]
+        assert len(parsed) < len(table)
+        # A series keeps its UID whatever window is exported.
+        later = events(to_ics(plan.schedule(LOG, "2024-02-01", "2024-05-31"), plan=plan))
+        assert {str(e["uid"]) for e in series} & {str(e["uid"]) for e in later if "rrule" in e}
+
     def test_bad_input(self) -> None:
         with pytest.raises(ValidationError, match="'calendar_name' must be a non-empty str"):
             to_ics([], calendar_name=" ")
         with pytest.raises(ValidationError, match="exports ScheduledAction objects"):
             to_ics([1])  # type: ignore[list-item]
+        with pytest.raises(ValidationError, match="'plan' must be a FollowUpPlan"):
+            to_ics([], plan=LOG)  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="'stamp' must be a datetime"):
             to_ics([], stamp=dt.date(2024, 1, 1))  # type: ignore[arg-type]
 

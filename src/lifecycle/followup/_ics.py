@@ -25,12 +25,11 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import numpy as np
-
 from ..errors import ValidationError
 from ..table import Table
 from ._actions import ScheduledAction
-from ._plan import COLUMNS
+from ._plan import COLUMNS, FollowUpPlan
+from ._triggers import Every
 
 __all__ = ["to_ics"]
 
@@ -62,9 +61,10 @@ def _fold(line: str) -> Iterator[str]:
     yield data.decode("utf-8")
 
 
-def uid(customer: Any, rule: str, kind: str, channel: str, day: dt.date) -> str:
-    """The stable UID of one action: the same action always gets the same UID."""
-    key = "\x1f".join((repr(customer), rule, kind, channel, day.isoformat()))
+def uid(customer: Any, rule: str, kind: str, channel: str, day: dt.date | None) -> str:
+    """The stable UID of one action (of a customer's series when ``day`` is None)."""
+    when = "series" if day is None else day.isoformat()
+    key = "\x1f".join((repr(customer), rule, kind, channel, when))
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@customer-lifecycle"
 
 
@@ -75,7 +75,7 @@ def _rows(actions: Iterable[ScheduledAction] | Table) -> Iterator[dict[str, Any]
             msg = f"to_ics needs a schedule table with the columns {COLUMNS} (missing {missing})"
             raise ValidationError(msg)
         for i in range(len(actions)):
-            yield {**actions.row(i), "note": ""}
+            yield {**actions.row(i), "note": ""}  # dates come back as datetime.date
         return
     for action in actions:
         if not isinstance(action, ScheduledAction):
@@ -84,10 +84,49 @@ def _rows(actions: Iterable[ScheduledAction] | Table) -> Iterator[dict[str, Any]
         yield {**action.row(), "note": action.action.note}
 
 
+def _series(
+    rows: list[dict[str, Any]], plan: FollowUpPlan | None
+) -> tuple[dict[int, str], set[int]]:
+    """The customers' recurring actions that one ``RRULE`` says exactly.
+
+    Returns the rows that open a series (with its ``RRULE``) and the rows folded into
+    them. A customer's actions of one :class:`Every` rule form a series when none is
+    suppressed and the recurrence restarted on the first gives exactly their days.
+    """
+    if plan is None:
+        return {}, set()
+    rules = {
+        (label, action.kind, action.channel): rule
+        for rule in plan.rules
+        if isinstance(rule, Every)
+        for label, action in rule.sources()
+    }
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, row in enumerate(rows):
+        key = (row["rule"], row["action"], row["channel"])
+        if key in rules:
+            groups.setdefault((repr(row["customer"]), *key), []).append(i)
+    opening: dict[int, str] = {}
+    folded: set[int] = set()
+    for group, members in groups.items():
+        rule = rules[(group[1], group[2], group[3])]
+        days = [rows[i]["date"] for i in members]
+        if len(members) < 2 or any(rows[i]["suppressed"] for i in members):
+            continue
+        text = rule.rrule_text(max(days))
+        if text is None or rule.series(min(days), max(days)) != sorted(days):
+            continue
+        first = min(members, key=lambda i: rows[i]["date"])
+        opening[first] = text
+        folded.update(i for i in members if i != first)
+    return opening, folded
+
+
 def to_ics(
     actions: Iterable[ScheduledAction] | Table,
     calendar_name: str = "follow-up",
     *,
+    plan: FollowUpPlan | None = None,
     stamp: dt.datetime | None = None,
 ) -> str:
     """Export actions as iCalendar text, one all-day event per action.
@@ -98,6 +137,11 @@ def to_ics(
         What ``FollowUpPlan.schedule`` returns (for one customer or a whole log).
     calendar_name : str
         Shown by calendar programs (``X-WR-CALNAME``).
+    plan : FollowUpPlan, optional
+        The plan that made the schedule: with it, a customer's actions of one
+        :class:`Every` rule become one event with an ``RRULE`` (when none of them is
+        suppressed and the rule says exactly their days), whose UID stays the same
+        whatever window is exported.
     stamp : datetime, optional
         The ``DTSTAMP`` of every event (timezone-aware, or taken as UTC); by default
         midnight UTC of the latest day exported, so the same schedule gives the same text.
@@ -117,9 +161,15 @@ def to_ics(
     >>> text = to_ics(plan.schedule(log, "2024-01-01"), calendar_name="News")
     >>> text.count("BEGIN:VEVENT"), "DTSTART;VALUE=DATE:20240315" in text
     (2, True)
+    >>> text = to_ics(plan.schedule(log, "2024-01-01"), calendar_name="News", plan=plan)
+    >>> text.count("BEGIN:VEVENT"), "RRULE:FREQ=MONTHLY;INTERVAL=1;UNTIL=20240315" in text
+    (1, True)
     """
     if not isinstance(calendar_name, str) or not calendar_name.strip():
         msg = f"'calendar_name' must be a non-empty str (got {calendar_name!r})"
+        raise ValidationError(msg)
+    if plan is not None and not isinstance(plan, FollowUpPlan):
+        msg = f"'plan' must be a FollowUpPlan (got {type(plan).__name__})"
         raise ValidationError(msg)
     rows = list(_rows(actions))
     if stamp is None:
@@ -138,22 +188,26 @@ def to_ics(
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_escape(calendar_name)}",
     ]
-    for row in rows:
+    series, folded_in = _series(rows, plan)
+    for i, row in enumerate(rows):
+        if i in folded_in:
+            continue
         day = row["date"]
-        if isinstance(day, np.datetime64):
-            day = day.item()
         summary = f"{row['action']} by {row['channel']}: {row['customer']}"
         description = [f"rule: {row['rule']}"]
         if row["note"]:
             description.append(f"note: {row['note']}")
         if row["suppressed"]:
             description.append(f"suppressed: {row['reason']}")
+        recurrence = series.get(i)
+        key = None if recurrence is not None else day
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{uid(row['customer'], row['rule'], row['action'], row['channel'], day)}",
+            f"UID:{uid(row['customer'], row['rule'], row['action'], row['channel'], key)}",
             f"DTSTAMP:{dtstamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            *([f"RRULE:{recurrence}"] if recurrence is not None else []),
             f"SUMMARY:{_escape(summary)}",
             f"DESCRIPTION:{_escape(chr(10).join(description))}",
             f"CATEGORIES:{_escape(row['action'])}",

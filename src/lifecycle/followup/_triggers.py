@@ -556,6 +556,37 @@ class Every(Trigger):
             made = itertools.islice(made, self.count)
         return [day for day in itertools.takewhile(lambda d: d <= hi, made) if day >= lo]
 
+    def series(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The recurrence restarted on ``first`` (an occurrence), up to ``last``.
+
+        From an occurrence the recurrence keeps its phase, so this is how a calendar
+        reads :meth:`rrule_text` with ``DTSTART`` on ``first``.
+        """
+        return [m.date() for m in self._rrule(first, until=last)]
+
+    def rrule_text(self, last: dt.date) -> str | None:
+        """The RFC 5545 ``RRULE`` value up to ``last``; None when RFC 5545 cannot say it.
+
+        Examples
+        --------
+        >>> rule = Every("monthly", Action("newsletter", "email"), byweekday="FR(-1)")
+        >>> rule.rrule_text(dt.date(2024, 12, 31))
+        'FREQ=MONTHLY;INTERVAL=1;UNTIL=20241231;BYDAY=-1FR'
+        """
+        parts = [f"FREQ={self.freq.upper()}", f"INTERVAL={self.interval}"]
+        parts.append(f"UNTIL={last.strftime('%Y%m%d')}")
+        for key, value in self.rrule_options:
+            values = value if isinstance(value, tuple) else (value,)
+            if key == "byeaster":  # a dateutil extension RFC 5545 does not have
+                return None
+            if key in _DAY_OPTIONS:
+                days = [_to_weekday(v) for v in values]
+                text = ",".join(f"{'' if d.n is None else d.n}{str(d)[:2]}" for d in days)
+                parts.append(f"{'BYDAY' if key == 'byweekday' else 'WKST'}={text}")
+            else:
+                parts.append(f"{key.upper()}={','.join(str(v) for v in values)}")
+        return ";".join(parts)
+
     def _anchor(self, one: One) -> dt.date | None:
         if isinstance(self.start, dt.date):
             return self.start
