@@ -5,10 +5,8 @@ in its JSON form).
 
 Examples
 --------
->>> from lifecycle.datasets import load_demo, DEMO_AS_OF
->>> section = due_soon(load_demo(), DEMO_AS_OF)
->>> section["from"], section["to"], section["actions"] > 0
-('2025-06-30', '2025-07-06', True)
+>>> [label for label, _ in demo_plan().sources()][:2]
+['2D after the first purchase', '1D after complaint']
 """
 
 from __future__ import annotations
@@ -96,6 +94,13 @@ def due_soon(
         How many days, ``as_of`` included.
     first : int
         How many of the earliest actions to list.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+    >>> due_soon(log, dt.date(2024, 3, 1), first=1)["first"]
+    [{'date': '2024-03-03', 'customer': 1, 'action': 'thank_you_call', 'channel': 'phone', 'rule': '2D after the first purchase'}]
     """
     plan = demo_plan() if plan is None else plan
     end = as_of + dt.timedelta(days=days - 1)

@@ -506,7 +506,8 @@ class Every(Trigger):
             msg = f"'freq' must be one of {', '.join(_FREQS)} (got {self.freq!r})"
             raise ValidationError(msg)
         try:
-            probe = self._rrule(dt.date(2000, 1, 1), until=dt.date(2040, 12, 31))
+            # The Gregorian calendar's days and weekdays repeat every 28 years until 2100.
+            probe = self._rrule(dt.date(2000, 1, 1), until=dt.date(2027, 12, 31))
             found = next(iter(probe), None)
         except (ValueError, TypeError) as err:
             msg = f"Every({self.freq!r}): invalid rrule options {dict(self.rrule_options)} ({err})"
