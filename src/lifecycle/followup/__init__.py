@@ -32,9 +32,10 @@ from ._limits import Consent, ContactLimits
 from ._plan import FollowUpPlan
 from ._reactive import OnSignal, OnStageChange
 from ._read import rule_from_dict
+from ._recurrence import Every
 from ._report import demo_plan, due_soon, due_soon_text
 from ._subjects import History
-from ._triggers import After, Anniversary, Escalate, Every, Trigger
+from ._triggers import After, Anniversary, Escalate, Trigger
 
 __all__ = [
     "ACTION_KINDS",

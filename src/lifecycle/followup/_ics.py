@@ -29,7 +29,7 @@ from ..errors import ValidationError
 from ..table import Table
 from ._actions import ScheduledAction
 from ._plan import COLUMNS, FollowUpPlan
-from ._triggers import Every
+from ._recurrence import Every
 
 __all__ = ["to_ics"]
 

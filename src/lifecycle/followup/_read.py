@@ -26,7 +26,8 @@ from ..errors import SchemaError
 from ..serialization import check_keys, check_schema, decode_value
 from ._actions import Action
 from ._reactive import OnSignal, OnStageChange
-from ._triggers import RULE_SCHEMA, After, Anniversary, Escalate, Every, Trigger
+from ._recurrence import Every
+from ._triggers import RULE_SCHEMA, After, Anniversary, Escalate, Trigger
 
 __all__ = ["READERS", "rule_from_dict"]
 

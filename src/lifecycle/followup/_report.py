@@ -23,7 +23,8 @@ from ._actions import Action
 from ._limits import ContactLimits
 from ._plan import FollowUpPlan
 from ._reactive import OnStageChange
-from ._triggers import After, Anniversary, Escalate, Every
+from ._recurrence import Every
+from ._triggers import After, Anniversary, Escalate
 
 __all__ = ["demo_plan", "due_soon", "due_soon_text"]
 
