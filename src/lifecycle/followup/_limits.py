@@ -376,8 +376,10 @@ class ContactLimits:
         order = np.argsort(position.astype(np.int16) if small else position, kind="stable")
         bounds = np.concatenate(([0], np.cumsum(np.bincount(position)))).tolist()
         # Gathered once in decision order, each pass below reads contiguous slices.
-        g, d = group[order], day.astype(np.int64)[order]
-        w, m = iso_week(day)[order], month_index(day)[order]
+        g, d = group[order], day.view(np.int64)[order]
+        # Weeks and months only for the limits that read them.
+        w = iso_week(day)[order] if self.per_week is not None else d
+        m = month_index(day)[order] if self.per_month is not None else d
         groups = int(group[-1]) + 1
         last = np.full(groups, np.iinfo(np.int64).min // 2)
         week_id = np.full(groups, -1, dtype=np.int64)
@@ -387,20 +389,23 @@ class ContactLimits:
         decided = np.zeros(n, dtype=np.int8)
         for k in range(len(bounds) - 1):
             rows = slice(bounds[k], bounds[k + 1])
-            c, dk, wk, mk = g[rows], d[rows], w[rows], m[rows]
-            in_week = np.where(week_id[c] == wk, week_n[c], 0)
-            in_month = np.where(month_id[c] == mk, month_n[c], 0)
-            reason = decided[rows]
+            c, dk, reason = g[rows], d[rows], decided[rows]
             if self.min_gap is not None:
                 reason[dk - last[c] < self.min_gap] = MIN_GAP
             if self.per_month is not None:
+                mk = m[rows]
+                in_month = np.where(month_id[c] == mk, month_n[c], 0)
                 reason[in_month >= self.per_month] = PER_MONTH
             if self.per_week is not None:
+                wk = w[rows]
+                in_week = np.where(week_id[c] == wk, week_n[c], 0)
                 reason[in_week >= self.per_week] = PER_WEEK
             kept = reason == KEPT
             ck = c[kept]
-            week_id[ck], week_n[ck] = wk[kept], in_week[kept] + 1
-            month_id[ck], month_n[ck] = mk[kept], in_month[kept] + 1
+            if self.per_week is not None:
+                week_id[ck], week_n[ck] = wk[kept], in_week[kept] + 1
+            if self.per_month is not None:
+                month_id[ck], month_n[ck] = mk[kept], in_month[kept] + 1
             last[ck] = dk[kept]
         out[order] = decided
         return out

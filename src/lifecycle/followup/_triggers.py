@@ -88,14 +88,25 @@ def expand(
     """
     sizes = np.array([len(o) for o in occurrences], dtype=np.int64)
     flat = np.array([d for o in occurrences for d in o], dtype="datetime64[D]")
-    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
-    per = sizes[anchor_code] if len(anchor_code) else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(len(codes)), per)
-    if not len(rows):
+    if not len(flat) or not len(codes):
         return empty()
-    first_of_row = np.repeat(np.cumsum(per) - per, per)
-    position = np.arange(len(rows)) - first_of_row + offsets[anchor_code][rows]
-    return codes[rows], flat[position], trigger[rows]
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    per = sizes[anchor_code]
+    # Customers with the most occurrences first: the customers who have a j-th occurrence
+    # are then a prefix, and each pass over j is slices and one gather.
+    order = np.argsort(-per, kind="stable")
+    has = np.searchsorted(-per[order], -np.arange(int(per.max())), side="left")
+    ranked_codes, ranked_trigger = codes[order], trigger[order]
+    first = offsets[anchor_code[order]]
+    parts = [
+        (ranked_codes[:k], flat[first[:k] + j], ranked_trigger[:k])
+        for j, k in enumerate(has.tolist())
+    ]
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
 
 
 class Trigger:
