@@ -364,8 +364,11 @@ class FollowUpPlan:
         order = _decision_order(code, day, rank[source], source, trigger, played)
         code, day, trigger, source = code[order], day[order], trigger[order], source[order]
         reason = self._reasons(log, code, day, source, sources)
-        shown = day >= np.datetime64(first, "D")
-        return self._table(log, code[shown], day[shown], source[shown], reason[shown], sources)
+        if played < first:
+            # Rows are sorted by customer, not by day: cut the history played before start.
+            shown = day >= np.datetime64(first, "D")
+            code, day, source, reason = code[shown], day[shown], source[shown], reason[shown]
+        return self._table(log, code, day, source, reason, sources)
 
     def _reasons(
         self,
@@ -457,7 +460,8 @@ def _decision_order(
 
     The five keys fit one int64 for any realistic request, and sorting one key is several
     times faster than sorting five; the five-key sort remains for keys that would not fit.
-    Rows equal in all five keys are equal rows, so their order does not matter.
+    The rules give their candidates in runs sorted by customer, which a stable sort
+    (timsort) merges faster than a quicksort sorts them.
     """
     if not len(code):
         return np.zeros(0, dtype=np.intp)
@@ -473,7 +477,7 @@ def _decision_order(
         key = (((code * sizes[0] + offset) * sizes[1] + rank) * sizes[2] + source) * sizes[
             3
         ] + since
-        order: NDArray[np.intp] = np.argsort(key)
+        order: NDArray[np.intp] = np.argsort(key, kind="stable")
         return order
     order = np.lexsort((trigger, source, rank, day, code))
     return order
