@@ -377,9 +377,9 @@ class ContactLimits:
         bounds = np.concatenate(([0], np.cumsum(np.bincount(position)))).tolist()
         # Gathered once in decision order, each pass below reads contiguous slices.
         g, d = group[order], day.view(np.int64)[order]
-        # Weeks and months only for the limits that read them.
-        w = iso_week(day)[order] if self.per_week is not None else d
-        m = month_index(day)[order] if self.per_month is not None else d
+        # Weeks and months only for the limits that read them, from the days in order.
+        w = iso_week(d.view("datetime64[D]")) if self.per_week is not None else d
+        m = month_index(d.view("datetime64[D]")) if self.per_month is not None else d
         groups = int(group[-1]) + 1
         last = np.full(groups, np.iinfo(np.int64).min // 2)
         week_id = np.full(groups, -1, dtype=np.int64)
