@@ -41,8 +41,12 @@ def rows(table):  # type: ignore[no-untyped-def]
     return [table.row(i) for i in range(len(table))]
 
 
+#: The event kinds of these tests beyond the standard ones.
+KINDS = ("resolved", "unsubscribe", "opt_out")
+
+
 def log_of(*records: dict[str, object], attributes: tuple[str, ...] = ()) -> EventLog:
-    log = EventLog.from_records(list(records), attributes=attributes)
+    log = EventLog.from_records(list(records), attributes=attributes, kinds=KINDS)
     assert isinstance(log, EventLog)
     return log
 

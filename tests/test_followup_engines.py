@@ -63,7 +63,9 @@ def logs(draw: st.DrawFn) -> EventLog:
         if kind == "opt_out" and channel is not None:
             record["channel"] = channel
         records.append(record)
-    log = EventLog.from_records(records, attributes=("birthday", "no_contact"))
+    log = EventLog.from_records(
+        records, attributes=("birthday", "no_contact"), kinds=("opt_out", "resolved")
+    )
     assert isinstance(log, EventLog)
     return log
 
