@@ -37,7 +37,7 @@ from ..events import EventLog, Loaded
 from ..money import Currency, as_currency
 from ..signals import Population
 from ..table import Table, import_optional
-from ._fields import LABEL_FIELDS, ErrorMode, Plan, load, plan_columns
+from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, Plan, load, plan_columns
 
 __all__ = ["from_arrow", "read_parquet", "table_to_arrow", "to_arrow"]
 
@@ -315,12 +315,20 @@ def _combined(pa: Any, column: Any) -> Any:
     """One Arrow array for a (chunked) column, dictionaries decoded to their values."""
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     if pa.types.is_dictionary(column.type):
-        chunks = [chunk.dictionary_decode() for chunk in chunks]
+        chunks = [_decoded(pa, chunk) for chunk in chunks]
         if not chunks:
             return pa.array([], type=column.type.value_type)
     if not chunks:
         return pa.array([], type=column.type)
     return pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _decoded(pa: Any, chunk: Any) -> Any:
+    """A dictionary array's values; Arrow cannot gather string views, so they become strings."""
+    dictionary = chunk.dictionary
+    if _is_text(pa, dictionary.type) and not pa.types.is_large_string(dictionary.type):
+        dictionary = dictionary.cast(pa.large_string())
+    return dictionary.take(chunk.indices)
 
 
 def _is_text(pa: Any, kind: Any) -> bool:
@@ -485,7 +493,7 @@ def to_arrow(log: EventLog) -> Any:
     if log.score is not None:
         add("score", pa.array(log.score, mask=np.isnan(log.score)))
     for name, values in log.attributes.items():
-        if name in {field.name for field in names}:
+        if name in FIELDS:
             msg = f"attribute {name!r} has the name of an event field: rename it to write it"
             raise SchemaError(msg)
         add(name, _column(pa, name, values, _missing(values)))

@@ -36,7 +36,8 @@ def from_pandas(frame: Any, *, errors: ErrorMode = "raise", **options: Any) -> E
 
     Takes the options of :meth:`EventLog.from_pandas <lifecycle.events.EventLog.from_pandas>`
     (``columns``, ``currency``, ``attributes``) and its ``errors`` mode. A categorical or
-    pandas string column's missing values (``NaN``, ``pd.NA``) are read as missing.
+    pandas string column's missing values (``NaN``, ``pd.NA``) are read as missing, except
+    in the amount column, where NaN is refused as it is by every loader.
 
     Examples
     --------
@@ -47,10 +48,12 @@ def from_pandas(frame: Any, *, errors: ErrorMode = "raise", **options: Any) -> E
     [0, -1]
     """
     pd = import_optional("pandas", "pandas")
+    # A missing amount must reach the amount check, which refuses NaN, not read as no amount.
+    amount = dict(options.get("columns") or {}).get("amount", "amount")
     missing_marked = [
         name
         for name in frame.columns
-        if isinstance(frame[name].dtype, (pd.CategoricalDtype, pd.StringDtype))
+        if name != amount and isinstance(frame[name].dtype, (pd.CategoricalDtype, pd.StringDtype))
     ]
     if missing_marked:
         frame = frame.copy(deep=False)
