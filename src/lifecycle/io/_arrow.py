@@ -331,6 +331,33 @@ def _decoded(pa: Any, chunk: Any) -> Any:
     return dictionary.take(chunk.indices)
 
 
+def _gathered_text(pa: Any, column: Any, missing: str | None) -> NDArray[Any] | None:
+    """A dictionary column of strings, gathered by NumPy from its few values.
+
+    Nulls become ``missing``. None when the dictionary holds anything but non-null strings.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts: list[NDArray[Any]] = []
+    for chunk in chunks:
+        values = chunk.dictionary.to_pylist()
+        if not all(isinstance(v, str) for v in values):
+            return None
+        nulls = chunk.null_count > 0
+        table = np.array(values, dtype=object if nulls and missing is None else str)
+        if not len(table):
+            table = np.array([""], dtype=str)
+        indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp)
+        part = table[indices]
+        if nulls:
+            part[chunk.is_null().to_numpy(zero_copy_only=False)] = missing
+        parts.append(part)
+    if not parts:
+        return np.array([], dtype=str)
+    if len({part.dtype.kind for part in parts}) > 1:
+        parts = [part.astype(object) for part in parts]
+    return np.concatenate(parts)
+
+
 def _is_text(pa: Any, kind: Any) -> bool:
     is_view = getattr(pa.types, "is_string_view", None)
     return bool(
@@ -372,6 +399,11 @@ def _type_error(field: str, name: str, allowed: str, kind: Any) -> ValidationErr
 
 def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     """Column ``name`` as the NumPy array ``EventLog.from_arrays`` takes for ``field``."""
+    if field in ("kind", *LABEL_FIELDS) and pa.types.is_dictionary(column.type):
+        # A missing label is "" to the label check, which saves a column of Python objects.
+        gathered = _gathered_text(pa, column, "" if field in LABEL_FIELDS else None)
+        if gathered is not None:
+            return gathered
     array = _combined(pa, column)
     kind = array.type
     types = pa.types
