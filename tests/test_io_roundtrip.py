@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lifecycle import EventLog, io
 from lifecycle.events import Loaded
@@ -222,3 +224,41 @@ class TestTables:
         assert frame.columns == list(pop)
         for name in pop:
             assert frame[name].is_null().to_list() == pop.is_missing(name).tolist(), name
+
+
+class TestDecimalAmounts:
+    @EXAMPLES
+    @given(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.decimals(min_value=-5, max_value=10**12, places=4, allow_nan=False),
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        st.integers(0, 4),
+        st.sampled_from(["EUR", "JPY", "KWD"]),
+        st.booleans(),
+    )
+    def test_decimal_columns_load_as_their_exact_strings(
+        self, values: list[Decimal | None], scale: int, code: str, with_column: bool
+    ) -> None:
+        """The decimal fast path agrees with the exact per-row path, rejections included."""
+        quantum = Decimal(1).scaleb(-scale)
+        amounts = [None if v is None else v.quantize(quantum) for v in values]
+        n = len(amounts)
+        base = {"customer": list(range(n)), "date": ["2024-01-01"] * n}
+        extra = {"currency": [code] * n} if with_column else {}
+        decimals = pa.table(base | {"amount": pa.array(amounts, pa.decimal128(18, scale))} | extra)
+        strings = pa.table(base | {"amount": [None if a is None else str(a) for a in amounts]})
+        strings = strings.append_column("currency", pa.array([code] * n)) if extra else strings
+        currency = None if with_column else code
+        ours = io.from_arrow(decimals, currency=currency, errors="collect")
+        exact = io.from_arrow(strings, currency=currency, errors="collect")
+        assert isinstance(ours, Loaded)
+        assert isinstance(exact, Loaded)
+        assert ours.log.amount_minor.tolist() == exact.log.amount_minor.tolist()
+        assert [(r.row, r.column) for r in ours.rejected] == [
+            (r.row, r.column) for r in exact.rejected
+        ]

@@ -278,7 +278,16 @@ def _load_table(
     pa = _pyarrow()
     arrays: dict[str, Any] = {}
     for field, name in plan.fields.items():
-        arrays[field] = _field_values(pa, field, name, arrow.column(name))
+        if field != "amount":
+            arrays[field] = _field_values(pa, field, name, arrow.column(name))
+    if "amount" in plan.fields:
+        name = plan.fields["amount"]
+        one = _one_currency(arrays.get("currency"), currency)
+        minor = None if one is None else _decimal_minor(pa, arrow.column(name), one)
+        if minor is not None:
+            arrays["amount_minor"] = minor
+        else:
+            arrays["amount"] = _field_values(pa, "amount", name, arrow.column(name))
     attributes = {name: _any_values(pa, arrow.column(name)) for name in plan.attributes}
     if "amount_minor" in plan.fields:
         stated = _stated_currency(schema, plan.fields["amount_minor"])
@@ -291,6 +300,62 @@ def _load_table(
                 raise CurrencyMismatchError(msg)
             currency = stated
     return load(arrays, attributes, currency=currency, errors=errors)
+
+
+def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) -> Currency | None:
+    """The one currency of every row, when the column and the argument say so, else None."""
+    if column is None:
+        return None if currency is None else as_currency(currency)
+    codes = set(column.tolist())
+    if None in codes:
+        if currency is None:
+            return None
+        codes = (codes - {None}) | {as_currency(currency).code}
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    try:
+        return as_currency(code) if isinstance(code, str) else None
+    except ValidationError:
+        return None
+
+
+def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[np.int64] | None:
+    """A decimal128 amount column as minor units, straight from its 128-bit integers.
+
+    Only when every amount is exact in minor units, fits int64 and is not negative; a null
+    is an event without an amount (0), as on the exact path. Otherwise None: the exact path
+    converts row by row and names each bad row.
+    """
+    array = _combined(pa, column)
+    kind = array.type
+    if not pa.types.is_decimal128(kind) or len(array) == 0:
+        return None
+    n, start = len(array), array.offset
+    # Each value is a little-endian two's-complement 128-bit integer: (low, high) words.
+    words = np.frombuffer(array.buffers()[1], dtype=np.int64)[2 * start : 2 * (start + n)]
+    low, high = words[0::2], words[1::2]
+    valid = (
+        ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else np.ones(n, bool)
+    )
+    if not ((high == (low >> 63)) | ~valid).all():
+        return None  # some amount needs more than 64 bits
+    if ((low < 0) & valid).any():
+        return None  # the exact path names the negative rows
+    shift = currency.minor_units - kind.scale
+    if abs(shift) > 18:
+        return None
+    factor = 10 ** abs(shift)
+    if shift >= 0:
+        if ((low > np.iinfo(np.int64).max // factor) & valid).any():
+            return None
+        minor = low * factor
+    else:
+        if ((low % factor != 0) & valid).any():
+            return None
+        minor = low // factor
+    out: NDArray[np.int64] = np.where(valid, minor, 0)
+    return out
 
 
 def _stated_currency(schema: Any, name: str) -> Currency | None:
@@ -407,6 +472,8 @@ def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     array = _combined(pa, column)
     kind = array.type
     types = pa.types
+    if types.is_null(kind):
+        return _objects(array)  # every value missing: each row is judged as a missing value
     text = _is_text(pa, kind)
     if field in ("customer", "quantity", "amount_minor"):
         if types.is_integer(kind):
