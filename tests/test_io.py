@@ -206,6 +206,12 @@ class TestFromArrow:
         with pytest.raises(SchemaError, match=message):
             io.from_arrow(pa.table(table), **kwargs)
 
+    def test_refuses_unreadable_attribute_metadata(self) -> None:
+        table = pa.table({"customer": [1], "date": ["2024-01-01"]})
+        table = table.replace_schema_metadata({"lifecycle.attributes": "segment"})
+        with pytest.raises(SchemaError, match=r"'lifecycle.attributes' metadata is not a JSON"):
+            io.from_arrow(table)
+
     def test_ignore_leaves_columns_out(self) -> None:
         table = pa.table({"customer": [1], "date": ["2024-01-01"], "note": ["x"]})
         assert len(loaded(io.from_arrow(table, ignore=["note"]))) == 1

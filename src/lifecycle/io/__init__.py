@@ -35,10 +35,11 @@ Examples
 [2500]
 """
 
-from ._arrow import from_arrow, read_parquet, table_to_arrow, to_arrow, write_parquet
+from ._arrow import from_arrow, read_parquet, to_arrow, write_parquet
 from ._csv import read_csv
-from ._frames import from_pandas, from_polars, table_to_polars, to_pandas, to_polars
+from ._frames import from_pandas, from_polars, to_pandas, to_polars
 from ._sql import read_sql
+from ._tables import table_to_arrow, table_to_polars
 
 __all__ = [
     "from_arrow",

@@ -35,11 +35,10 @@ from numpy.typing import NDArray
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
 from ..events import EventLog, Loaded
 from ..money import Currency, as_currency
-from ..signals import Population
-from ..table import Table, import_optional
+from ..table import import_optional
 from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, Plan, load, plan_columns
 
-__all__ = ["from_arrow", "read_parquet", "table_to_arrow", "to_arrow"]
+__all__ = ["from_arrow", "read_parquet", "to_arrow", "write_parquet"]
 
 _SCHEMA_KEY = "lifecycle.schema"
 _CURRENCY_KEY = "lifecycle.currency"
@@ -261,7 +260,13 @@ def _plan(
 ) -> Plan:
     metadata = _metadata(schema.metadata)
     if attributes is None:
-        listed = json.loads(metadata.get(_ATTRIBUTES_KEY, "[]"))
+        try:
+            listed = json.loads(metadata.get(_ATTRIBUTES_KEY, "[]"))
+        except ValueError:
+            listed = None
+        if not isinstance(listed, list):
+            msg = f"{source}: its {_ATTRIBUTES_KEY!r} metadata is not a JSON list of names"
+            raise SchemaError(msg)
         attributes = [name for name in listed if name in schema.names]
     return plan_columns(
         schema.names, columns=columns, attributes=attributes, ignore=ignore, source=source
@@ -618,51 +623,6 @@ def write_parquet(log: EventLog, path: str | Path, **options: Any) -> None:
     """
     pq = import_optional("pyarrow.parquet", "arrow")
     pq.write_table(to_arrow(log), str(path), **options)
-
-
-def table_to_arrow(table: Table) -> Any:
-    """A result :class:`~lifecycle.table.Table` as a :class:`pyarrow.Table` (``arrow`` extra).
-
-    Missing values (NaN, NaT, None, and a population's masked signals) become nulls;
-    dates stay ``date32``; a population's money columns stay ``int64`` minor units with
-    the currency in the column's metadata, and its ``as_of`` is in the table's metadata.
-
-    Examples
-    --------
-    >>> from lifecycle import EventLog
-    >>> log = EventLog.from_records([
-    ...     {"customer": 1, "date": "2024-01-05", "amount": "25.00", "currency": "EUR"},
-    ...     {"customer": 2, "date": "2024-02-01", "kind": "visit"},
-    ... ])
-    >>> arrow = table_to_arrow(log.population("2024-03-01"))
-    >>> arrow.column("total_spend").to_pylist(), arrow.column("last_purchase").to_pylist()
-    ([2500, 0], [datetime.date(2024, 1, 5), None])
-    >>> arrow.schema.field("total_spend").metadata[b"lifecycle.currency"]
-    b'EUR'
-    """
-    pa = _pyarrow()
-    fields: list[Any] = []
-    arrays: list[Any] = []
-    metadata = {_SCHEMA_KEY: "lifecycle.table/1"}
-    population = table if isinstance(table, Population) else None
-    if population is not None:
-        if population.as_of is not None:
-            metadata[_AS_OF_KEY] = population.as_of.isoformat()
-        if population.currency is not None:
-            metadata |= _money_metadata(population.currency)
-    for name, values in table.items():
-        missing = _missing(values) if population is None else population.is_missing(name)
-        money = None
-        if (
-            population is not None
-            and population.currency is not None
-            and population.kind_of(name) == "money"
-        ):
-            money = _money_metadata(population.currency)
-        array = _column(pa, name, values, missing)
-        fields.append(pa.field(name, array.type, metadata=money))
-        arrays.append(array)
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=metadata))
 
 
 def _money_metadata(currency: Currency) -> dict[str, str]:

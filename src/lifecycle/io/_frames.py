@@ -16,11 +16,11 @@ import numpy as np
 from ..errors import ValidationError
 from ..events import EventLog, Loaded
 from ..money import Currency
-from ..table import Table, import_optional
-from ._arrow import from_arrow, table_to_arrow, to_arrow
+from ..table import import_optional
+from ._arrow import from_arrow, to_arrow
 from ._fields import LABEL_FIELDS, ErrorMode
 
-__all__ = ["from_pandas", "from_polars", "table_to_polars", "to_pandas", "to_polars"]
+__all__ = ["from_pandas", "from_polars", "to_pandas", "to_polars"]
 
 
 @overload
@@ -205,20 +205,3 @@ def to_polars(log: EventLog) -> Any:
         )
         table = table.add_column(position, "currency", currency)
     return pl.from_arrow(table)
-
-
-def table_to_polars(table: Table) -> Any:
-    """A result :class:`~lifecycle.table.Table` as a :class:`polars.DataFrame`.
-
-    Through :func:`table_to_arrow`: missing values are null and dates are ``Date``; a
-    population's money columns stay ``Int64`` minor units of its ``currency``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> frame = table_to_polars(Table({"customer": [1, 2], "score": [0.5, np.nan]}))
-    >>> frame["score"].to_list()
-    [0.5, None]
-    """
-    pl = import_optional("polars", "polars")
-    return pl.from_arrow(table_to_arrow(table))
