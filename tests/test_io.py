@@ -504,6 +504,29 @@ class TestReadSql:
         assert cursor.closed
         assert log.amount_minor.tolist() == [i * 100 for i in range(1, 8)]
 
+    def test_date_objects_and_missing_dates(self) -> None:
+        rows = [
+            (1, dt.date(2024, 1, 2)),
+            (2, dt.datetime(2024, 1, 3, 23, 59)),
+            (3, None),
+            (4, dt.date(2024, 1, 5)),
+        ]
+        cursor = FakeCursor(["customer", "date"], rows)
+        log, rejected = collect(
+            io.read_sql(FakeConnection(cursor), "q", batch_size=2, errors="collect")
+        )
+        assert log.date.tolist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3), dt.date(2024, 1, 5)]
+        assert [(r.row, r.column) for r in rejected] == [(2, "date")]
+
+    def test_duckdb_without_pyarrow_is_read_row_by_row(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        duckdb = pytest.importorskip("duckdb", reason="duckdb is not installed")
+        monkeypatch.setattr("lifecycle.io._sql.find_spec", lambda name: None)
+        db = duckdb.connect()
+        query = "SELECT 1 AS customer, DATE '2024-01-05' AS date, 2.50::DECIMAL(9, 2) AS amount"
+        assert loaded(io.read_sql(db, query, currency="EUR")).amount_minor.tolist() == [250]
+
     def test_nan_amounts_are_rejected_naming_the_row(self) -> None:
         rows = [(1, "2024-01-01", Decimal("1.5")), (2, "2024-01-01", float("nan"))]
         cursor = FakeCursor(["customer", "date", "amount"], rows)

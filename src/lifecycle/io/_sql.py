@@ -5,12 +5,14 @@ The query's result columns map to event fields by name, as in :func:`~lifecycle.
 through ``cursor.fetchmany``; each batch is packed into NumPy columns at once, so the Python
 row tuples of only one batch are alive at a time. A connection whose cursor hands out Arrow
 record batches (DuckDB, ADBC drivers) is read through Arrow instead, without Python objects
-per value.
+per value, when pyarrow is installed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from importlib.util import find_spec
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -119,7 +121,7 @@ def read_sql(
             cursor.execute(query)
         else:
             cursor.execute(query, params)
-        if hasattr(cursor, "fetch_record_batch"):
+        if hasattr(cursor, "fetch_record_batch") and find_spec("pyarrow") is not None:
             return from_arrow(
                 cursor.fetch_record_batch(batch_size),
                 columns,
@@ -152,7 +154,11 @@ def read_sql(
 
 
 def _packed(values: list[Any]) -> NDArray[Any]:
-    """One batch of a column: int64 or str when every value is one, else objects."""
+    """One batch of a column: int64, str or datetime64[D] when every value is one, else objects.
+
+    Only exact types count: a ``datetime`` is a ``date`` too, but its day is for the date
+    check to take, and a ``bool`` is not a customer id.
+    """
     if all(type(v) is int for v in values):
         try:
             return np.array(values, dtype=np.int64)
@@ -160,6 +166,8 @@ def _packed(values: list[Any]) -> NDArray[Any]:
             pass
     elif all(type(v) is str for v in values):
         return np.array(values, dtype=str)
+    elif all(type(v) is dt.date for v in values):
+        return np.array(values, dtype="datetime64[D]")
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
