@@ -121,6 +121,25 @@ class TestFromArrow:
         assert np.isnan(log.score[[0, 2]]).all()
         assert log.attributes["segment"].tolist() == ["silver", None, "gold"]
 
+    def test_a_null_amount_is_an_event_without_one(self) -> None:
+        cents = pa.array([250, None], pa.int64())
+        table = pa.table({"customer": [1, 2], "date": ["2024-01-01"] * 2, "amount_minor": cents})
+        assert loaded(io.from_arrow(table, currency="EUR")).amount_minor.tolist() == [250, 0]
+
+    def test_a_dictionary_of_nothing_is_all_missing(self) -> None:
+        empty = pa.DictionaryArray.from_arrays(
+            pa.array([None, None], pa.int32()), pa.array([], pa.string())
+        )
+        table = pa.table({"customer": [1, 2], "date": ["2024-01-01"] * 2, "category": empty})
+        assert loaded(io.from_arrow(table)).category is not None
+        _, rejected = collect(
+            io.from_arrow(table.rename_columns(["customer", "date", "kind"]), errors="collect")
+        )
+        assert [(r.row, r.column, r.value) for r in rejected] == [
+            (0, "kind", None),
+            (1, "kind", None),
+        ]
+
     def test_reads_timestamps_on_their_own_calendar_day(self) -> None:
         # 2024-01-01 03:00 UTC is still 31 December in New York.
         instant = pa.array([1704078000], pa.timestamp("s", tz="America/New_York"))

@@ -1,4 +1,4 @@
-"""Event logs and result tables to and from Apache Arrow, and Parquet files (the ``arrow`` extra).
+"""Event logs to and from Apache Arrow, and Parquet files (the ``arrow`` extra).
 
 The layout of a log in Arrow, written by :func:`to_arrow` and read back by
 :func:`from_arrow` without loss:
@@ -409,13 +409,11 @@ def _gathered_text(pa: Any, column: Any, missing: str | None) -> NDArray[Any] | 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     parts: list[NDArray[Any]] = []
     for chunk in chunks:
-        values = chunk.dictionary.to_pylist()
+        values = chunk.dictionary.to_pylist() or [""]  # an empty dictionary: every row null
         if not all(isinstance(v, str) for v in values):
             return None
         nulls = chunk.null_count > 0
         table = np.array(values, dtype=object if nulls and missing is None else str)
-        if not len(table):
-            table = np.array([""], dtype=str)
         indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp)
         part = table[indices]
         if nulls:
@@ -482,6 +480,9 @@ def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     text = _is_text(pa, kind)
     if field in ("customer", "quantity", "amount_minor"):
         if types.is_integer(kind):
+            if field == "amount_minor" and array.null_count:
+                # A null amount is an event without one, as a record without "amount" is.
+                array = array.fill_null(0)
             return _integer_values(array, field, name)
         if field == "customer" and text:
             return _text_values(array)
