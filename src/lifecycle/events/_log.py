@@ -715,6 +715,30 @@ class EventLog:
         arrays += list(self.attributes.values())
         return int(sum(a.nbytes for a in arrays))
 
+    def to_arrow(self) -> Any:
+        """The log as a :class:`pyarrow.Table`: see :func:`lifecycle.io.to_arrow`.
+
+        Examples
+        --------
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_arrow().num_rows
+        1
+        """
+        from ..io import to_arrow  # io sits above events: imported on use, like signals
+
+        return to_arrow(self)
+
+    def to_pandas(self) -> Any:
+        """The log as a :class:`pandas.DataFrame`: see :func:`lifecycle.io.to_pandas`.
+
+        Examples
+        --------
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_pandas().shape
+        (1, 3)
+        """
+        from ..io import to_pandas
+
+        return to_pandas(self)
+
 
 def _load_arrays(
     arrays: Mapping[str, Any], attributes: Mapping[str, ArrayLike], options: _Options
