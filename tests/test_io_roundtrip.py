@@ -21,9 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import event_logs, log_and_as_of
 from lifecycle import EventLog, io
 from lifecycle.events import Loaded
-from strategies import event_logs, log_and_as_of
 
 pa = pytest.importorskip("pyarrow", reason="the arrow extra (pyarrow) is not installed")
 pl = pytest.importorskip("polars", reason="the polars extra is not installed")
