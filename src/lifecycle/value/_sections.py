@@ -33,7 +33,7 @@ def value_section(population: Population) -> list[str]:
     >>> from lifecycle import EventLog
     >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01", "amount": str(c),
     ...                               "currency": "EUR"} for c in range(1, 21)])
-    >>> print("\\n".join(value_section(log.population("2024-01-31"))[:4]))
+    >>> print("\n".join(value_section(log.population("2024-01-31"))[:4]))
     Value deciles (total spend per buyer, EUR)
     decile  customers        from          to   revenue
          1          2       19.00       20.00     18.6%
@@ -79,7 +79,7 @@ def cohort_section(log: EventLog, *, period: Literal["M", "Q", "Y", "W"] = "Q") 
     >>> from lifecycle import EventLog
     >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-05"},
     ...                              {"customer": 1, "date": "2024-04-05"}])
-    >>> print("\\n".join(cohort_section(log)))
+    >>> print("\n".join(cohort_section(log)))
     Cohort retention (share of each quarter's new buyers who buy k quarters later)
     cohort     size      +0      +1
     2024-Q1       1  100.0%  100.0%

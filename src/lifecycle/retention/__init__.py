@@ -1,0 +1,32 @@
+"""Catch defection early: defection signals, risk scores and their explanations.
+
+A :class:`DefectionSignal` is a condition on a customer's signals that warns they may be
+leaving (falling frequency or spend, a long silence for their own rhythm, complaints, a
+poor survey answer, a drop in stage), with a weight and a reason. :func:`detect` scores a
+whole population and lists those at risk with the signals that fired and their values;
+:func:`explain` and :func:`risk_score` answer for one customer, and agree with it.
+
+Examples
+--------
+>>> from lifecycle.datasets import DEMO_AS_OF, load_demo
+>>> log = load_demo()
+>>> at_risk = detect(log.population(DEMO_AS_OF))
+>>> first = at_risk.row(0)
+>>> risk_score(log.profile(first["customer"], DEMO_AS_OF)) == first["score"]
+True
+"""
+
+from ._detect import RiskExplanation, at_risk_section, detect, explain, risk_score
+from ._signals import STAGE_DROP, DefectionSignal, default_signals, stage_drops
+
+__all__ = [
+    "STAGE_DROP",
+    "DefectionSignal",
+    "RiskExplanation",
+    "at_risk_section",
+    "default_signals",
+    "detect",
+    "explain",
+    "risk_score",
+    "stage_drops",
+]
