@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 
 from ..conditions import Explanation
 from ..errors import ValidationError
@@ -56,6 +57,17 @@ def _signals(signals: Sequence[DefectionSignal] | None) -> tuple[DefectionSignal
         msg = f"at most {_MAX_SIGNALS} defection signals at once (got {len(chosen)})"
         raise ValidationError(msg)
     return chosen
+
+
+def _combinations(code: NDArray[np.int64], bits: int) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct codes that occur, and each customer's index into them."""
+    if bits <= 16:
+        seen = np.flatnonzero(np.bincount(code, minlength=1 << bits))
+        lookup = np.zeros(1 << bits, dtype=np.intp)
+        lookup[seen] = np.arange(len(seen))
+        return seen.astype(np.int64), lookup[code]
+    combos, where = np.unique(code, return_inverse=True)
+    return combos, where.reshape(-1)
 
 
 def detect(
@@ -97,25 +109,37 @@ def detect(
         msg = f"'population' must be a Population (got {type(population).__name__})"
         raise ValidationError(msg)
     chosen = _signals(signals)
-    n = len(population)
-    score = np.zeros(n, dtype=np.float64)
-    mask = np.zeros(n, dtype=np.int64)
+    code = np.zeros(len(population), dtype=np.int64)
     for bit, s in enumerate(chosen):
-        fired = s.when.evaluate(population)
-        score[fired] += s.weight
-        mask[fired] |= np.int64(1) << bit
-    rows = np.flatnonzero(score > min_score)
-    # Highest score first; a stable sort keeps customer order among equal scores.
-    rows = rows[np.argsort(-score[rows], kind="stable")]
-    codes, where = np.unique(mask[rows], return_inverse=True)
+        code |= s.when.evaluate(population).astype(np.int64) << bit
+    # A customer's score and reasons depend only on which signals fired: compute them once
+    # per combination that occurs, then gather per customer.
+    combos, where = _combinations(code, len(chosen))
+    weights = np.array([s.weight for s in chosen])
+    combo_score = np.zeros(len(combos))
+    for bit, weight in enumerate(weights.tolist()):
+        # Added in signal order, as risk_score adds them, so both engines round alike.
+        combo_score += np.where(combos >> bit & 1, weight, 0.0)
+    at_risk = combo_score > min_score
+    rows = np.flatnonzero(at_risk[where])
+    picked = where[rows]
+    # Highest score first, customers in order within a score: a stable sort on the rank
+    # of the score among the few distinct scores (a radix sort for small integer keys).
+    levels = np.unique(combo_score)[::-1]
+    rank = np.searchsorted(-levels, -combo_score).astype(np.uint16)
+    order = np.argsort(rank[picked], kind="stable")
+    rows, picked = rows[order], picked[order]
     texts = np.array(
-        [", ".join(s.name for bit, s in enumerate(chosen) if code >> bit & 1) for code in codes],
+        [
+            ", ".join(s.name for bit, s in enumerate(chosen) if c >> bit & 1)
+            for c in combos.tolist()
+        ],
         dtype=object,
     )
     columns: dict[str, Any] = {
         "customer": population.customer[rows],
-        "score": score[rows],
-        "reasons": texts[where.reshape(-1)] if len(rows) else np.array([], dtype=object),
+        "score": combo_score[picked],
+        "reasons": texts[picked],
     }
     read: list[str] = []
     for s in chosen:
