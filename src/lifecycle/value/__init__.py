@@ -10,7 +10,10 @@
   assumptions in the open;
 * :func:`survival` (Kaplan-Meier with Greenwood bands) and
   :func:`relationship_durations`: how long relationships last;
-* :func:`value_section` and :func:`cohort_section`: the report's text.
+* :func:`stage_conversion`: conversion, time between stages and drop-off from a
+  replayed :class:`~lifecycle.stages.Timeline`;
+* :func:`value_section`, :func:`cohort_section` and :func:`stage_section`: the report's
+  text.
 
 Examples
 --------
@@ -27,6 +30,7 @@ from ._concentration import TOP_SHARES, gini, pareto_table
 from ._markov import MarkovChainModel
 from ._rfm import DEFAULT_SEGMENTS, SEGMENT_NAMES, rfm_scores, rfm_segments
 from ._sections import cohort_section, value_section
+from ._stage_analytics import stage_conversion, stage_section
 from ._survival import SurvivalTable, relationship_durations, survival
 
 __all__ = [
@@ -46,6 +50,8 @@ __all__ = [
     "retention_economics",
     "rfm_scores",
     "rfm_segments",
+    "stage_conversion",
+    "stage_section",
     "survival",
     "value_section",
 ]
