@@ -6,6 +6,11 @@ poor survey answer, a drop in stage), with a weight and a reason. :func:`detect`
 whole population and lists those at risk with the signals that fired and their values;
 :func:`explain` and :func:`risk_score` answer for one customer, and agree with it.
 
+Feedback and lost customers: :func:`evaluate_campaign` measures the retention and revenue
+lift of a campaign's treated customers over a control group, with intervals;
+:func:`switching_matrix` and :func:`gains_and_losses` show who stayed, switched, arrived
+and lapsed between two periods.
+
 Examples
 --------
 >>> from lifecycle.datasets import DEMO_AS_OF, load_demo
@@ -16,17 +21,24 @@ Examples
 True
 """
 
+from ._campaign import SmallGroupWarning, evaluate_campaign
 from ._detect import RiskExplanation, at_risk_section, detect, explain, risk_score
 from ._signals import STAGE_DROP, DefectionSignal, default_signals, stage_drops
+from ._switching import NONE, gains_and_losses, switching_matrix
 
 __all__ = [
+    "NONE",
     "STAGE_DROP",
     "DefectionSignal",
     "RiskExplanation",
+    "SmallGroupWarning",
     "at_risk_section",
     "default_signals",
     "detect",
+    "evaluate_campaign",
     "explain",
+    "gains_and_losses",
     "risk_score",
     "stage_drops",
+    "switching_matrix",
 ]
