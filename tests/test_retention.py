@@ -228,3 +228,18 @@ class TestSection:
             row = t.row(i)
             assert risk_score(log.profile(row["customer"], DEMO_AS_OF)) == row["score"]
         assert np.all(np.diff(t.score) <= 0)
+
+
+class TestManySignals:
+    def test_more_than_sixteen_signals(self) -> None:
+        log = demo_log()
+        signals = [
+            DefectionSignal(f"at_least_{k}", signal("purchase_count") >= k, 0.5 + k, "count")
+            for k in range(17)
+        ]
+        pop = log.population(AS_OF)
+        t = detect(pop, signals)
+        for row in (t.row(i) for i in range(len(t))):
+            assert row["score"] == risk_score(log.profile(row["customer"], AS_OF), signals)
+        assert t.customer.tolist() == ["bob", "ann", "cem"]
+        assert t.reasons.tolist()[2] == "at_least_0, at_least_1"

@@ -26,7 +26,6 @@ from typing import Any
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
 
 from ..conditions import Explanation
 from ..errors import ValidationError
@@ -57,17 +56,6 @@ def _signals(signals: Sequence[DefectionSignal] | None) -> tuple[DefectionSignal
         msg = f"at most {_MAX_SIGNALS} defection signals at once (got {len(chosen)})"
         raise ValidationError(msg)
     return chosen
-
-
-def _combinations(code: NDArray[np.int64], bits: int) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """The distinct codes that occur, and each customer's index into them."""
-    if bits <= 16:
-        seen = np.flatnonzero(np.bincount(code, minlength=1 << bits))
-        lookup = np.zeros(1 << bits, dtype=np.intp)
-        lookup[seen] = np.arange(len(seen))
-        return seen.astype(np.int64), lookup[code]
-    combos, where = np.unique(code, return_inverse=True)
-    return combos, where.reshape(-1)
 
 
 def detect(
@@ -109,33 +97,41 @@ def detect(
         msg = f"'population' must be a Population (got {type(population).__name__})"
         raise ValidationError(msg)
     chosen = _signals(signals)
-    code = np.zeros(len(population), dtype=np.int64)
+    # Which signals fired, as one bit each: a customer's score and reasons depend only on
+    # this code, so both are computed once per code and gathered per customer.
+    dtype = np.uint16 if len(chosen) <= 16 else np.uint64
+    code: Any = np.zeros(len(population), dtype=dtype)
     for bit, s in enumerate(chosen):
-        code |= s.when.evaluate(population).astype(np.int64) << bit
-    # A customer's score and reasons depend only on which signals fired: compute them once
-    # per combination that occurs, then gather per customer.
-    combos, where = _combinations(code, len(chosen))
-    weights = np.array([s.weight for s in chosen])
+        code |= s.when.evaluate(population) * np.asarray(1 << bit, dtype=dtype)
+    if len(chosen) <= 16:
+        combos = np.arange(1 << len(chosen), dtype=np.int64)
+        index = code
+    else:
+        found, inverse = np.unique(code, return_inverse=True)
+        combos, index = found.astype(np.int64), inverse.reshape(-1)
     combo_score = np.zeros(len(combos))
-    for bit, weight in enumerate(weights.tolist()):
+    for bit, s in enumerate(chosen):
         # Added in signal order, as risk_score adds them, so both engines round alike.
-        combo_score += np.where(combos >> bit & 1, weight, 0.0)
-    at_risk = combo_score > min_score
-    rows = np.flatnonzero(at_risk[where])
-    picked = where[rows]
-    # Highest score first, customers in order within a score: a stable sort on the rank
-    # of the score among the few distinct scores (a radix sort for small integer keys).
-    levels = np.unique(combo_score)[::-1]
-    rank = np.searchsorted(-levels, -combo_score).astype(np.uint16)
-    order = np.argsort(rank[picked], kind="stable")
-    rows, picked = rows[order], picked[order]
-    texts = np.array(
-        [
-            ", ".join(s.name for bit, s in enumerate(chosen) if c >> bit & 1)
-            for c in combos.tolist()
-        ],
-        dtype=object,
-    )
+        combo_score += np.where(combos >> bit & 1, s.weight, 0.0)
+    # Highest score first, customers in order within a score: each score level's rows in
+    # turn (a few passes), or a stable sort when there are many levels.
+    levels = np.unique(combo_score[combo_score > min_score])[::-1]
+    none = len(levels)
+    level_of = np.full(len(combos), none, dtype=np.uint16 if none < 2**16 else np.int64)
+    risky = combo_score > min_score
+    level_of[risky] = np.searchsorted(-levels, -combo_score[risky])
+    level = level_of[index]
+    if none <= 64:
+        parts = [np.flatnonzero(level == k) for k in range(none)]
+        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    else:
+        rows = np.flatnonzero(level < none)
+        rows = rows[np.argsort(level[rows], kind="stable")]
+    picked = index[rows]
+    texts = np.full(len(combos), "", dtype=object)
+    for i in np.flatnonzero(np.bincount(picked, minlength=len(combos))).tolist():
+        c = int(combos[i])
+        texts[i] = ", ".join(s.name for bit, s in enumerate(chosen) if c >> bit & 1)
     columns: dict[str, Any] = {
         "customer": population.customer[rows],
         "score": combo_score[picked],

@@ -85,26 +85,47 @@ def _lerp(
 def _scores(values: NDArray[Any], bins: int) -> NDArray[np.int8]:
     """1..bins per value: the quantile bin of its first-method rank, without a full sort."""
     n = len(values)
-    out = np.ones(n, dtype=np.int8)
     if n < 2:
-        return out
+        return np.ones(n, dtype=np.int8)
     counts = _edges(n, bins)
-    # For each edge c, the c-th smallest value v splits the ranks: values below v rank at or
-    # below c, above v above c, and among values equal to v the first (c - below) by
-    # customer order rank at or below c.
+    # Edge k holds the ranks 1..c_k; the c_k-th smallest value v_k (the pivot) splits them:
+    # values below v_k rank at or below c_k, values above it above c_k, and of the values
+    # equal to v_k the first (c_k - count below v_k), in customer order, rank at or below.
     kth = np.clip(counts - 1, 0, n - 1)
     pivots = np.partition(values, np.unique(kth))[kth]
-    for c, v in zip(counts.tolist(), pivots.tolist(), strict=True):
-        if c <= 0:
-            out += 1
+    # Edges passed outright: pivots strictly below the value (a comparison per edge is
+    # cheaper than a binary search per value).
+    out = np.ones(n, dtype=np.int8)
+    for pivot in pivots.tolist():
+        out += values > pivot
+    for pivot in np.unique(pivots).tolist():
+        at = np.flatnonzero(values == pivot)
+        if not len(at):
             continue
-        equal = values == v
-        below = int(np.count_nonzero(values < v))
-        above = values > v
-        occurrence = np.cumsum(equal, dtype=np.int64)
-        above |= equal & (occurrence > c - below)
-        out += above
+        below = int(np.count_nonzero(values < pivot))
+        occurrence = np.arange(1, len(at) + 1)
+        passed = np.zeros(len(at), dtype=np.int8)
+        for c in counts[pivots == pivot].tolist():
+            passed += occurrence > c - below
+        out[at] += passed
     return out
+
+
+def _segment_lookup(
+    segment_map: Mapping[str, Mapping[str, tuple[int, int]]],
+) -> NDArray[np.intp]:
+    """Segment code (1-based, 0 for none) of every cell ``100 r + 10 f + m`` with scores 1..9."""
+    table = np.zeros(1000, dtype=np.intp)
+    cell = np.arange(1000)
+    r, f, m = cell // 100, cell // 10 % 10, cell % 10
+    cells = {"r": r, "f": f, "m": m}
+    valid = (r >= 1) & (f >= 1) & (m >= 1)
+    for k, ranges in enumerate(segment_map.values(), start=1):
+        hit = valid & (table == 0)
+        for letter, (low, high) in ranges.items():
+            hit &= (cells[letter] >= low) & (cells[letter] <= high)
+        table[hit] = k
+    return table
 
 
 def rfm_scores(population: Population, bins: int = 5) -> Table:
@@ -268,12 +289,12 @@ def rfm_segments(
         segment_map = {"lost": {"r": (1, 1), "f": (1, 1)}, **DEFAULT_SEGMENTS}
     _check_map(segment_map)
     names = np.array([None, *segment_map], dtype=object)
-    code = np.zeros(len(scores), dtype=np.int64)
-    buyer = np.asarray(scores["r"]) > 0
-    for k, ranges in enumerate(segment_map.values(), start=1):
-        hit = buyer & (code == 0)
-        for letter, (low, high) in ranges.items():
-            values = np.asarray(scores[letter])
-            hit &= (values >= low) & (values <= high)
-        code[hit] = k
+    letters = [np.asarray(scores[letter]) for letter in ("r", "f", "m")]
+    for letter, values in zip("rfm", letters, strict=True):
+        first_violation(f"scores.{letter}", (values < 0) | (values > 9), "in 0..9", values)
+    # One lookup per customer in a table of the 1000 possible cells, built once.
+    r, f, m = (values.astype(np.int16) for values in letters)
+    cell = r * 100 + f * 10 + m
+    cell[(r == 0) | (f == 0) | (m == 0)] = 0
+    code = _segment_lookup(segment_map)[cell]
     return Table({**scores, "segment": names[code]})
