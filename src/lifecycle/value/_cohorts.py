@@ -143,21 +143,24 @@ def cohort_table(
     if measure == "revenue" and log.currency is None:
         msg = "measure='revenue' needs amounts, but the log has none"
         raise ValidationError(msg)
-    rows = np.flatnonzero(buys)
-    code = log.code[rows].astype(np.int64)
+    # A log of purchases only is read in place: a copy of 10M-row columns costs more than
+    # the counting.
+    rows: slice | NDArray[np.intp] = slice(None) if buys.all() else np.flatnonzero(buys)
+    del buys
+    code = log.code[rows]
     when = _period_index(log.date[rows], period)
     # Rows are sorted by customer and date: a customer's first row is their first purchase.
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = code[1:] != code[:-1]
+    first = np.ones(len(code), dtype=bool)
+    np.not_equal(code[1:], code[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    cohort = np.repeat(when[starts], np.diff(np.append(starts, len(rows))))
+    cohort = np.repeat(when[starts], np.diff(np.append(starts, len(code))))
     k = when - cohort
     origin, last = int(when.min()), int(when.max())
     n_cohorts = last - origin + 1
     key = (cohort - origin) * n_cohorts + k
     if measure == "customers":
         # One count per customer and period: periods never go back within a customer.
-        fresh = np.ones(len(rows), dtype=bool)
+        fresh = np.ones(len(code), dtype=bool)
         fresh[1:] = first[1:] | (when[1:] != when[:-1])
         value = np.bincount(key[fresh], minlength=n_cohorts * n_cohorts)
     elif measure == "orders":
