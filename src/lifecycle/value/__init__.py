@@ -3,6 +3,8 @@
 * :func:`rfm_scores` and :func:`rfm_segments`: quantile scores 1..5 on recency, frequency
   and monetary value (as ``pandas.qcut`` of the first-method rank), and the usual named
   segments from a documented, replaceable map;
+* :func:`customer_margins`: revenue, cost of goods and cost of service per customer,
+  and why the unprofitable ones lose money;
 * :func:`pareto_table` and :func:`gini`: how concentrated value is;
 * :func:`cohort_table`: acquisition cohorts and what they do k periods later;
 * :func:`clv_margin_multiple` (Gupta and Lehmann 2003), :class:`MarkovChainModel`
@@ -28,6 +30,7 @@ from ._clv import clv_margin_multiple, retention_economics
 from ._cohorts import PERIODS, CohortTable, cohort_table
 from ._concentration import TOP_SHARES, gini, pareto_table
 from ._markov import MarkovChainModel
+from ._profit import customer_margins
 from ._rfm import DEFAULT_SEGMENTS, SEGMENT_NAMES, rfm_scores, rfm_segments
 from ._sections import cohort_section, value_section
 from ._stage_analytics import stage_conversion, stage_section
@@ -44,6 +47,7 @@ __all__ = [
     "clv_margin_multiple",
     "cohort_section",
     "cohort_table",
+    "customer_margins",
     "gini",
     "pareto_table",
     "relationship_durations",
