@@ -10,6 +10,7 @@
 * :func:`clv_margin_multiple` (Gupta and Lehmann 2003), :class:`MarkovChainModel`
   (Pfeifer and Carraway 2000) and :func:`retention_economics`: lifetime value, with its
   assumptions in the open;
+* :func:`subscription_metrics`: MRR and its movements, churn rates, GRR and NRR;
 * :func:`survival` (Kaplan-Meier with Greenwood bands) and
   :func:`relationship_durations`: how long relationships last;
 * :func:`stage_conversion`: conversion, time between stages and drop-off from a
@@ -34,6 +35,7 @@ from ._profit import customer_margins
 from ._rfm import DEFAULT_SEGMENTS, SEGMENT_NAMES, rfm_scores, rfm_segments
 from ._sections import cohort_section, value_section
 from ._stage_analytics import stage_conversion, stage_section
+from ._subscriptions import subscription_metrics
 from ._survival import SurvivalTable, relationship_durations, survival
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "rfm_segments",
     "stage_conversion",
     "stage_section",
+    "subscription_metrics",
     "survival",
     "value_section",
 ]
