@@ -9,7 +9,8 @@ whole population and lists those at risk with the signals that fired and their v
 Feedback and lost customers: :func:`evaluate_campaign` measures the retention and revenue
 lift of a campaign's treated customers over a control group, with intervals;
 :func:`switching_matrix` and :func:`gains_and_losses` show who stayed, switched, arrived
-and lapsed between two periods.
+and lapsed between two periods; :func:`lost_customer_report` groups the lost customers by
+recorded reason and by stage at loss, with the value lost and how their complaints went.
 
 Examples
 --------
@@ -23,6 +24,7 @@ True
 
 from ._campaign import SmallGroupWarning, evaluate_campaign
 from ._detect import RiskExplanation, at_risk_section, detect, explain, risk_score
+from ._lost import LostCustomerReport, lost_customer_report
 from ._signals import STAGE_DROP, DefectionSignal, default_signals, stage_drops
 from ._switching import NONE, gains_and_losses, switching_matrix
 
@@ -30,6 +32,7 @@ __all__ = [
     "NONE",
     "STAGE_DROP",
     "DefectionSignal",
+    "LostCustomerReport",
     "RiskExplanation",
     "SmallGroupWarning",
     "at_risk_section",
@@ -38,6 +41,7 @@ __all__ = [
     "evaluate_campaign",
     "explain",
     "gains_and_losses",
+    "lost_customer_report",
     "risk_score",
     "stage_drops",
     "switching_matrix",
