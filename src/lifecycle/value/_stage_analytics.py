@@ -150,16 +150,16 @@ def stage_section(timeline: Timeline, *, window_days: int | None = None) -> list
     ...                              for d in ("2024-01-01", "2024-01-31")])
     >>> print("\n".join(stage_section(default_lifecycle().replay(log))))
     Stage conversion (from first entry into a stage to first entry into the next)
-    stage        -> next         entered  converted    rate  median days  dropped off
-    exploration  -> awareness          1          1  100.0%         30.0            0
-    awareness    -> expansion          1          0    0.0%            -            0
-    expansion    -> commitment         0          0       -            -            0
-    commitment                         0          0       -            -            0
+    stage        -> next          entered  converted    rate  median days  dropped off
+    exploration  -> awareness           1          1  100.0%         30.0            0
+    awareness    -> expansion           1          0    0.0%            -            0
+    expansion    -> commitment          0          0       -            -            0
+    commitment                          0          0       -            -            0
     """
     t = stage_conversion(timeline, window_days=window_days)
     lines = [
         "Stage conversion (from first entry into a stage to first entry into the next)",
-        f"{'stage':<12} {'-> next':<12} {'entered':>8} {'converted':>10} {'rate':>7} "
+        f"{'stage':<12} {'-> next':<14} {'entered':>8} {'converted':>10} {'rate':>7} "
         f"{'median days':>12} {'dropped off':>12}",
     ]
     for i in range(len(t)):
@@ -168,7 +168,7 @@ def stage_section(timeline: Timeline, *, window_days: int | None = None) -> list
         rate = "-" if np.isnan(row["rate"]) else f"{row['rate']:.1%}"
         median = "-" if np.isnan(row["median_days"]) else f"{row['median_days']:.1f}"
         lines.append(
-            f"{row['stage']:<12} {arrow:<12} {row['entered']:>8} {row['converted']:>10} "
+            f"{row['stage']:<12} {arrow:<14} {row['entered']:>8} {row['converted']:>10} "
             f"{rate:>7} {median:>12} {row['dropped_off']:>12}"
         )
     return lines
