@@ -6,7 +6,9 @@ poor survey answer, a drop in stage), with a weight and a reason. :func:`detect`
 whole population and lists those at risk with the signals that fired and their values;
 :func:`explain` and :func:`risk_score` answer for one customer, and agree with it.
 
-Feedback and lost customers: :func:`evaluate_campaign` measures the retention and revenue
+The four-step process (exploration, evaluation, strategies, feedback) is
+:class:`RetentionProcess`, with a :class:`RetentionAction` per strategy. Feedback and lost
+customers: :func:`evaluate_campaign` measures the retention and revenue
 lift of a campaign's treated customers over a control group, with intervals;
 :func:`switching_matrix` and :func:`gains_and_losses` show who stayed, switched, arrived
 and lapsed between two periods; :func:`lost_customer_report` groups the lost customers by
@@ -25,6 +27,7 @@ True
 from ._campaign import SmallGroupWarning, evaluate_campaign
 from ._detect import RiskExplanation, at_risk_section, detect, explain, risk_score
 from ._lost import LostCustomerReport, lost_customer_report
+from ._process import RetentionAction, RetentionProcess, default_worth_retaining
 from ._signals import STAGE_DROP, DefectionSignal, default_signals, stage_drops
 from ._switching import NONE, gains_and_losses, switching_matrix
 
@@ -33,10 +36,13 @@ __all__ = [
     "STAGE_DROP",
     "DefectionSignal",
     "LostCustomerReport",
+    "RetentionAction",
+    "RetentionProcess",
     "RiskExplanation",
     "SmallGroupWarning",
     "at_risk_section",
     "default_signals",
+    "default_worth_retaining",
     "detect",
     "evaluate_campaign",
     "explain",
