@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from lifecycle import EventLog, Money, signal
-from lifecycle.errors import ValidationError
+from lifecycle.errors import SchemaError, ValidationError
 from lifecycle.pricing import AmountOff, WinBackOffer
 from lifecycle.retention import (
     RetentionAction,
@@ -55,10 +56,27 @@ class TestRetentionProcess:
         assert plan.customer.tolist() == expected
         assert set(plan.action.tolist()) <= {"call", "survey", "email"}
 
-    def test_offer(self) -> None:
+    def test_offer_and_round_trip(self) -> None:
         offer = WinBackOffer(AmountOff(Money("10", "EUR")), offered_on="2024-03-01", for_days=14)
         action = RetentionAction("win_back", signal("lapse_ratio") > 3, "10 off", offer=offer)
-        assert RetentionProcess(actions=[action]).actions[0].offer is offer
+        process = RetentionProcess(actions=[action, *ACTIONS], min_score=1.5)
+        assert process.actions[0].offer is offer
+        data = json.loads(json.dumps(process.to_dict()))
+        again = RetentionProcess.from_dict(data)
+        assert again == process
+        assert again.actions[0].offer == offer
+
+    def test_from_dict_errors(self) -> None:
+        data = RetentionProcess().to_dict()
+        with pytest.raises(SchemaError, match="expected schema"):
+            RetentionProcess.from_dict({**data, "schema": "lifecycle.retention_process/2"})
+        del data["actions"]
+        with pytest.raises(SchemaError, match="missing keys \\['actions'\\]"):
+            RetentionProcess.from_dict(data)
+        action = ACTIONS[0].to_dict()
+        del action["description"]
+        with pytest.raises(SchemaError, match="missing keys \\['description'\\]"):
+            RetentionAction.from_dict(action)
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),

@@ -27,7 +27,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -35,10 +35,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import non_empty_str
-from ..conditions import Condition, signal
-from ..errors import ValidationError
+from ..conditions import Condition, condition_from_dict, signal
+from ..errors import SchemaError, ValidationError
 from ..events import EventLog
 from ..pricing import PriceRule
+from ..serialization import check_schema
 from ..signals import Population, Profile
 from ..table import Table
 from ._campaign import evaluate_campaign
@@ -46,6 +47,17 @@ from ._detect import detect, risk_score
 from ._signals import DefectionSignal, default_signals
 
 __all__ = ["RetentionAction", "RetentionProcess", "default_worth_retaining"]
+
+
+_ACTION_SCHEMA = "lifecycle.retention_action/1"
+_PROCESS_SCHEMA = "lifecycle.retention_process/1"
+
+
+def _require(body: Mapping[str, Any], keys: Sequence[str], schema: str) -> None:
+    missing = sorted(set(keys) - set(body))
+    if missing:
+        msg = f"{schema}: missing keys {missing}"
+        raise SchemaError(msg)
 
 
 def _text(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -88,6 +100,37 @@ class RetentionAction:
     when: Condition = attrs.field(validator=_condition)
     description: str = attrs.field(validator=_text)
     offer: PriceRule | None = attrs.field(default=None, validator=_offer, kw_only=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> a = RetentionAction("call", signal("total_spend") >= 500, "a call")
+        >>> RetentionAction.from_dict(a.to_dict()) == a
+        True
+        """
+        return {
+            "schema": _ACTION_SCHEMA,
+            "name": self.name,
+            "when": self.when.to_dict(),
+            "description": self.description,
+            "offer": None if self.offer is None else self.offer.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RetentionAction:
+        """Rebuild an action from :meth:`to_dict` output."""
+        body = check_schema(data, _ACTION_SCHEMA, ("name", "when", "description", "offer"))
+        _require(body, ("name", "when", "description"), _ACTION_SCHEMA)
+        offer = body.get("offer")
+        return cls(
+            body["name"],
+            condition_from_dict(body["when"]),
+            body["description"],
+            offer=None if offer is None else PriceRule.from_dict(offer),
+        )
 
 
 def default_worth_retaining() -> Condition:
@@ -165,6 +208,36 @@ class RetentionProcess:
         if len(set(names)) != len(names):
             msg = f"retention action names must be distinct (got {names})"
             raise ValidationError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> process = RetentionProcess(min_score=2.0)
+        >>> RetentionProcess.from_dict(process.to_dict()) == process
+        True
+        """
+        return {
+            "schema": _PROCESS_SCHEMA,
+            "worth_retaining": self.worth_retaining.to_dict(),
+            "signals": [s.to_dict() for s in self.signals],
+            "actions": [a.to_dict() for a in self.actions],
+            "min_score": self.min_score,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RetentionProcess:
+        """Rebuild a process from :meth:`to_dict` output."""
+        keys = ("worth_retaining", "signals", "actions", "min_score")
+        body = check_schema(data, _PROCESS_SCHEMA, keys)
+        _require(body, keys, _PROCESS_SCHEMA)
+        return cls(
+            worth_retaining=condition_from_dict(body["worth_retaining"]),
+            signals=[DefectionSignal.from_dict(s) for s in body["signals"]],
+            actions=[RetentionAction.from_dict(a) for a in body["actions"]],
+            min_score=body["min_score"],
+        )
 
     def plan(self, population: Population) -> Table:
         """Steps 1 to 3 for every customer: who to retain, their risk, and what to do.

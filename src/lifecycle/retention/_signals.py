@@ -20,7 +20,7 @@ import numpy as np
 
 from .._validation import non_empty_str
 from ..conditions import Condition, attribute, condition_from_dict, signal
-from ..errors import ValidationError
+from ..errors import SchemaError, ValidationError
 from ..events import as_date
 from ..serialization import check_schema
 from ..stages import Timeline
@@ -101,7 +101,7 @@ class DefectionSignal:
         missing = {"name", "when", "weight", "reason"} - set(body)
         if missing:
             msg = f"{_SCHEMA}: missing keys {sorted(missing)}"
-            raise ValidationError(msg)
+            raise SchemaError(msg)
         return cls(
             body["name"],
             condition_from_dict(body["when"]),
