@@ -564,3 +564,74 @@ class TestSections:
         log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
         with pytest.raises(ValidationError, match="needs money"):
             value_section(log.population("2024-01-02"))
+
+
+class TestAgainstPeers:
+    @settings(max_examples=40)
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 6), st.integers(0, 400), st.integers(1, 5000)),
+            min_size=1,
+            max_size=60,
+        ),
+        st.sampled_from(["M", "Q", "Y"]),
+    )
+    def test_cohorts_equal_a_pandas_groupby(
+        self, events: list[tuple[int, int, int]], period: str
+    ) -> None:
+        start = np.datetime64("2023-01-01")
+        frame = pd.DataFrame(
+            {
+                "customer": [c for c, _, _ in events],
+                "date": [start + np.timedelta64(d, "D") for _, d, _ in events],
+                "amount": [a for _, _, a in events],
+            }
+        )
+        log = EventLog.from_arrays(
+            customer=frame.customer.to_numpy(),
+            date=frame.date.to_numpy().astype("datetime64[D]"),
+            amount_minor=frame.amount.to_numpy(),
+            currency="EUR",
+        )
+        freq = {"M": "M", "Q": "Q", "Y": "Y"}[period]
+        frame["p"] = frame.date.dt.to_period(freq)
+        frame["cohort"] = frame.groupby("customer")["p"].transform("min")
+        frame["k"] = (frame.p - frame.cohort).apply(lambda offset: offset.n)
+        expected = {
+            "customers": frame.groupby(["cohort", "k"]).customer.nunique(),
+            "orders": frame.groupby(["cohort", "k"]).size(),
+            "revenue": frame.groupby(["cohort", "k"]).amount.sum(),
+        }
+        for measure, peer in expected.items():
+            t = cohort_table(log, period=period, measure=measure)  # type: ignore[arg-type]
+            ours = {
+                (pd.Period(c, freq), k): v
+                for c, k, v in zip(t.cohort.tolist(), t.k.tolist(), t.value.tolist(), strict=True)
+                if v
+            }
+            assert ours == {key: int(v) for key, v in peer.items()}, measure
+
+    @settings(max_examples=60)
+    @given(st.lists(st.tuples(st.integers(0, 20), st.booleans()), min_size=1, max_size=40))
+    def test_kaplan_meier_equals_a_plain_product(self, data: list[tuple[int, bool]]) -> None:
+        durations = [d for d, _ in data]
+        observed = [o for _, o in data]
+        t = survival(durations, observed)
+        s = 1.0
+        expected = []
+        for time in sorted({d for d, o in data if o}):
+            at_risk = sum(1 for d in durations if d >= time)
+            events = sum(1 for d, o in data if d == time and o)
+            s *= 1 - events / at_risk
+            expected.append((float(time), at_risk, events, s))
+        got = list(
+            zip(
+                t.time.tolist(),
+                t.at_risk.tolist(),
+                t.events.tolist(),
+                t.survival.tolist(),
+                strict=True,
+            )
+        )
+        assert [g[:3] for g in got] == [e[:3] for e in expected]
+        assert [g[3] for g in got] == pytest.approx([e[3] for e in expected])
