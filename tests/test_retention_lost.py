@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,27 @@ class TestLostCustomerReport:
         report = lost_customer_report(default_lifecycle().replay(log), log)
         assert len(report.customers) == 0
         assert len(report.by_reason) == 0
+
+
+def test_losses_after_the_log_ends() -> None:
+    # Lapses are noticed on grid dates after the last event: the windows must still stay
+    # within each customer's own events.
+    rows = [
+        {"customer": 1, "date": "2024-01-05", "amount": "10"},
+        {"customer": 1, "date": "2024-01-20", "amount": "10"},
+        {"customer": 1, "date": "2024-03-01", "kind": "complaint"},
+        {"customer": 2, "date": "2024-02-01", "amount": "10"},
+        {"customer": 2, "date": "2024-02-10", "amount": "10"},
+        {"customer": 2, "date": "2024-03-02", "kind": "contact"},
+    ]
+    log = EventLog.from_records(rows, currency="EUR")
+    timeline = default_lifecycle().replay(log, end="2026-12-31", every="1M")
+    t = lost_customer_report(timeline, log).customers
+    for row in (t.row(i) for i in range(len(t))):
+        days = (row["lost_on"] - dt.date(2024, 3, 1)).days
+        if row["customer"] == 1:
+            assert row["complaints_90d"] == (1 if days < 90 else 0)
+            assert row["contacts_90d"] == 0
+        else:
+            assert row["complaints_90d"] == 0
+            assert row["contacts_90d"] == (1 if days - 1 < 90 else 0)

@@ -232,10 +232,12 @@ def _contacts(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     code = np.searchsorted(log.customers, who).astype(np.int64)
     day = log.date.astype(np.int64)
-    origin = int(day.min()) - 200
-    width = int(day.max()) - origin + 400
+    loss_day = when.astype(np.int64)
+    # Keys customer * width + day must not run into the next customer for any day used.
+    origin = min(int(day.min()), int(loss_day.min()) - 90) - 1
+    width = max(int(day.max()), int(loss_day.max())) - origin + 1
     keys = log.code.astype(np.int64) * width + (day - origin)
-    loss = when.astype(np.int64) - origin
+    loss = loss_day - origin
     end = code * width + loss
 
     def last_before(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
