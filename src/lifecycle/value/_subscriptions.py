@@ -109,10 +109,15 @@ def subscription_metrics(
     amount = np.add.reduceat(log.amount_minor[rows], starts, dtype=np.int64)
     paying = amount > 0
     who, slot, amount = code[starts][paying], (when - origin)[starts][paying], amount[paying]
-    same_before = np.r_[False, who[1:] == who[:-1]]
-    adjacent_before = same_before & np.r_[False, slot[1:] == slot[:-1] + 1]
-    previous = np.where(adjacent_before, np.r_[0, amount[:-1]], 0)
-    adjacent_after = np.r_[adjacent_before[1:], False]
+    # Neighbouring rows: the same customer's previous paying period, and the next one.
+    same_before = np.zeros(len(who), dtype=bool)
+    same_before[1:] = who[1:] == who[:-1]
+    adjacent_before = same_before.copy()
+    adjacent_before[1:] &= slot[1:] == slot[:-1] + 1
+    previous = np.zeros(len(who), dtype=np.int64)
+    previous[1:] = np.where(adjacent_before[1:], amount[:-1], 0)
+    adjacent_after = np.zeros(len(who), dtype=bool)
+    adjacent_after[:-1] = adjacent_before[1:]
 
     def total(
         values: NDArray[np.int64], at: NDArray[np.int64], mask: NDArray[np.bool_]
