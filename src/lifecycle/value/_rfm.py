@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -35,21 +36,31 @@ from ..table import Table
 
 __all__ = ["DEFAULT_SEGMENTS", "SEGMENT_NAMES", "rfm_scores", "rfm_segments"]
 
+
+def _frozen(
+    segments: dict[str, dict[str, tuple[int, int]]],
+) -> Mapping[str, Mapping[str, tuple[int, int]]]:
+    """A read-only view, so the default map cannot be changed for everyone."""
+    return MappingProxyType({name: MappingProxyType(r) for name, r in segments.items()})
+
+
 #: Segment ranges by name, tried in order; ``(low, high)`` score ranges, both ends included.
 #: ``r`` and ``f`` of the usual five-bin grid (monetary value follows frequency closely in
 #: most logs, so the default map leaves it out; pass a map with ``"m"`` ranges to use it).
-DEFAULT_SEGMENTS: Mapping[str, Mapping[str, tuple[int, int]]] = {
-    "champions": {"r": (5, 5), "f": (4, 5)},
-    "loyal": {"r": (3, 4), "f": (4, 5)},
-    "potential loyalists": {"r": (4, 5), "f": (2, 3)},
-    "new customers": {"r": (5, 5), "f": (1, 1)},
-    "promising": {"r": (4, 4), "f": (1, 1)},
-    "need attention": {"r": (3, 3), "f": (3, 3)},
-    "about to sleep": {"r": (3, 3), "f": (1, 2)},
-    "cannot lose them": {"r": (1, 2), "f": (5, 5)},
-    "at risk": {"r": (1, 2), "f": (3, 4)},
-    "hibernating": {"r": (1, 2), "f": (1, 2)},
-}
+DEFAULT_SEGMENTS: Mapping[str, Mapping[str, tuple[int, int]]] = _frozen(
+    {
+        "champions": {"r": (5, 5), "f": (4, 5)},
+        "loyal": {"r": (3, 4), "f": (4, 5)},
+        "potential loyalists": {"r": (4, 5), "f": (2, 3)},
+        "new customers": {"r": (5, 5), "f": (1, 1)},
+        "promising": {"r": (4, 4), "f": (1, 1)},
+        "need attention": {"r": (3, 3), "f": (3, 3)},
+        "about to sleep": {"r": (3, 3), "f": (1, 2)},
+        "cannot lose them": {"r": (1, 2), "f": (5, 5)},
+        "at risk": {"r": (1, 2), "f": (3, 4)},
+        "hibernating": {"r": (1, 2), "f": (1, 2)},
+    }
+)
 #: Every name the default map gives, in order, and ``lost`` (the lowest cell, r = f = 1,
 #: carved out of ``hibernating`` first).
 SEGMENT_NAMES: tuple[str, ...] = ("lost", *DEFAULT_SEGMENTS)

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import as_bool_array, as_float_array, check_choice, check_same_length
+from ..errors import ValidationError
 from ..events import as_date
 from ..stages import Timeline
 from ..table import Table
@@ -100,8 +101,6 @@ def survival(
     ended = as_bool_array("observed", observed)
     check_same_length(durations=times, observed=ended)
     if not 0 < confidence < 1:
-        from ..errors import ValidationError
-
         msg = f"'confidence' must be in (0, 1) (got {confidence!r})"
         raise ValidationError(msg)
     check_choice("bands", bands, ("log-log", "log", "plain"))
@@ -174,8 +173,6 @@ def relationship_durations(timeline: Timeline, *, as_of: dt.date | str | None = 
     >>> d.duration.tolist(), d.observed.tolist()
     ([396, 60], [True, False])
     """
-    from ..errors import ValidationError
-
     model = timeline.model
     if model.dissolution is None:
         msg = "relationship durations need a model with a dissolution stage"
