@@ -31,6 +31,7 @@ from .pricing import (
     Tiered,
     WinBackOffer,
 )
+from .retention import DefectionSignal
 from .rfm import rfm_summary
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile
@@ -46,11 +47,13 @@ from .stages import (
     default_lifecycle,
 )
 from .table import Table
+from .value import MarkovChainModel, clv_margin_multiple, cohort_table, rfm_scores, rfm_segments
 
 __all__ = [
     "AmountOff",
     "Condition",
     "Currency",
+    "DefectionSignal",
     "Dimension",
     "DissolutionReason",
     "EventLog",
@@ -59,6 +62,7 @@ __all__ = [
     "LoyaltyLadder",
     "LoyaltyRule",
     "LoyaltyState",
+    "MarkovChainModel",
     "Money",
     "PercentOff",
     "Population",
@@ -82,9 +86,13 @@ __all__ = [
     "all_of",
     "any_of",
     "attribute",
+    "clv_margin_multiple",
+    "cohort_table",
     "default_lifecycle",
     "default_satisfaction",
     "loyalty_matrix",
+    "rfm_scores",
+    "rfm_segments",
     "rfm_summary",
     "signal",
     "tenure_at_least",
