@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import conditions, log_and_as_of
 from lifecycle import EventLog, signal
 from lifecycle.conditions import Condition
 from lifecycle.errors import SchemaError, UnknownSignalError, ValidationError
@@ -23,7 +24,6 @@ from lifecycle.retention import (
     stage_drops,
 )
 from lifecycle.stages import default_lifecycle
-from strategies import conditions, log_and_as_of
 
 AS_OF = "2024-06-30"
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conformance.strategies import log_and_as_of
 from lifecycle import EventLog, Money, signal
 from lifecycle.errors import SchemaError, ValidationError
 from lifecycle.pricing import AmountOff, WinBackOffer
@@ -17,7 +18,6 @@ from lifecycle.retention import (
     default_worth_retaining,
     detect,
 )
-from strategies import log_and_as_of
 
 ACTIONS = (
     RetentionAction("call", signal("total_spend") >= 100, "a call from their manager"),

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import event_logs
 from lifecycle import EventLog
 from lifecycle.errors import ValidationError
 from lifecycle.signals import Population
@@ -34,7 +35,6 @@ from lifecycle.value import (
     value_section,
 )
 from lifecycle.value._rfm import _scores
-from strategies import event_logs
 
 
 def population(days: list[float], counts: list[int], spend: list[int]) -> Population:
