@@ -40,7 +40,9 @@ def _package_page(documented: set[str]) -> str:
     lines += ["## Exported names", "", "| name | documented in |", "| --- | --- |"]
     for name in sorted(lifecycle.__all__):
         obj = getattr(lifecycle, name)
-        home = ".".join(p for p in getattr(obj, "__module__", "").split(".") if not p.startswith("_"))
+        home = ".".join(
+            p for p in getattr(obj, "__module__", "").split(".") if not p.startswith("_")
+        )
         if home in documented:
             lines.append(f"| [`{name}`][{home}.{name}] | [`{home}`][{home}] |")
         else:
