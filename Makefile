@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test test-slow docs bench lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+$(VENV)/.docs-installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[docs,plot]"
+	touch $(VENV)/.installed $@
+
 demo: $(VENV)/.installed
 	$(BIN)/lifecycle report
 
@@ -28,11 +32,18 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict src
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+# The slow tests (the documentation build, notebooks executed) need the docs extra too.
+test-slow: $(VENV)/.dev-installed $(VENV)/.docs-installed
+	timeout 900 $(BIN)/pytest -q -m slow
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
