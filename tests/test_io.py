@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from lifecycle.events import Loaded, Rejected
 pa = pytest.importorskip("pyarrow", reason="the arrow extra (pyarrow) is not installed")
 pl = pytest.importorskip("polars", reason="the polars extra is not installed")
 pd = pytest.importorskip("pandas", reason="the pandas extra is not installed")
+pq = pytest.importorskip("pyarrow.parquet", reason="the arrow extra (pyarrow) is not installed")
 
 
 def loaded(result: EventLog | Loaded) -> EventLog:
@@ -106,6 +108,7 @@ class TestFromArrow:
                 table,
                 {"customer": "id", "date": "day", "amount": "price"},
                 attributes=["segment"],
+                kinds=["referral"],
             )
         )
         assert log.customer.tolist() == ["a", "a", "b"]
@@ -686,3 +689,93 @@ class TestOneValidation:
         ]
         assert log.customer.tolist() == expected_log.customer.tolist() == ["a", "h"]
         assert log.amount_minor.tolist() == expected_log.amount_minor.tolist()
+
+
+KIND_ROWS = {"customer": [1, 2], "date": ["2024-01-01", "2024-01-02"], "kind": ["visit", "refrral"]}
+
+
+def kinds_via_arrow(**options: Any) -> Any:
+    return io.from_arrow(pa.table(KIND_ROWS), **options)
+
+
+def kinds_via_parquet(**options: Any) -> Any:
+    path = Path(tempfile.mkdtemp()) / "kinds.parquet"
+    pq.write_table(pa.table(KIND_ROWS), path)
+    return io.read_parquet(path, **options)
+
+
+def kinds_via_polars(**options: Any) -> Any:
+    return io.from_polars(pl.DataFrame(KIND_ROWS), **options)
+
+
+def kinds_via_pandas(**options: Any) -> Any:
+    return io.from_pandas(pd.DataFrame(KIND_ROWS), **options)
+
+
+def kinds_via_sqlite(**options: Any) -> Any:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (customer, date, kind)")
+    db.executemany("INSERT INTO t VALUES (?, ?, ?)", list(zip(*KIND_ROWS.values(), strict=True)))
+    return io.read_sql(db, "SELECT * FROM t", **options)
+
+
+def kinds_via_csv(**options: Any) -> Any:
+    path = Path(tempfile.mkdtemp()) / "kinds.csv"
+    rows = zip(*KIND_ROWS.values(), strict=True)
+    path.write_text("customer,date,kind\n" + "".join(f"{c},{d},{k}\n" for c, d, k in rows))
+    return io.read_csv(path, **options)
+
+
+KIND_LOADERS = [
+    kinds_via_arrow,
+    kinds_via_parquet,
+    kinds_via_polars,
+    kinds_via_pandas,
+    kinds_via_sqlite,
+    kinds_via_csv,
+]
+
+
+class TestDeclaredKinds:
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_an_undeclared_kind_is_refused_with_a_hint(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="did you mean 'referral'") as caught:
+            load(kinds=["referral"])
+        # The row is named as each source counts them (a file by its line).
+        where = "line 3" if load is kinds_via_csv else "row 1"
+        assert where in str(caught.value)
+        assert "'refrral'" in str(caught.value)
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_a_kind_is_refused_unless_declared(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="not a known event kind"):
+            load()
+        log = loaded(load(kinds=["refrral"]))
+        assert log.kind.tolist() == ["visit", "refrral"]
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_collect_rejects_the_row_with_the_kind(self, load: Any) -> None:
+        log, rejected = collect(load(kinds=["referral"], errors="collect"))
+        assert [(r.row, r.column) for r in rejected] == [(1, "kind")]
+        assert log.kind.tolist() == ["visit"]
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_score_scale_reaches_the_loader(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="'score_scale'"):
+            load(kinds=["refrral"], score_scale=(5, 1))
+
+    def test_to_arrow_carries_the_kinds_it_declared(self) -> None:
+        log = EventLog.from_records(
+            [{"customer": 1, "date": "2024-01-01", "kind": "referral"}], kinds=["referral"]
+        )
+        table = io.to_arrow(log)
+        assert json.loads(table.schema.metadata[b"lifecycle.kinds"]) == ["referral"]
+        assert loaded(io.from_arrow(table)).kinds == log.kinds
+        # An explicit kinds= replaces what the metadata lists.
+        with pytest.raises(ValidationError, match="not a known event kind"):
+            io.from_arrow(table, kinds=[])
+
+    def test_kinds_metadata_that_is_not_a_list_is_refused(self) -> None:
+        table = pa.table(KIND_ROWS).replace_schema_metadata({"lifecycle.kinds": "{"})
+        with pytest.raises(SchemaError, match=r"lifecycle\.kinds"):
+            io.from_arrow(table)

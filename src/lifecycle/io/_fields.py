@@ -137,12 +137,15 @@ def load(
     attributes: Mapping[str, Any],
     *,
     currency: Currency | str | None,
+    kinds: Sequence[str],
+    score_scale: tuple[float, float] | None,
     errors: ErrorMode,
 ) -> EventLog | Loaded:
     """Hand the columns to :meth:`EventLog.from_arrays`: one validation for every loader.
 
     ``currency`` is the currency of amounts whose row names none: it fills the missing
     values of a currency column, or stands for the whole log when there is no such column.
+    ``kinds`` and ``score_scale`` are those of :meth:`EventLog.from_arrays`.
     """
     if errors not in ("raise", "collect"):
         msg = f"'errors' must be 'raise' or 'collect' (got {errors!r})"
@@ -157,6 +160,6 @@ def load(
             filled[[v is None for v in filled.tolist()]] = as_currency(currency).code
             given["currency"] = filled
     log: EventLog | Loaded = EventLog.from_arrays(
-        **given, attributes=dict(attributes), errors=errors
+        **given, attributes=dict(attributes), kinds=kinds, score_scale=score_scale, errors=errors
     )
     return log
