@@ -203,7 +203,11 @@ class TestFromArrow:
     @pytest.mark.parametrize(
         ("table", "kwargs", "message"),
         [
-            ({"customer": [1], "date": ["2024-01-01"], "x": [1]}, {}, r"unknown column 'x'"),
+            (
+                {"customer": [1], "date": ["2024-01-01"], "amout": ["1"]},
+                {},
+                r"column 'amout' that no field reads; did you mean 'amount'\?",
+            ),
             ({"date": ["2024-01-01"]}, {}, r"no column 'customer' for field 'customer'"),
             ({"customer": [1], "date": ["2024-01-01"]}, {"columns": {"amt": "x"}}, r"field 'amt'"),
             (
@@ -501,9 +505,13 @@ class TestReadSql:
         assert log.amount_minor.tolist() == [1000, 100]
         assert log.attributes["segment"].tolist() == ["gold", "gold"]
 
-    def test_unknown_result_columns_are_refused(self, db: sqlite3.Connection) -> None:
-        with pytest.raises(SchemaError, match=r"the query has an unknown column 'segment'"):
-            io.read_sql(db, "SELECT * FROM t", currency="EUR")
+    def test_other_result_columns_are_left_out(self, db: sqlite3.Connection) -> None:
+        query = "SELECT customer, date, currency, segment FROM t"
+        log = loaded(io.read_sql(db, query, currency="EUR"))
+        assert log.attributes == {}
+        query = "SELECT customer, date, segment AS categry FROM t"
+        with pytest.raises(SchemaError, match=r"the query has a column 'categry' .*'category'"):
+            io.read_sql(db, query, currency="EUR")
 
     def test_a_statement_without_rows_is_refused(self, db: sqlite3.Connection) -> None:
         with pytest.raises(ValidationError, match=r"no rows to read .* give a SELECT"):
@@ -779,3 +787,66 @@ class TestDeclaredKinds:
         table = pa.table(KIND_ROWS).replace_schema_metadata({"lifecycle.kinds": "{"})
         with pytest.raises(SchemaError, match=r"lifecycle\.kinds"):
             io.from_arrow(table)
+
+
+def via(name: str, data: dict[str, list[Any]], **options: Any) -> Any:
+    """Load ``data`` (column name to values) through the loader ``name``."""
+    if name == "arrow":
+        return io.from_arrow(pa.table(data), **options)
+    if name == "parquet":
+        path = Path(tempfile.mkdtemp()) / "events.parquet"
+        pq.write_table(pa.table(data), path)
+        return io.read_parquet(path, **options)
+    if name == "polars":
+        return io.from_polars(pl.DataFrame(data), **options)
+    if name == "pandas":
+        return io.from_pandas(pd.DataFrame(data), **options)
+    if name == "event_log_pandas":
+        return EventLog.from_pandas(pd.DataFrame(data), **options)
+    if name == "sqlite":
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE TABLE t ({', '.join(data)})")
+        marks = ", ".join("?" * len(data))
+        db.executemany(f"INSERT INTO t VALUES ({marks})", list(zip(*data.values(), strict=True)))
+        return io.read_sql(db, "SELECT * FROM t", **options)
+    path = Path(tempfile.mkdtemp()) / "events.csv"
+    rows = [",".join(map(str, r)) for r in zip(*data.values(), strict=True)]
+    path.write_text(",".join(data) + "\n" + "\n".join(rows) + "\n")
+    read = io.read_csv if name == "csv" else EventLog.from_csv
+    return read(path, **options)
+
+
+LOADERS = ["arrow", "parquet", "polars", "pandas", "event_log_pandas", "sqlite", "csv", "from_csv"]
+BASE = {"customer": [1, 2], "date": ["2024-01-01", "2024-01-02"]}
+
+
+class TestColumnRule:
+    # One rule for every loader (docs/io.md, "The column rule").
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_other_columns_are_left_out(self, name: str) -> None:
+        data = BASE | {"store": ["north", "south"], "customer_id": ["x", "y"]}
+        log = loaded(via(name, data))
+        assert len(log) == 2
+        assert log.attributes == {}
+        assert log.score is None
+
+    @pytest.mark.parametrize("name", LOADERS)
+    @pytest.mark.parametrize(("column", "field"), [("amout", "amount"), ("Categry", "category")])
+    def test_a_misspelt_field_is_refused_naming_it(
+        self, name: str, column: str, field: str
+    ) -> None:
+        data = BASE | {column: ["1", "2"]}
+        with pytest.raises(SchemaError, match=rf"column '{column}' .*did you mean '{field}'"):
+            via(name, data, currency="EUR")
+        assert len(loaded(via(name, data, currency="EUR", ignore=[column]))) == 2
+
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_a_fed_field_makes_a_near_name_an_other_column(self, name: str) -> None:
+        # With an amount column, "amounts" is another column, not a misspelt amount.
+        data = BASE | {"amount": ["1", "2"], "amounts": ["3", "4"]}
+        assert loaded(via(name, data, currency="EUR")).amount_minor.tolist() == [100, 200]
+
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_ignore_names_an_existing_column(self, name: str) -> None:
+        with pytest.raises(SchemaError, match="'note'"):
+            via(name, BASE, ignore=["note"])

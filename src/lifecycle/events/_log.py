@@ -391,7 +391,7 @@ class EventLog:
         r"""Read a delimited text file of events: :func:`lifecycle.io.read_csv`.
 
         Takes its options (``columns``, ``date_format``, ``delimiter``, ``header``,
-        ``currency``, ``encoding``, ``decimal``, ``attributes``, ``kinds``,
+        ``currency``, ``encoding``, ``decimal``, ``attributes``, ``ignore``, ``kinds``,
         ``score_scale``) and ``errors`` mode.
 
         Examples
@@ -423,8 +423,8 @@ class EventLog:
     ) -> EventLog | Loaded:
         """Build a log from a :class:`pandas.DataFrame`: :func:`lifecycle.io.from_pandas`.
 
-        Takes its options (``columns``, ``currency``, ``attributes``, ``kinds``,
-        ``score_scale``) and ``errors`` mode; needs the ``pandas`` extra.
+        Takes its options (``columns``, ``currency``, ``attributes``, ``ignore``,
+        ``kinds``, ``score_scale``) and ``errors`` mode; needs the ``pandas`` extra.
 
         Examples
         --------

@@ -20,7 +20,7 @@ from ..events import EventLog, Loaded
 from ..events._columns import _FIELDS, _hint
 from ..events._log import load_records
 from ..money import Currency
-from ._fields import ErrorMode
+from ._fields import ErrorMode, check_unread
 
 __all__ = ["read_csv"]
 
@@ -37,6 +37,7 @@ def read_csv(
     encoding: str = ...,
     decimal: str = ...,
     attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
     kinds: Sequence[str] = ...,
     score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
@@ -55,6 +56,7 @@ def read_csv(
     encoding: str = ...,
     decimal: str = ...,
     attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
     kinds: Sequence[str] = ...,
     score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
@@ -72,6 +74,7 @@ def read_csv(
     encoding: str = "utf-8-sig",
     decimal: str = ".",
     attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
     kinds: Sequence[str] = (),
     score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
@@ -106,6 +109,10 @@ def read_csv(
         ``1.250,00``: no thousands separators). Needs a delimiter other than ``","``.
     attributes : sequence of str
         Further columns to carry as user attributes; each must be in the header.
+    ignore : sequence of str
+        Header columns left out on purpose. Any column no field reads is left out, but one
+        whose name is close to a field that no column feeds (``amout`` without ``amount``)
+        raises :class:`~lifecycle.errors.SchemaError` unless it is listed here.
     kinds, score_scale
         See :meth:`EventLog.from_arrays`.
     errors : {"raise", "collect"}
@@ -158,6 +165,13 @@ def read_csv(
         msg = f"{source}: no events: the file has no data rows"
         raise ValidationError(msg)
     index = _column_index(names, width, columns, attributes, source)
+    for name in ignore:
+        if name not in names:
+            msg = f"{source}: ignore= names no column {name!r} (columns: {', '.join(names)})"
+            raise SchemaError(msg)
+    if header:
+        read = {field: names[position] for field, position in index.items()}
+        check_unread(names, read, used=ignore, source=source)
     numeric = {"amount", "score"} if decimal == "," else set()
     records: list[dict[str, Any]] = []
     malformed: dict[int, tuple[str, str, object]] = {}

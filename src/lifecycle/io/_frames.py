@@ -20,7 +20,7 @@ from ..events._log import load_columns
 from ..money import Currency
 from ..table import import_optional
 from ._arrow import _load_table, _plan, to_arrow
-from ._fields import FIELDS, LABEL_FIELDS, ErrorMode
+from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, check_unread
 
 __all__ = ["from_pandas", "from_polars", "to_pandas", "to_polars"]
 
@@ -32,6 +32,7 @@ def from_pandas(
     columns: Mapping[str, str] | None = ...,
     currency: Currency | str | None = ...,
     attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
     kinds: Sequence[str] = ...,
     score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
@@ -45,6 +46,7 @@ def from_pandas(
     columns: Mapping[str, str] | None = ...,
     currency: Currency | str | None = ...,
     attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
     kinds: Sequence[str] = ...,
     score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
@@ -57,6 +59,7 @@ def from_pandas(
     columns: Mapping[str, str] | None = None,
     currency: Currency | str | None = None,
     attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
     kinds: Sequence[str] = (),
     score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
@@ -69,7 +72,9 @@ def from_pandas(
     amount column must hold strings or Decimals (floats are refused). ``currency`` fills a
     currency column's blanks and conflicts with any other currency in it; ``attributes``
     names the columns carried per event; ``kinds``, ``score_scale`` and ``errors`` are as
-    in :meth:`EventLog.from_arrays <lifecycle.events.EventLog.from_arrays>`.
+    in :meth:`EventLog.from_arrays <lifecycle.events.EventLog.from_arrays>`. Other columns
+    are left out, except one whose name is close to a field no column feeds (``amout``
+    without ``amount``), which is refused unless listed in ``ignore``.
 
     A categorical or pandas string column's missing values (``NaN``, ``pd.NA``) are read as
     missing, except in the amount column, where NaN is refused as it is by every loader.
@@ -118,6 +123,11 @@ def from_pandas(
                 f"(columns: {', '.join(names)})"
             )
             raise SchemaError(msg)
+    for name in ignore:
+        if name not in available:
+            msg = f"ignore= names no column {name!r} (columns: {', '.join(names)})"
+            raise SchemaError(msg)
+    check_unread(frame.columns, sources, used=(*attributes, *ignore), source="the frame")
 
     def values(name: Any, *, missing_is_none: bool = True) -> Any:
         column = frame[name]
