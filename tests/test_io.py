@@ -850,3 +850,52 @@ class TestColumnRule:
     def test_ignore_names_an_existing_column(self, name: str) -> None:
         with pytest.raises(SchemaError, match="'note'"):
             via(name, BASE, ignore=["note"])
+
+
+class TestEventLogDelegates:
+    # EventLog's file, frame and Arrow methods are lifecycle.io's functions under the class's
+    # name; the events layer itself imports nothing of io (tests/test_layers.py).
+    def test_the_methods_reach_io(self, tmp_path: Path) -> None:
+        log = sample_log()
+        table = log.to_arrow()
+        assert table.equals(io.to_arrow(log))
+        assert table.schema.metadata == io.to_arrow(log).schema.metadata
+        assert loaded(EventLog.from_arrow(table)).amount_minor.tolist() == log.amount_minor.tolist()
+        assert log.to_pandas().equals(io.to_pandas(log))
+        path = tmp_path / "events.csv"
+        path.write_text("id,date\n1,2024-01-01\n")
+        assert loaded(EventLog.from_csv(path, columns={"customer": "id"})).customers.tolist() == [
+            "1"
+        ]
+
+    def test_from_pandas_reads_missing_categories_as_missing(self) -> None:
+        frame = pd.DataFrame(
+            {
+                "customer": [1, 2],
+                "date": ["2024-01-01", "2024-01-02"],
+                "category": pd.Categorical(["books", None]),
+                "channel": pd.array(["web", pd.NA], dtype="string"),
+            }
+        )
+        log = loaded(EventLog.from_pandas(frame))
+        assert log.category is not None
+        assert log.channel is not None
+        assert log.category.tolist() == [0, -1]
+        assert log.channel.tolist() == [0, -1]
+
+    def test_options_are_checked_by_io(self, tmp_path: Path) -> None:
+        path = tmp_path / "events.csv"
+        path.write_text("customer,date\n1,2024-01-01\n")
+        with pytest.raises(TypeError, match="colums"):
+            EventLog.from_csv(path, colums={})
+
+    def test_the_methods_work_after_importing_only_events(self, tmp_path: Path) -> None:
+        path = tmp_path / "events.csv"
+        path.write_text("customer,date\n1,2024-01-01\n")
+        code = (
+            f"from lifecycle.events import EventLog\nprint(len(EventLog.from_csv({str(path)!r})))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        )
+        assert result.stdout.strip() == "1"
