@@ -846,6 +846,13 @@ class TestColumnRule:
         data = BASE | {"amount": ["1", "2"], "amounts": ["3", "4"]}
         assert loaded(via(name, data, currency="EUR")).amount_minor.tolist() == [100, 200]
 
+    @pytest.mark.parametrize("name", ["csv", "from_csv"])
+    def test_a_field_the_loader_cannot_read_is_named(self, name: str) -> None:
+        # A CSV file reads decimal amounts, not minor units: the cents are not dropped unseen.
+        data = BASE | {"amount_minor": [100, 200]}
+        with pytest.raises(SchemaError, match=r"'amount_minor' .* does not read"):
+            via(name, data, currency="EUR")
+
     @pytest.mark.parametrize("name", LOADERS)
     def test_ignore_names_an_existing_column(self, name: str) -> None:
         with pytest.raises(SchemaError, match="'note'"):

@@ -171,7 +171,7 @@ def read_csv(
             raise SchemaError(msg)
     if header:
         read = {field: names[position] for field, position in index.items()}
-        check_unread(names, read, used=ignore, source=source)
+        check_unread(names, read, used=ignore, source=source, readable=_FIELDS)
     numeric = {"amount", "score"} if decimal == "," else set()
     records: list[dict[str, Any]] = []
     malformed: dict[int, tuple[str, str, object]] = {}

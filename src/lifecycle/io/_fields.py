@@ -130,12 +130,18 @@ def plan_columns(
 
 
 def check_unread(
-    names: Iterable[str], fields: Mapping[str, object], *, used: Iterable[str], source: str
+    names: Iterable[str],
+    fields: Mapping[str, object],
+    *,
+    used: Iterable[str],
+    source: str,
+    readable: Sequence[str] = FIELDS,
 ) -> None:
     """Refuse a column no field reads whose name is close to a field no column feeds.
 
     ``fields`` maps each field read to its column; ``used`` are the other columns read or
-    ignored on purpose. Any other column is left out silently, unless it looks like a
+    ignored on purpose; ``readable`` are the fields the loader can read at all (a CSV file
+    has no ``amount_minor``). Any other column is left out silently, unless it looks like a
     misspelt field (a name, ignoring case, nearly that of a field): ``amount`` and
     ``amount_minor`` count as one field for this.
 
@@ -162,6 +168,13 @@ def check_unread(
         found = difflib.get_close_matches(str(name).strip().lower(), unfed, n=1, cutoff=0.85)
         if found:
             close = found[0]
+            if close not in readable:
+                msg = (
+                    f"{source} has a column {name!r} that looks like field {close!r}, which "
+                    "this loader does not read: convert it, carry it with attributes=[...] "
+                    "or leave it out with ignore=[...]"
+                )
+                raise SchemaError(msg)
             msg = (
                 f"{source} has a column {name!r} that no field reads; did you mean {close!r}? "
                 f"Map it with columns={{{close!r}: {name!r}}}, carry it with attributes=[...] "
