@@ -906,3 +906,11 @@ class TestEventLogDelegates:
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
         )
         assert result.stdout.strip() == "1"
+
+    def test_a_method_io_has_not_provided_says_so(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from lifecycle.errors import LifecycleError
+        from lifecycle.events import _log
+
+        monkeypatch.setattr(_log, "_IO", {})
+        with pytest.raises(LifecycleError, match=r"lifecycle\.io has not provided 'to_arrow'"):
+            sample_log().to_arrow()
