@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from lifecycle.events import Loaded, Rejected
 pa = pytest.importorskip("pyarrow", reason="the arrow extra (pyarrow) is not installed")
 pl = pytest.importorskip("polars", reason="the polars extra is not installed")
 pd = pytest.importorskip("pandas", reason="the pandas extra is not installed")
+pq = pytest.importorskip("pyarrow.parquet", reason="the arrow extra (pyarrow) is not installed")
 
 
 def loaded(result: EventLog | Loaded) -> EventLog:
@@ -106,6 +108,7 @@ class TestFromArrow:
                 table,
                 {"customer": "id", "date": "day", "amount": "price"},
                 attributes=["segment"],
+                kinds=["referral"],
             )
         )
         assert log.customer.tolist() == ["a", "a", "b"]
@@ -200,7 +203,11 @@ class TestFromArrow:
     @pytest.mark.parametrize(
         ("table", "kwargs", "message"),
         [
-            ({"customer": [1], "date": ["2024-01-01"], "x": [1]}, {}, r"unknown column 'x'"),
+            (
+                {"customer": [1], "date": ["2024-01-01"], "amout": ["1"]},
+                {},
+                r"column 'amout' that no field reads; did you mean 'amount'\?",
+            ),
             ({"date": ["2024-01-01"]}, {}, r"no column 'customer' for field 'customer'"),
             ({"customer": [1], "date": ["2024-01-01"]}, {"columns": {"amt": "x"}}, r"field 'amt'"),
             (
@@ -498,9 +505,13 @@ class TestReadSql:
         assert log.amount_minor.tolist() == [1000, 100]
         assert log.attributes["segment"].tolist() == ["gold", "gold"]
 
-    def test_unknown_result_columns_are_refused(self, db: sqlite3.Connection) -> None:
-        with pytest.raises(SchemaError, match=r"the query has an unknown column 'segment'"):
-            io.read_sql(db, "SELECT * FROM t", currency="EUR")
+    def test_other_result_columns_are_left_out(self, db: sqlite3.Connection) -> None:
+        query = "SELECT customer, date, currency, segment FROM t"
+        log = loaded(io.read_sql(db, query, currency="EUR"))
+        assert log.attributes == {}
+        query = "SELECT customer, date, segment AS categry FROM t"
+        with pytest.raises(SchemaError, match=r"the query has a column 'categry' .*'category'"):
+            io.read_sql(db, query, currency="EUR")
 
     def test_a_statement_without_rows_is_refused(self, db: sqlite3.Connection) -> None:
         with pytest.raises(ValidationError, match=r"no rows to read .* give a SELECT"):
@@ -686,3 +697,220 @@ class TestOneValidation:
         ]
         assert log.customer.tolist() == expected_log.customer.tolist() == ["a", "h"]
         assert log.amount_minor.tolist() == expected_log.amount_minor.tolist()
+
+
+KIND_ROWS = {"customer": [1, 2], "date": ["2024-01-01", "2024-01-02"], "kind": ["visit", "refrral"]}
+
+
+def kinds_via_arrow(**options: Any) -> Any:
+    return io.from_arrow(pa.table(KIND_ROWS), **options)
+
+
+def kinds_via_parquet(**options: Any) -> Any:
+    path = Path(tempfile.mkdtemp()) / "kinds.parquet"
+    pq.write_table(pa.table(KIND_ROWS), path)
+    return io.read_parquet(path, **options)
+
+
+def kinds_via_polars(**options: Any) -> Any:
+    return io.from_polars(pl.DataFrame(KIND_ROWS), **options)
+
+
+def kinds_via_pandas(**options: Any) -> Any:
+    return io.from_pandas(pd.DataFrame(KIND_ROWS), **options)
+
+
+def kinds_via_sqlite(**options: Any) -> Any:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (customer, date, kind)")
+    db.executemany("INSERT INTO t VALUES (?, ?, ?)", list(zip(*KIND_ROWS.values(), strict=True)))
+    return io.read_sql(db, "SELECT * FROM t", **options)
+
+
+def kinds_via_csv(**options: Any) -> Any:
+    path = Path(tempfile.mkdtemp()) / "kinds.csv"
+    rows = zip(*KIND_ROWS.values(), strict=True)
+    path.write_text("customer,date,kind\n" + "".join(f"{c},{d},{k}\n" for c, d, k in rows))
+    return io.read_csv(path, **options)
+
+
+KIND_LOADERS = [
+    kinds_via_arrow,
+    kinds_via_parquet,
+    kinds_via_polars,
+    kinds_via_pandas,
+    kinds_via_sqlite,
+    kinds_via_csv,
+]
+
+
+class TestDeclaredKinds:
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_an_undeclared_kind_is_refused_with_a_hint(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="did you mean 'referral'") as caught:
+            load(kinds=["referral"])
+        # The row is named as each source counts them (a file by its line).
+        where = "line 3" if load is kinds_via_csv else "row 1"
+        assert where in str(caught.value)
+        assert "'refrral'" in str(caught.value)
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_a_kind_is_refused_unless_declared(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="not a known event kind"):
+            load()
+        log = loaded(load(kinds=["refrral"]))
+        assert log.kind.tolist() == ["visit", "refrral"]
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_collect_rejects_the_row_with_the_kind(self, load: Any) -> None:
+        log, rejected = collect(load(kinds=["referral"], errors="collect"))
+        assert [(r.row, r.column) for r in rejected] == [(1, "kind")]
+        assert log.kind.tolist() == ["visit"]
+
+    @pytest.mark.parametrize("load", KIND_LOADERS)
+    def test_score_scale_reaches_the_loader(self, load: Any) -> None:
+        with pytest.raises(ValidationError, match="'score_scale'"):
+            load(kinds=["refrral"], score_scale=(5, 1))
+
+    def test_to_arrow_carries_the_kinds_it_declared(self) -> None:
+        log = EventLog.from_records(
+            [{"customer": 1, "date": "2024-01-01", "kind": "referral"}], kinds=["referral"]
+        )
+        table = io.to_arrow(log)
+        assert json.loads(table.schema.metadata[b"lifecycle.kinds"]) == ["referral"]
+        assert loaded(io.from_arrow(table)).kinds == log.kinds
+        # An explicit kinds= replaces what the metadata lists.
+        with pytest.raises(ValidationError, match="not a known event kind"):
+            io.from_arrow(table, kinds=[])
+
+    def test_kinds_metadata_that_is_not_a_list_is_refused(self) -> None:
+        table = pa.table(KIND_ROWS).replace_schema_metadata({"lifecycle.kinds": "{"})
+        with pytest.raises(SchemaError, match=r"lifecycle\.kinds"):
+            io.from_arrow(table)
+
+
+def via(name: str, data: dict[str, list[Any]], **options: Any) -> Any:
+    """Load ``data`` (column name to values) through the loader ``name``."""
+    if name == "arrow":
+        return io.from_arrow(pa.table(data), **options)
+    if name == "parquet":
+        path = Path(tempfile.mkdtemp()) / "events.parquet"
+        pq.write_table(pa.table(data), path)
+        return io.read_parquet(path, **options)
+    if name == "polars":
+        return io.from_polars(pl.DataFrame(data), **options)
+    if name == "pandas":
+        return io.from_pandas(pd.DataFrame(data), **options)
+    if name == "event_log_pandas":
+        return EventLog.from_pandas(pd.DataFrame(data), **options)
+    if name == "sqlite":
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE TABLE t ({', '.join(data)})")
+        marks = ", ".join("?" * len(data))
+        db.executemany(f"INSERT INTO t VALUES ({marks})", list(zip(*data.values(), strict=True)))
+        return io.read_sql(db, "SELECT * FROM t", **options)
+    path = Path(tempfile.mkdtemp()) / "events.csv"
+    rows = [",".join(map(str, r)) for r in zip(*data.values(), strict=True)]
+    path.write_text(",".join(data) + "\n" + "\n".join(rows) + "\n")
+    read = io.read_csv if name == "csv" else EventLog.from_csv
+    return read(path, **options)
+
+
+LOADERS = ["arrow", "parquet", "polars", "pandas", "event_log_pandas", "sqlite", "csv", "from_csv"]
+BASE = {"customer": [1, 2], "date": ["2024-01-01", "2024-01-02"]}
+
+
+class TestColumnRule:
+    # One rule for every loader (docs/io.md, "The column rule").
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_other_columns_are_left_out(self, name: str) -> None:
+        data = BASE | {"store": ["north", "south"], "customer_id": ["x", "y"]}
+        log = loaded(via(name, data))
+        assert len(log) == 2
+        assert log.attributes == {}
+        assert log.score is None
+
+    @pytest.mark.parametrize("name", LOADERS)
+    @pytest.mark.parametrize(("column", "field"), [("amout", "amount"), ("Categry", "category")])
+    def test_a_misspelt_field_is_refused_naming_it(
+        self, name: str, column: str, field: str
+    ) -> None:
+        data = BASE | {column: ["1", "2"]}
+        with pytest.raises(SchemaError, match=rf"column '{column}' .*did you mean '{field}'"):
+            via(name, data, currency="EUR")
+        assert len(loaded(via(name, data, currency="EUR", ignore=[column]))) == 2
+
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_a_fed_field_makes_a_near_name_an_other_column(self, name: str) -> None:
+        # With an amount column, "amounts" is another column, not a misspelt amount.
+        data = BASE | {"amount": ["1", "2"], "amounts": ["3", "4"]}
+        assert loaded(via(name, data, currency="EUR")).amount_minor.tolist() == [100, 200]
+
+    @pytest.mark.parametrize("name", ["csv", "from_csv"])
+    def test_a_field_the_loader_cannot_read_is_named(self, name: str) -> None:
+        # A CSV file reads decimal amounts, not minor units: the cents are not dropped unseen.
+        data = BASE | {"amount_minor": [100, 200]}
+        with pytest.raises(SchemaError, match=r"'amount_minor' .* does not read"):
+            via(name, data, currency="EUR")
+
+    @pytest.mark.parametrize("name", LOADERS)
+    def test_ignore_names_an_existing_column(self, name: str) -> None:
+        with pytest.raises(SchemaError, match="'note'"):
+            via(name, BASE, ignore=["note"])
+
+
+class TestEventLogDelegates:
+    # EventLog's file, frame and Arrow methods are lifecycle.io's functions under the class's
+    # name; the events layer itself imports nothing of io (tests/test_layers.py).
+    def test_the_methods_reach_io(self, tmp_path: Path) -> None:
+        log = sample_log()
+        table = log.to_arrow()
+        assert table.equals(io.to_arrow(log))
+        assert table.schema.metadata == io.to_arrow(log).schema.metadata
+        assert loaded(EventLog.from_arrow(table)).amount_minor.tolist() == log.amount_minor.tolist()
+        assert log.to_pandas().equals(io.to_pandas(log))
+        path = tmp_path / "events.csv"
+        path.write_text("id,date\n1,2024-01-01\n")
+        assert loaded(EventLog.from_csv(path, columns={"customer": "id"})).customers.tolist() == [
+            "1"
+        ]
+
+    def test_from_pandas_reads_missing_categories_as_missing(self) -> None:
+        frame = pd.DataFrame(
+            {
+                "customer": [1, 2],
+                "date": ["2024-01-01", "2024-01-02"],
+                "category": pd.Categorical(["books", None]),
+                "channel": pd.array(["web", pd.NA], dtype="string"),
+            }
+        )
+        log = loaded(EventLog.from_pandas(frame))
+        assert log.category is not None
+        assert log.channel is not None
+        assert log.category.tolist() == [0, -1]
+        assert log.channel.tolist() == [0, -1]
+
+    def test_options_are_checked_by_io(self, tmp_path: Path) -> None:
+        path = tmp_path / "events.csv"
+        path.write_text("customer,date\n1,2024-01-01\n")
+        with pytest.raises(TypeError, match="colums"):
+            EventLog.from_csv(path, colums={})
+
+    def test_the_methods_work_after_importing_only_events(self, tmp_path: Path) -> None:
+        path = tmp_path / "events.csv"
+        path.write_text("customer,date\n1,2024-01-01\n")
+        code = (
+            f"from lifecycle.events import EventLog\nprint(len(EventLog.from_csv({str(path)!r})))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        )
+        assert result.stdout.strip() == "1"
+
+    def test_a_method_io_has_not_provided_says_so(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from lifecycle.errors import LifecycleError
+        from lifecycle.events import _log
+
+        monkeypatch.setattr(_log, "_IO", {})
+        with pytest.raises(LifecycleError, match=r"lifecycle\.io has not provided 'to_arrow'"):
+            sample_log().to_arrow()

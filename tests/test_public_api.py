@@ -16,7 +16,7 @@ import pytest
 
 import lifecycle
 
-OPTIONAL = ("scipy", "pandas", "matplotlib")
+OPTIONAL = ("scipy", "pandas", "matplotlib", "pyarrow", "polars", "duckdb")
 
 
 def isort_key(name: str) -> tuple[int, list[Any]]:

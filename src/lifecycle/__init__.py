@@ -16,6 +16,7 @@ Examples
 True
 """
 
+from . import io as io  # provides EventLog's file, frame and Arrow methods
 from ._version import __version__
 from .conditions import Condition, all_of, any_of, attribute, signal, tenure_at_least
 from .events import EventLog

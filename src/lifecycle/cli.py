@@ -30,6 +30,7 @@ import numpy as np
 from ._version import __version__
 from .errors import LifecycleError, ValidationError
 from .events import EventLog, as_date
+from .io import read_csv
 from .money import CURRENCIES
 from .report import build_report, format_text
 
@@ -105,7 +106,7 @@ def _load(args: argparse.Namespace) -> tuple[EventLog, dt.date | None]:
         )
         raise ValidationError(msg)
     kinds = [k.strip() for k in (args.kinds or "").split(",") if k.strip()]
-    log = EventLog.from_csv(
+    log = read_csv(
         Path(args.path),
         columns=_columns(args.columns),
         date_format=args.date_format,

@@ -24,6 +24,7 @@ from importlib import resources
 import numpy as np
 
 from ..events import EventLog
+from ..io import read_csv
 from ._policy import demo_policy
 
 __all__ = ["CDNOW_AS_OF", "DEMO_AS_OF", "demo_policy", "load_cdnow", "load_demo"]
@@ -85,4 +86,4 @@ def load_demo() -> EventLog:
     """
     path = resources.files(__package__).joinpath("data", "demo_events.csv.gz")
     with resources.as_file(path) as file:
-        return EventLog.from_csv(file, score_scale=(0, 10))
+        return read_csv(file, score_scale=(0, 10))

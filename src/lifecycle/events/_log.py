@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -12,7 +11,13 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import CurrencyMismatchError, SchemaError, UnknownCustomerError, ValidationError
+from ..errors import (
+    CurrencyMismatchError,
+    LifecycleError,
+    SchemaError,
+    UnknownCustomerError,
+    ValidationError,
+)
 from ..money import Currency, Money, as_currency
 from ._columns import (
     _FIELDS,
@@ -28,12 +33,36 @@ from ._columns import (
     _validate_columns,
     check_score_scale,
 )
-from ._files import _check_header, _column_index, _read_text, _split_rows
 
 if TYPE_CHECKING:
     from ..signals import Population, Profile
 
-__all__ = ["EventLog", "Loaded"]
+__all__ = ["EventLog", "Loaded", "load_columns", "load_records", "provide_io"]
+
+#: The functions of lifecycle.io that EventLog's file, frame and Arrow methods delegate to.
+#: io sits above events, so events cannot import it; io hands them over when it is
+#: imported instead, and ``import lifecycle`` imports it.
+_IO: dict[str, Callable[..., Any]] = {}
+
+
+def provide_io(**functions: Callable[..., Any]) -> None:
+    """Register the readers and writers that EventLog's methods delegate to (by lifecycle.io).
+
+    Examples
+    --------
+    >>> sorted(_IO)
+    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas']
+    """
+    _IO.update(functions)
+
+
+def _io(name: str) -> Callable[..., Any]:
+    try:
+        return _IO[name]
+    except KeyError:
+        # Only reachable while the lifecycle package itself is half imported.
+        msg = f"lifecycle.io has not provided {name!r} yet: import lifecycle first"
+        raise LifecycleError(msg) from None
 
 
 @attrs.frozen
@@ -340,97 +369,30 @@ class EventLog:
             check_attributes=True,
         )
 
+    # The readers and writers of files and frames live in lifecycle.io, a layer above this
+    # one; these methods are its thin delegates (see _io below).
+
     @overload
     @classmethod
     def from_csv(
-        cls,
-        path: str | Path,
-        *,
-        columns: Mapping[str, str | int] | None = ...,
-        date_format: str | None = ...,
-        delimiter: str | None = ...,
-        header: bool = ...,
-        currency: Currency | str | None = ...,
-        encoding: str = ...,
-        decimal: str = ...,
-        attributes: Sequence[str] = ...,
-        kinds: Sequence[str] = ...,
-        score_scale: tuple[float, float] | None = ...,
-        errors: Literal["raise"] = ...,
+        cls, path: str | Path, *, errors: Literal["raise"] = ..., **options: Any
     ) -> EventLog: ...
 
     @overload
     @classmethod
     def from_csv(
-        cls,
-        path: str | Path,
-        *,
-        columns: Mapping[str, str | int] | None = ...,
-        date_format: str | None = ...,
-        delimiter: str | None = ...,
-        header: bool = ...,
-        currency: Currency | str | None = ...,
-        encoding: str = ...,
-        decimal: str = ...,
-        attributes: Sequence[str] = ...,
-        kinds: Sequence[str] = ...,
-        score_scale: tuple[float, float] | None = ...,
-        errors: Literal["collect"],
+        cls, path: str | Path, *, errors: Literal["collect"], **options: Any
     ) -> Loaded: ...
 
     @classmethod
     def from_csv(
-        cls,
-        path: str | Path,
-        *,
-        columns: Mapping[str, str | int] | None = None,
-        date_format: str | None = None,
-        delimiter: str | None = ",",
-        header: bool = True,
-        currency: Currency | str | None = None,
-        encoding: str = "utf-8-sig",
-        decimal: str = ".",
-        attributes: Sequence[str] = (),
-        kinds: Sequence[str] = (),
-        score_scale: tuple[float, float] | None = None,
-        errors: ErrorMode = "raise",
+        cls, path: str | Path, *, errors: ErrorMode = "raise", **options: Any
     ) -> EventLog | Loaded:
-        r"""Read a delimited text file of events.
+        r"""Read a delimited text file of events: :func:`lifecycle.io.read_csv`.
 
-        Parameters
-        ----------
-        path : str or Path
-            The file; a name ending in ``.gz`` is decompressed.
-        columns : mapping, optional
-            Field name (as in :meth:`from_records`) to the file's column name, or to a
-            0-based position when ``header=False``. Fields not mapped are read from columns
-            of the same name.
-        date_format : str, optional
-            A :func:`~datetime.datetime.strptime` format such as ``"%Y%m%d"``; ISO dates
-            by default.
-        delimiter : str or None, default ","
-            None splits on runs of white space.
-        header : bool, default True
-            Whether the first non-blank line names the columns (each name once).
-            Errors name the physical line of the file (``line 7 of events.csv``); the
-            ``row`` of a :class:`Rejected` counts the data rows from 0, skipping blank lines.
-        currency : str or Currency, optional
-            Currency of amounts on rows without one; a row naming another currency
-            raises :class:`~lifecycle.errors.CurrencyMismatchError`.
-        encoding : str, default "utf-8-sig"
-            Text encoding (the default also reads the byte-order mark Excel writes); a file
-            that does not decode raises naming the byte.
-        decimal : {".", ","}, default "."
-            The decimal mark of amounts and scores: ``","`` reads ``25,00`` (and refuses
-            ``1.250,00``: no thousands separators). Needs a delimiter other than ``","``.
-        attributes : sequence of str
-            Further columns to carry as user attributes; each must be in the header.
-        kinds, score_scale
-            See :meth:`from_arrays`.
-        errors : {"raise", "collect"}
-            See :meth:`from_arrays`. Every non-blank data line is either loaded or rejected:
-            a row with more or fewer fields than the header, or whose quote never closes,
-            is a bad row, and the lines after an unclosed quote are read on their own.
+        Takes its options (``columns``, ``date_format``, ``delimiter``, ``header``,
+        ``currency``, ``encoding``, ``decimal``, ``attributes``, ``ignore``, ``kinds``,
+        ``score_scale``) and ``errors`` mode.
 
         Examples
         --------
@@ -441,127 +403,28 @@ class EventLog:
         ...                         "amount": "value"}, date_format="%Y%m%d", currency="USD")
         >>> log.amount_minor.tolist()
         [950, 300]
-        >>> _ = path.write_text('customer,date\n1,2024-01-01\n2,2024-01-02,"x\n3,2024-01-03\n')
-        >>> log, rejected = EventLog.from_csv(path, errors="collect")
-        >>> len(log), [r.line for r in rejected]
-        (2, [3])
         """
-        options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
-        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-            msg = f"'delimiter' must be one character, or None for white space (got {delimiter!r})"
-            raise ValidationError(msg)
-        if decimal not in (".", ","):
-            msg = f"'decimal' must be '.' or ',' (got {decimal!r})"
-            raise ValidationError(msg)
-        if decimal == "," and delimiter in (",", None):
-            msg = "decimal=',' needs another delimiter, such as ';' or a tab"
-            raise ValidationError(msg)
-        source = str(path)
-        text = _read_text(path, encoding)
-        lines = io.StringIO(text, newline="").readlines()
-        rows = _split_rows(lines, delimiter)
-        if header:
-            if not rows:
-                msg = f"{source}: no events: the file has no data rows"
-                raise ValidationError(msg)
-            first, rows = rows[0], rows[1:]
-            if first.problem is not None:
-                msg = f"line {first.line} of {source}: the header {first.problem}"
-                raise SchemaError(msg)
-            names = [h.strip() for h in first.fields]
-            _check_header(names, source, first.line)
-            width = len(names)
-        else:
-            names = []
-            width = next((len(r.fields) for r in rows if r.problem is None), 0)
-        if not rows:
-            msg = f"{source}: no events: the file has no data rows"
-            raise ValidationError(msg)
-        index = _column_index(names, width, columns, attributes, source)
-        numeric = {"amount", "score"} if decimal == "," else set()
-        records: list[dict[str, Any]] = []
-        malformed: dict[int, tuple[str, str, object]] = {}
-        for number, row in enumerate(rows):
-            if row.problem is not None or len(row.fields) != width:
-                reason = row.problem or (
-                    f"has {len(row.fields)} fields, "
-                    + (f"the header has {width}" if header else f"the first row has {width}")
-                )
-                text_of_row = "".join(lines[row.line - 1 : row.last_line]).rstrip("\r\n")
-                malformed[number] = ("row", reason, text_of_row)
-                records.append({})
-                continue
-            record: dict[str, Any] = {
-                field: row.fields[position].strip() or None for field, position in index.items()
-            }
-            for field in numeric:
-                value = record.get(field)
-                if value is None:
-                    continue
-                if "." in value:
-                    reason = "has a '.' but decimal=',': write amounts without thousands marks"
-                    malformed.setdefault(number, (field, reason, value))
-                else:
-                    record[field] = value.replace(",", ".")
-            value = record.get("date")
-            if date_format is not None and value is not None:
-                try:
-                    record["date"] = dt.datetime.strptime(value, date_format).date()
-                except ValueError:
-                    reason = f"must be a date in the format {date_format!r}"
-                    malformed.setdefault(number, ("date", reason, value))
-            records.append(record)
-        lines_of = [(r.line, r.last_line) for r in rows]
-        return _load_records(records, options, malformed, lines_of, source)
+        loaded: EventLog | Loaded = _io("read_csv")(path, errors=errors, **options)
+        return loaded
 
     @overload
     @classmethod
     def from_pandas(
-        cls,
-        frame: Any,
-        *,
-        columns: Mapping[str, str] | None = ...,
-        currency: Currency | str | None = ...,
-        attributes: Sequence[str] = ...,
-        kinds: Sequence[str] = ...,
-        score_scale: tuple[float, float] | None = ...,
-        errors: Literal["raise"] = ...,
+        cls, frame: Any, *, errors: Literal["raise"] = ..., **options: Any
     ) -> EventLog: ...
 
     @overload
     @classmethod
-    def from_pandas(
-        cls,
-        frame: Any,
-        *,
-        columns: Mapping[str, str] | None = ...,
-        currency: Currency | str | None = ...,
-        attributes: Sequence[str] = ...,
-        kinds: Sequence[str] = ...,
-        score_scale: tuple[float, float] | None = ...,
-        errors: Literal["collect"],
-    ) -> Loaded: ...
+    def from_pandas(cls, frame: Any, *, errors: Literal["collect"], **options: Any) -> Loaded: ...
 
     @classmethod
     def from_pandas(
-        cls,
-        frame: Any,
-        *,
-        columns: Mapping[str, str] | None = None,
-        currency: Currency | str | None = None,
-        attributes: Sequence[str] = (),
-        kinds: Sequence[str] = (),
-        score_scale: tuple[float, float] | None = None,
-        errors: ErrorMode = "raise",
+        cls, frame: Any, *, errors: ErrorMode = "raise", **options: Any
     ) -> EventLog | Loaded:
-        """Build a log from a :class:`pandas.DataFrame` (needs the ``[pandas]`` extra).
+        """Build a log from a :class:`pandas.DataFrame`: :func:`lifecycle.io.from_pandas`.
 
-        ``columns`` maps field names to the frame's column names (an unknown field, a
-        missing column or a column named twice raises); amounts given as an integer column
-        named by ``columns["amount_minor"]`` take the fast path, any other amount column must
-        hold strings or Decimals (floats are refused). ``currency`` fills a currency
-        column's blanks and conflicts with any other currency in it; ``kinds``,
-        ``score_scale`` and ``errors`` are as in :meth:`from_arrays`.
+        Takes its options (``columns``, ``currency``, ``attributes``, ``ignore``,
+        ``kinds``, ``score_scale``) and ``errors`` mode; needs the ``pandas`` extra.
 
         Examples
         --------
@@ -572,44 +435,37 @@ class EventLog:
         >>> log.amount_minor.tolist()
         [100, 250]
         """
-        options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
-        mapping = dict(columns or {})
-        names = [str(c) for c in frame.columns]
-        available = set(frame.columns)
-        if len(names) != len(set(names)):
-            twice = sorted({c for c in names if names.count(c) > 1})
-            msg = f"the frame names column {twice[0]!r} twice (columns: {', '.join(names)})"
-            raise SchemaError(msg)
-        fields = (*_FIELDS, "amount_minor")
-        for key in mapping:
-            if key not in fields:
-                msg = (
-                    f"columns= maps unknown field {key!r}{_hint(str(key), fields)} "
-                    f"(fields: {', '.join(fields)}; list other columns in attributes=[...])"
-                )
-                raise SchemaError(msg)
-        arrays: dict[str, Any] = {}
-        for field in fields:
-            source = mapping.get(field, field)
-            if source in available:
-                arrays[field] = frame[source].to_numpy()
-            elif field in mapping or field in ("customer", "date"):
-                msg = (
-                    f"missing column {source!r} for field {field!r}"
-                    f"{_hint(str(source), names)} (columns: {', '.join(names)})"
-                )
-                raise SchemaError(msg)
-        for name in attributes:
-            if name not in available:
-                msg = (
-                    f"missing column {name!r} for attribute {name!r}{_hint(name, names)} "
-                    f"(columns: {', '.join(names)})"
-                )
-                raise SchemaError(msg)
-        attrs_cols = {name: frame[name].to_numpy() for name in attributes}
-        # With a currency column, currency= fills its blanks and a row naming another
-        # currency conflicts with it.
-        return _load_arrays(arrays, attrs_cols, options)
+        loaded: EventLog | Loaded = _io("from_pandas")(frame, errors=errors, **options)
+        return loaded
+
+    @overload
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, errors: Literal["raise"] = ..., **options: Any
+    ) -> EventLog: ...
+
+    @overload
+    @classmethod
+    def from_arrow(cls, table: Any, *, errors: Literal["collect"], **options: Any) -> Loaded: ...
+
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, errors: ErrorMode = "raise", **options: Any
+    ) -> EventLog | Loaded:
+        """Build a log from an Arrow table: :func:`lifecycle.io.from_arrow`.
+
+        Takes its options (``columns``, ``currency``, ``attributes``, ``ignore``,
+        ``kinds``, ``score_scale``) and ``errors`` mode; needs the ``arrow`` extra.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> table = pa.table({"customer": [1], "date": ["2024-01-01"], "amount_minor": [250]})
+        >>> EventLog.from_arrow(table, currency="EUR").amount_minor.tolist()
+        [250]
+        """
+        loaded: EventLog | Loaded = _io("from_arrow")(table, errors=errors, **options)
+        return loaded
 
     # ------------------------------------------------------------------ access
 
@@ -723,9 +579,8 @@ class EventLog:
         >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_arrow().num_rows
         1
         """
-        from ..io import to_arrow  # io sits above events: imported on use, like signals
-
-        return to_arrow(self)
+        table: Any = _io("to_arrow")(self)
+        return table
 
     def to_pandas(self) -> Any:
         """The log as a :class:`pandas.DataFrame`: see :func:`lifecycle.io.to_pandas`.
@@ -735,9 +590,8 @@ class EventLog:
         >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_pandas().shape
         (1, 3)
         """
-        from ..io import to_pandas
-
-        return to_pandas(self)
+        frame: Any = _io("to_pandas")(self)
+        return frame
 
 
 def _load_arrays(
@@ -872,6 +726,46 @@ def _load_records(
         nan_score_is_missing=False,
     )
     return _finish(columns, problems, options.errors)
+
+
+def load_columns(
+    arrays: Mapping[str, Any],
+    attributes: Mapping[str, ArrayLike],
+    *,
+    currency: Currency | str | None,
+    kinds: Sequence[str],
+    score_scale: tuple[float, float] | None,
+    errors: ErrorMode,
+) -> EventLog | Loaded:
+    """Load columns read from a data frame (for :func:`lifecycle.io.from_pandas`).
+
+    As :meth:`EventLog.from_arrays`, except that ``currency`` is the currency of amounts
+    whose row names none, and a row naming another one conflicts with it.
+    """
+    options = _Options(currency, (), kinds, check_score_scale(score_scale), errors)
+    return _load_arrays(arrays, attributes, options)
+
+
+def load_records(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    currency: Currency | str | None,
+    attributes: Sequence[str],
+    kinds: Sequence[str],
+    score_scale: tuple[float, float] | None,
+    errors: ErrorMode,
+    malformed: Mapping[int, tuple[str, str, object]],
+    lines: Sequence[tuple[int, int]],
+    source: str,
+) -> EventLog | Loaded:
+    """Load records read from a file (for :func:`lifecycle.io.read_csv`).
+
+    As :meth:`EventLog.from_records`, except that ``malformed`` rows (row to column, reason
+    and value) are rejected as given, and ``lines`` (each record's first and last line)
+    and ``source`` (the file) locate each record in messages.
+    """
+    options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
+    return _load_records(records, options, malformed, lines, source)
 
 
 def _same_currency(value: object) -> Currency | None:

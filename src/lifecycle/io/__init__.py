@@ -35,11 +35,22 @@ Examples
 [2500]
 """
 
+from ..events._log import provide_io
 from ._arrow import from_arrow, read_parquet, to_arrow, write_parquet
 from ._csv import read_csv
 from ._frames import from_pandas, from_polars, to_pandas, to_polars
 from ._sql import read_sql
 from ._tables import table_to_arrow, table_to_polars
+
+# EventLog.from_csv, from_pandas, from_arrow, to_arrow and to_pandas delegate to these: the
+# events layer sits below io and cannot import them itself (docs/architecture.md).
+provide_io(
+    read_csv=read_csv,
+    from_pandas=from_pandas,
+    from_arrow=from_arrow,
+    to_arrow=to_arrow,
+    to_pandas=to_pandas,
+)
 
 __all__ = [
     "from_arrow",

@@ -8,7 +8,9 @@ column                    Arrow type
 ========================  ==========================================================
 customer                  int64 or string
 date                      date32 (a calendar day, never a timestamp)
-kind                      dictionary<int16, string>: the log's kinds, in order
+kind                      dictionary<int16, string>: the log's kinds, in order;
+                          the schema lists the kinds beyond the standard ones
+                          (``lifecycle.kinds``, a JSON list)
 amount_minor              int64 minor units; the field and the schema carry the
                           currency (``lifecycle.currency``, ``lifecycle.minor_units``)
 quantity                  int64
@@ -33,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
-from ..events import EventLog, Loaded
+from ..events import STANDARD_KINDS, EventLog, Loaded
 from ..money import Currency, as_currency
 from ..table import import_optional
 from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, Plan, load, plan_columns
@@ -45,6 +47,7 @@ _CURRENCY_KEY = "lifecycle.currency"
 _MINOR_UNITS_KEY = "lifecycle.minor_units"
 _ATTRIBUTES_KEY = "lifecycle.attributes"
 _AS_OF_KEY = "lifecycle.as_of"
+_KINDS_KEY = "lifecycle.kinds"
 
 
 def _pyarrow() -> Any:
@@ -62,6 +65,8 @@ def from_arrow(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] | None = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
 ) -> EventLog: ...
 
@@ -74,6 +79,8 @@ def from_arrow(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] | None = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
 ) -> Loaded: ...
 
@@ -85,6 +92,8 @@ def from_arrow(
     currency: Currency | str | None = None,
     attributes: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    kinds: Sequence[str] | None = None,
+    score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
 ) -> EventLog | Loaded:
     """Build an event log from an Arrow table (needs the ``arrow`` extra).
@@ -106,6 +115,12 @@ def from_arrow(
     ignore : sequence of str
         Columns to leave out. Any column that is neither a field, an attribute nor
         ignored raises :class:`~lifecycle.errors.SchemaError`.
+    kinds : sequence of str, optional
+        Event kinds of your own, beyond the standard ones, as in
+        :meth:`EventLog.from_arrays`; by default those that :func:`to_arrow` recorded in
+        the table's metadata, or none. Any other kind is a bad row.
+    score_scale : (low, high), optional
+        The survey's answer scale, as in :meth:`EventLog.from_arrays`.
     errors : {"raise", "collect"}
         As in :meth:`EventLog.from_arrays`: rejected rows raise, or come back with
         their reasons in a :class:`~lifecycle.events.Loaded`.
@@ -138,7 +153,8 @@ def from_arrow(
     """
     arrow = _as_table(table)
     plan = _plan(arrow.schema, columns, attributes, ignore, "the table")
-    return _load_table(arrow, arrow.schema, plan, currency, errors)
+    declared = _kinds(arrow.schema, kinds, "the table")
+    return _load_table(arrow, arrow.schema, plan, currency, (declared, score_scale), errors)
 
 
 @overload
@@ -150,6 +166,8 @@ def read_parquet(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] | None = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
 ) -> EventLog: ...
 
@@ -163,6 +181,8 @@ def read_parquet(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] | None = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
 ) -> Loaded: ...
 
@@ -175,6 +195,8 @@ def read_parquet(
     currency: Currency | str | None = None,
     attributes: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    kinds: Sequence[str] | None = None,
+    score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
 ) -> EventLog | Loaded:
     """Read events from a Parquet file or a directory of Parquet files (the ``arrow`` extra).
@@ -191,7 +213,7 @@ def read_parquet(
     filters : list of tuples or pyarrow.compute.Expression, optional
         Rows to read, in pyarrow's form: ``[("date", ">=", datetime.date(2024, 1, 1))]``
         (a list of lists is an OR of ANDs), or an expression.
-    currency, attributes, ignore, errors
+    currency, attributes, ignore, kinds, score_scale, errors
         As in :func:`from_arrow`; ignored columns are not read at all.
 
     Returns
@@ -231,7 +253,8 @@ def read_parquet(
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as err:
         msg = f"cannot read {path} with filters {filters}: {err}"
         raise ValidationError(msg) from None
-    return _load_table(arrow, dataset.schema, plan, currency, errors)
+    declared = _kinds(dataset.schema, kinds, str(path))
+    return _load_table(arrow, dataset.schema, plan, currency, (declared, score_scale), errors)
 
 
 def _as_table(table: Any) -> Any:
@@ -273,13 +296,33 @@ def _plan(
     )
 
 
+def _kinds(schema: Any, kinds: Sequence[str] | None, source: str) -> Sequence[str]:
+    """The declared kinds: ``kinds`` when given, else those the metadata records, else none."""
+    if kinds is not None:
+        return kinds
+    try:
+        listed = json.loads(_metadata(schema.metadata).get(_KINDS_KEY, "[]"))
+    except ValueError:
+        listed = None
+    if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+        msg = f"{source}: its {_KINDS_KEY!r} metadata is not a JSON list of names"
+        raise SchemaError(msg)
+    return listed
+
+
 def _metadata(raw: Mapping[bytes, bytes] | None) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in (raw or {}).items()}
 
 
 def _load_table(
-    arrow: Any, schema: Any, plan: Plan, currency: Currency | str | None, errors: ErrorMode
+    arrow: Any,
+    schema: Any,
+    plan: Plan,
+    currency: Currency | str | None,
+    declared: tuple[Sequence[str], tuple[float, float] | None],
+    errors: ErrorMode,
 ) -> EventLog | Loaded:
+    """Load the planned columns; ``declared`` is the ``(kinds, score_scale)`` of the log."""
     pa = _pyarrow()
     arrays: dict[str, Any] = {}
     for field, name in plan.fields.items():
@@ -304,7 +347,10 @@ def _load_table(
                 )
                 raise CurrencyMismatchError(msg)
             currency = stated
-    return load(arrays, attributes, currency=currency, errors=errors)
+    kinds, score_scale = declared
+    return load(
+        arrays, attributes, currency=currency, kinds=kinds, score_scale=score_scale, errors=errors
+    )
 
 
 def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) -> Currency | None:
@@ -553,6 +599,8 @@ def to_arrow(log: EventLog) -> Any:
 
     Amounts stay ``int64`` minor units with the currency in the metadata, dates are
     ``date32``, kinds and labels are dictionary columns, a missing label or score is null.
+    The metadata also lists the log's own kinds (``lifecycle.kinds``), which
+    :func:`from_arrow` and :func:`read_parquet` then accept without ``kinds=``.
     Numeric columns are handed to Arrow without a copy.
 
     Examples
@@ -583,7 +631,11 @@ def to_arrow(log: EventLog) -> Any:
     add("customer", pa.array(log.customer))
     add("date", pa.array(log.date))
     add("kind", pa.DictionaryArray.from_arrays(pa.array(log.kind_code), _strings(pa, log.kinds)))
-    table_metadata = {_SCHEMA_KEY: "lifecycle.events/1"}
+    # The kinds beyond the standard ones, so that from_arrow accepts them again.
+    table_metadata = {
+        _SCHEMA_KEY: "lifecycle.events/1",
+        _KINDS_KEY: json.dumps(list(log.kinds[len(STANDARD_KINDS) :])),
+    }
     if log.currency is not None:
         money = _money_metadata(log.currency)
         table_metadata |= money

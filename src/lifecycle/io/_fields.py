@@ -7,14 +7,19 @@ the same way:
 - a field is read from the column of the same name, or from the column ``columns[field]``
   names; ``customer`` and ``date`` are required;
 - ``attributes`` names the columns carried per event as user attributes;
-- ``ignore`` names the columns deliberately left out;
-- any other column is an error: a column nobody asked for is more often a misspelt field
-  than something to drop.
+- any other column is left out, as an export's extra columns usually are, unless its name
+  is close to a field that no column feeds (``amout`` with no ``amount``): that is more
+  likely a misspelt field than something to drop, so it is refused naming the column and
+  the field; ``ignore`` names columns deliberately left out, close or not.
+
+:func:`lifecycle.io.read_csv` and :func:`lifecycle.io.from_pandas` follow the same rule
+through :func:`check_unread`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -64,7 +69,7 @@ def plan_columns(
     ignore: Sequence[str],
     source: str,
 ) -> Plan:
-    """Map the source's column ``names`` to fields; refuse unknown and missing columns.
+    """Map the source's column ``names`` to fields; refuse missing and misspelt columns.
 
     ``source`` names the input in messages ("the table", "the query").
 
@@ -78,7 +83,7 @@ def plan_columns(
     ...              source="the table")
     Traceback (most recent call last):
     ...
-    lifecycle.errors.SchemaError: the table has an unknown column 'amout' ...
+    lifecycle.errors.SchemaError: the table has a column 'amout' that no field reads; did you mean 'amount'? ...
     """
     mapping = dict(columns or {})
     unknown_fields = sorted(set(mapping) - set(FIELDS))
@@ -120,16 +125,62 @@ def plan_columns(
     if clash:
         msg = f"column {clash[0]!r} is read as a field, so it cannot also be an attribute"
         raise SchemaError(msg)
-    used = set(fields.values()) | set(carried) | set(ignore)
-    for name in available:
-        if name not in used:
+    check_unread(available, fields, used=set(carried) | set(ignore), source=source)
+    return Plan(fields, carried)
+
+
+def check_unread(
+    names: Iterable[str],
+    fields: Mapping[str, object],
+    *,
+    used: Iterable[str],
+    source: str,
+    readable: Sequence[str] = FIELDS,
+) -> None:
+    """Refuse a column no field reads whose name is close to a field no column feeds.
+
+    ``fields`` maps each field read to its column; ``used`` are the other columns read or
+    ignored on purpose; ``readable`` are the fields the loader can read at all (a CSV file
+    has no ``amount_minor``). Any other column is left out silently, unless it looks like a
+    misspelt field (a name, ignoring case, nearly that of a field): ``amount`` and
+    ``amount_minor`` count as one field for this.
+
+    Examples
+    --------
+    >>> check_unread(["customer", "date", "store", "order_id"], {"customer": 0, "date": 1},
+    ...              used=(), source="the table")
+    >>> check_unread(["customer", "date", "amout"], {"customer": 0, "date": 1}, used=(),
+    ...              source="the table")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: the table has a column 'amout' that no field reads; did you mean 'amount'? ...
+    """
+    unfed = [field for field in FIELDS if field not in fields]
+    if "amount" in fields or "amount_minor" in fields:
+        unfed = [field for field in unfed if field not in ("amount", "amount_minor")]
+    read = {str(column) for column in fields.values()} | {str(name) for name in used}
+    for name in names:
+        if str(name) in read:
+            continue
+        # Closer than the did-you-mean hints (0.85, not 0.6): a refusal needs a near-certain
+        # typo ("amout", "categry", "Score"), while "store_id" or "customer_id" are just
+        # other columns of an export.
+        found = difflib.get_close_matches(str(name).strip().lower(), unfed, n=1, cutoff=0.85)
+        if found:
+            close = found[0]
+            if close not in readable:
+                msg = (
+                    f"{source} has a column {name!r} that looks like field {close!r}, which "
+                    "this loader does not read: convert it, carry it with attributes=[...] "
+                    "or leave it out with ignore=[...]"
+                )
+                raise SchemaError(msg)
             msg = (
-                f"{source} has an unknown column {name!r} (fields: {', '.join(FIELDS)}); "
-                "map it with columns={field: name}, carry it with attributes=[...] "
+                f"{source} has a column {name!r} that no field reads; did you mean {close!r}? "
+                f"Map it with columns={{{close!r}: {name!r}}}, carry it with attributes=[...] "
                 "or leave it out with ignore=[...]"
             )
             raise SchemaError(msg)
-    return Plan(fields, carried)
 
 
 def load(
@@ -137,12 +188,15 @@ def load(
     attributes: Mapping[str, Any],
     *,
     currency: Currency | str | None,
+    kinds: Sequence[str],
+    score_scale: tuple[float, float] | None,
     errors: ErrorMode,
 ) -> EventLog | Loaded:
     """Hand the columns to :meth:`EventLog.from_arrays`: one validation for every loader.
 
     ``currency`` is the currency of amounts whose row names none: it fills the missing
     values of a currency column, or stands for the whole log when there is no such column.
+    ``kinds`` and ``score_scale`` are those of :meth:`EventLog.from_arrays`.
     """
     if errors not in ("raise", "collect"):
         msg = f"'errors' must be 'raise' or 'collect' (got {errors!r})"
@@ -157,6 +211,6 @@ def load(
             filled[[v is None for v in filled.tolist()]] = as_currency(currency).code
             given["currency"] = filled
     log: EventLog | Loaded = EventLog.from_arrays(
-        **given, attributes=dict(attributes), errors=errors
+        **given, attributes=dict(attributes), kinds=kinds, score_scale=score_scale, errors=errors
     )
     return log

@@ -13,31 +13,71 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import SchemaError, ValidationError
 from ..events import EventLog, Loaded
+from ..events._columns import _hint
+from ..events._log import load_columns
 from ..money import Currency
 from ..table import import_optional
-from ._arrow import from_arrow, to_arrow
-from ._fields import LABEL_FIELDS, ErrorMode
+from ._arrow import _load_table, _plan, to_arrow
+from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, check_unread
 
 __all__ = ["from_pandas", "from_polars", "to_pandas", "to_polars"]
 
 
 @overload
-def from_pandas(frame: Any, *, errors: Literal["raise"] = ..., **options: Any) -> EventLog: ...
+def from_pandas(
+    frame: Any,
+    *,
+    columns: Mapping[str, str] | None = ...,
+    currency: Currency | str | None = ...,
+    attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
+    errors: Literal["raise"] = ...,
+) -> EventLog: ...
 
 
 @overload
-def from_pandas(frame: Any, *, errors: Literal["collect"], **options: Any) -> Loaded: ...
+def from_pandas(
+    frame: Any,
+    *,
+    columns: Mapping[str, str] | None = ...,
+    currency: Currency | str | None = ...,
+    attributes: Sequence[str] = ...,
+    ignore: Sequence[str] = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
+    errors: Literal["collect"],
+) -> Loaded: ...
 
 
-def from_pandas(frame: Any, *, errors: ErrorMode = "raise", **options: Any) -> EventLog | Loaded:
+def from_pandas(
+    frame: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    currency: Currency | str | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    score_scale: tuple[float, float] | None = None,
+    errors: ErrorMode = "raise",
+) -> EventLog | Loaded:
     """Build a log from a :class:`pandas.DataFrame` (needs the ``pandas`` extra).
 
-    Takes the options of :meth:`EventLog.from_pandas <lifecycle.events.EventLog.from_pandas>`
-    (``columns``, ``currency``, ``attributes``) and its ``errors`` mode. A categorical or
-    pandas string column's missing values (``NaN``, ``pd.NA``) are read as missing, except
-    in the amount column, where NaN is refused as it is by every loader.
+    ``columns`` maps field names (including ``amount_minor``) to the frame's column names
+    (an unknown field, a missing column or a column named twice raises); amounts given as
+    an integer column named by ``columns["amount_minor"]`` take the fast path, any other
+    amount column must hold strings or Decimals (floats are refused). ``currency`` fills a
+    currency column's blanks and conflicts with any other currency in it; ``attributes``
+    names the columns carried per event; ``kinds``, ``score_scale`` and ``errors`` are as
+    in :meth:`EventLog.from_arrays <lifecycle.events.EventLog.from_arrays>`. Other columns
+    are left out, except one whose name is close to a field no column feeds (``amout``
+    without ``amount``), which is refused unless listed in ``ignore``.
+
+    A categorical or pandas string column's missing values (``NaN``, ``pd.NA``) are read as
+    missing, except in the amount column, where NaN is refused as it is by every loader.
 
     Examples
     --------
@@ -46,22 +86,65 @@ def from_pandas(frame: Any, *, errors: ErrorMode = "raise", **options: Any) -> E
     ...                       "category": pd.Categorical(["books", None])})
     >>> from_pandas(frame).category.tolist()
     [0, -1]
+    >>> cents = frame.assign(cents=[100, 250])
+    >>> from_pandas(cents, columns={"amount_minor": "cents"}, currency="EUR").amount_minor.tolist()
+    [100, 250]
     """
     pd = import_optional("pandas", "pandas")
+    mapping = dict(columns or {})
+    names = [str(c) for c in frame.columns]
+    available = set(frame.columns)
+    if len(names) != len(set(names)):
+        twice = sorted({c for c in names if names.count(c) > 1})
+        msg = f"the frame names column {twice[0]!r} twice (columns: {', '.join(names)})"
+        raise SchemaError(msg)
+    for key in mapping:
+        if key not in FIELDS:
+            msg = (
+                f"columns= maps unknown field {key!r}{_hint(str(key), FIELDS)} "
+                f"(fields: {', '.join(FIELDS)}; list other columns in attributes=[...])"
+            )
+            raise SchemaError(msg)
+    sources: dict[str, Any] = {}
+    for field in FIELDS:
+        source = mapping.get(field, field)
+        if source in available:
+            sources[field] = source
+        elif field in mapping or field in ("customer", "date"):
+            msg = (
+                f"missing column {source!r} for field {field!r}"
+                f"{_hint(str(source), names)} (columns: {', '.join(names)})"
+            )
+            raise SchemaError(msg)
+    for name in attributes:
+        if name not in available:
+            msg = (
+                f"missing column {name!r} for attribute {name!r}{_hint(name, names)} "
+                f"(columns: {', '.join(names)})"
+            )
+            raise SchemaError(msg)
+    for name in ignore:
+        if name not in available:
+            msg = f"ignore= names no column {name!r} (columns: {', '.join(names)})"
+            raise SchemaError(msg)
+    check_unread(frame.columns, sources, used=(*attributes, *ignore), source="the frame")
+
+    def values(name: Any, *, missing_is_none: bool = True) -> Any:
+        column = frame[name]
+        if missing_is_none and isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+            objects = column.astype(object)
+            return objects.where(objects.notna(), None).to_numpy()
+        return column.to_numpy()
+
     # A missing amount must reach the amount check, which refuses NaN, not read as no amount.
-    amount = dict(options.get("columns") or {}).get("amount", "amount")
-    missing_marked = [
-        name
-        for name in frame.columns
-        if name != amount and isinstance(frame[name].dtype, (pd.CategoricalDtype, pd.StringDtype))
-    ]
-    if missing_marked:
-        frame = frame.copy(deep=False)
-        for name in missing_marked:
-            values = frame[name].astype(object)
-            frame[name] = values.where(values.notna(), None)
-    loaded: EventLog | Loaded = EventLog.from_pandas(frame, errors=errors, **options)
-    return loaded
+    arrays = {
+        field: values(source, missing_is_none=field != "amount")
+        for field, source in sources.items()
+    }
+    carried = {name: values(name) for name in attributes}
+    return load_columns(
+        arrays, carried, currency=currency, kinds=kinds, score_scale=score_scale, errors=errors
+    )
 
 
 def to_pandas(log: EventLog) -> Any:
@@ -123,6 +206,8 @@ def from_polars(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
 ) -> EventLog: ...
 
@@ -135,6 +220,8 @@ def from_polars(
     currency: Currency | str | None = ...,
     attributes: Sequence[str] | None = ...,
     ignore: Sequence[str] = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
 ) -> Loaded: ...
 
@@ -146,13 +233,16 @@ def from_polars(
     currency: Currency | str | None = None,
     attributes: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
 ) -> EventLog | Loaded:
     """Build a log from a :class:`polars.DataFrame` (needs the ``polars`` extra).
 
     The frame goes through Arrow (without a copy where polars allows), then the rules of
     :func:`from_arrow` apply: a ``Decimal`` or string amount column, or ``Int64`` minor
-    units; ``Date`` or ``Datetime`` dates; unknown columns are refused.
+    units; ``Date`` or ``Datetime`` dates; unknown columns are refused. A polars frame
+    keeps no metadata, so kinds of your own must be declared with ``kinds=[...]``.
 
     Examples
     --------
@@ -167,14 +257,9 @@ def from_polars(
         kind = type(frame).__name__
         msg = f"expected a polars DataFrame (got {kind}; collect() a LazyFrame first)"
         raise ValidationError(msg)
-    return from_arrow(
-        frame.to_arrow(),
-        columns,
-        currency=currency,
-        attributes=attributes,
-        ignore=ignore,
-        errors=errors,
-    )
+    arrow = frame.to_arrow()
+    plan = _plan(arrow.schema, columns, attributes, ignore, "the table")
+    return _load_table(arrow, arrow.schema, plan, currency, (kinds, score_scale), errors)
 
 
 def to_polars(log: EventLog) -> Any:

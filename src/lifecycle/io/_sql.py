@@ -38,6 +38,8 @@ def read_sql(
     attributes: Sequence[str] = ...,
     ignore: Sequence[str] = ...,
     batch_size: int = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["raise"] = ...,
 ) -> EventLog: ...
 
@@ -53,6 +55,8 @@ def read_sql(
     attributes: Sequence[str] = ...,
     ignore: Sequence[str] = ...,
     batch_size: int = ...,
+    kinds: Sequence[str] = ...,
+    score_scale: tuple[float, float] | None = ...,
     errors: Literal["collect"],
 ) -> Loaded: ...
 
@@ -67,6 +71,8 @@ def read_sql(
     attributes: Sequence[str] = (),
     ignore: Sequence[str] = (),
     batch_size: int = 10_000,
+    kinds: Sequence[str] = (),
+    score_scale: tuple[float, float] | None = None,
     errors: ErrorMode = "raise",
 ) -> EventLog | Loaded:
     """Read the events a SQL query returns, from any DB-API 2.0 connection.
@@ -82,7 +88,7 @@ def read_sql(
         the query text).
     columns : mapping of str to str, optional
         Field name (including ``amount_minor``) to result column name.
-    currency, attributes, ignore, errors
+    currency, attributes, ignore, kinds, score_scale, errors
         As in :func:`~lifecycle.io.from_arrow`. Row numbers in errors count the result rows
         from 0.
     batch_size : int, default 10000
@@ -128,6 +134,8 @@ def read_sql(
                 currency=currency,
                 attributes=tuple(attributes),
                 ignore=ignore,
+                kinds=tuple(kinds),
+                score_scale=score_scale,
                 errors=errors,
             )
         if cursor.description is None:
@@ -150,7 +158,9 @@ def read_sql(
     values = {name: _joined(parts) for name, parts in chunks.items()}
     arrays = {field: values[name] for field, name in plan.fields.items()}
     carried = {name: values[name] for name in plan.attributes}
-    return load(arrays, carried, currency=currency, errors=errors)
+    return load(
+        arrays, carried, currency=currency, kinds=kinds, score_scale=score_scale, errors=errors
+    )
 
 
 def _packed(values: list[Any]) -> NDArray[Any]:
