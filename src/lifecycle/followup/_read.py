@@ -106,7 +106,15 @@ READERS: dict[str, tuple[Callable[[Mapping[str, Any]], Trigger], set[str], set[s
 
 
 def rule_from_dict(data: Mapping[str, Any]) -> Trigger:
-    """Rebuild any follow-up rule from its ``to_dict()`` output, dispatching on ``kind``."""
+    """Rebuild any follow-up rule from its ``to_dict()`` output, dispatching on ``kind``.
+
+    Examples
+    --------
+    >>> from lifecycle.followup import Action, After
+    >>> rule = After("purchase", "2D", Action("thank_you_call", "phone"), first_only=True)
+    >>> rule_from_dict(rule.to_dict()) == rule
+    True
+    """
     every = set().union(*(req | opt for _, req, opt in READERS.values())) | {"kind"}
     body = check_schema(data, RULE_SCHEMA, every)
     kind = body.get("kind")

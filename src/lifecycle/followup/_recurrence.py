@@ -241,7 +241,14 @@ class Every(Trigger):
         return days[-1] if days else latest
 
     def occurrences(self, anchor: dt.date, lo: dt.date, hi: dt.date) -> list[dt.date]:
-        """The due days of the recurrence anchored on ``anchor`` that fall in ``[lo, hi]``."""
+        """The due days of the recurrence anchored on ``anchor`` that fall in ``[lo, hi]``.
+
+        Examples
+        --------
+        >>> rule = Every("monthly", Action("survey", "email"), interval=6, count=2)
+        >>> rule.occurrences(dt.date(2024, 1, 15), dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+        [datetime.date(2024, 7, 15), datetime.date(2025, 1, 15)]
+        """
         after = isinstance(self.start, str)
         made: Iterator[dt.date] = (
             moment.date() for moment in self._rrule(anchor) if not after or moment.date() > anchor
@@ -255,6 +262,12 @@ class Every(Trigger):
 
         From an occurrence the recurrence keeps its phase, so this is how a calendar
         reads :meth:`rrule_text` with ``DTSTART`` on ``first``.
+
+        Examples
+        --------
+        >>> rule = Every("monthly", Action("survey", "email"), interval=6)
+        >>> rule.series(dt.date(2024, 7, 15), dt.date(2025, 12, 31))
+        [datetime.date(2024, 7, 15), datetime.date(2025, 1, 15), datetime.date(2025, 7, 15)]
         """
         return [m.date() for m in self._rrule(first, until=last)]
 

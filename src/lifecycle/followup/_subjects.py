@@ -68,7 +68,16 @@ class History:
     customer: Any = attrs.field(validator=_known_customer)
 
     def events(self) -> tuple[tuple[dt.date, str], ...]:
-        """The customer's events as ``(date, kind)`` pairs, in date order."""
+        """The customer's events as ``(date, kind)`` pairs, in date order.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-04", "kind": "complaint"},
+        ...                              {"customer": 1, "date": "2024-03-01"}])
+        >>> History(log, 1).events()
+        ((datetime.date(2024, 3, 1), 'purchase'), (datetime.date(2024, 3, 4), 'complaint'))
+        """
         rows = self.log.rows_of(self.customer)
         kinds = self.log.kinds
         return tuple(
@@ -85,7 +94,16 @@ class History:
         return day
 
     def profile(self, on: dt.date) -> Profile:
-        """The customer's signals as of ``on``."""
+        """The customer's signals as of ``on``.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"},
+        ...                              {"customer": 1, "date": "2024-03-20"}])
+        >>> History(log, 1).profile(dt.date(2024, 3, 10)).purchase_count
+        1
+        """
         return self.log.profile(self.customer, on)
 
 

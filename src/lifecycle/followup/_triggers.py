@@ -114,6 +114,14 @@ class Trigger:
 
     Subclasses: :class:`After`, :class:`Every`, :class:`Anniversary`,
     :class:`~lifecycle.followup.OnStageChange` and :class:`~lifecycle.followup.OnSignal`.
+
+    Examples
+    --------
+    >>> from lifecycle.followup import Every
+    >>> rules = [After("purchase", "2D", Action("thank_you_call", "phone")),
+    ...          Every("monthly", Action("survey", "email"), interval=6)]
+    >>> [isinstance(rule, Trigger) for rule in rules], [rule.kind for rule in rules]
+    ([True, True], ['after', 'every'])
     """
 
     __slots__ = ()
@@ -122,11 +130,38 @@ class Trigger:
     when: Condition | None
 
     def label(self) -> str:
-        """A short name for the rule, shown in schedules and explanations."""
+        """A short name for the rule, shown in schedules and explanations.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> from lifecycle.followup import Every, OnSignal, OnStageChange
+        >>> for rule in [After("purchase", "2D", Action("thank_you_call", "phone"), first_only=True),
+        ...              Every("monthly", Action("survey", "email"), interval=6),
+        ...              Anniversary("birthday", Action("greeting", "email")),
+        ...              OnStageChange("dissolution", Action("win_back_offer", "phone")),
+        ...              OnSignal(signal("lapse_ratio") > 2, Action("sales_alert", "email"))]:
+        ...     print(rule.label())
+        2D after the first purchase
+        every 6 months from first_purchase
+        anniversary of birthday
+        on stage change to dissolution
+        when lapse_ratio > 2 starts to hold
+        """
         raise NotImplementedError
 
     def sources(self) -> tuple[tuple[str, Action], ...]:
-        """The (label, action) pairs this rule produces: one, two with an escalation."""
+        """The (label, action) pairs this rule produces: one, two with an escalation.
+
+        Examples
+        --------
+        >>> rule = After("complaint", "1D", Action("complaint_follow_up", "phone"),
+        ...              escalate=Escalate("3D", Action("complaint_follow_up", "visit")))
+        >>> for label, action in rule.sources():
+        ...     print(f"{label}: {action}")
+        1D after complaint: complaint_follow_up by phone
+        3D after complaint unless resolved: complaint_follow_up by visit
+        """
         return ((self.label(), self.action),)
 
     @property
@@ -135,22 +170,69 @@ class Trigger:
         return True
 
     def horizon(self, log: EventLog) -> dt.date:
-        """The last day this rule can put an action on, for a bounded rule."""
+        """The last day this rule can put an action on, for a bounded rule.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import Every
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+        >>> After("purchase", "1W", Action("survey", "email")).horizon(log)
+        datetime.date(2024, 3, 8)
+        >>> Every("monthly", Action("newsletter", "email"), count=3).horizon(log)
+        datetime.date(2024, 6, 1)
+        """
         raise NotImplementedError
 
     def check(self, log: EventLog) -> None:
-        """Raise :class:`~lifecycle.errors.ValidationError` if the log cannot serve the rule."""
+        """Raise :class:`~lifecycle.errors.ValidationError` if the log cannot serve the rule.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+        >>> After("purchase", "1W", Action("survey", "email")).check(log)
+        >>> Anniversary("birthday", Action("greeting", "email")).check(log)
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: Anniversary('birthday'): the log has no attribute 'birthday' (its attributes: none)
+        """
 
     def single(self, one: One) -> list[list[Candidate]]:
-        """Candidates for one customer, one list per source."""
+        """Candidates for one customer, one list per source.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import History
+        >>> log = EventLog.from_records([{"customer": "ann", "date": "2024-01-05"},
+        ...                              {"customer": "ann", "date": "2024-03-01"}])
+        >>> one = One(History(log, "ann"), dt.date(2024, 1, 1), dt.date(2024, 2, 29), None)
+        >>> After("purchase", "2D", Action("thank_you_call", "phone")).single(one)
+        [[(datetime.date(2024, 1, 7), datetime.date(2024, 1, 5), 'purchase on 2024-01-05 + 2D')]]
+        """
         raise NotImplementedError
 
     def batch(self, batch: Batch) -> list[Candidates]:
-        """Candidates for every customer of the log, one triple per source."""
+        """Candidates for every customer of the log, one triple per source.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": "ann", "date": "2024-01-05"},
+        ...                              {"customer": "bob", "date": "2024-01-20"}])
+        >>> rule = After("purchase", "2D", Action("thank_you_call", "phone"))
+        >>> [(codes, due, trigger)] = rule.batch(Batch(log, dt.date(2024, 1, 1), dt.date(2024, 1, 31), None))
+        >>> codes.tolist(), due.astype(str).tolist(), trigger.astype(str).tolist()
+        ([0, 1], ['2024-01-07', '2024-01-22'], ['2024-01-05', '2024-01-20'])
+        """
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; ``rule_from_dict`` reads it back."""
+        """Plain JSON-safe data; ``rule_from_dict`` reads it back.
+
+        Examples
+        --------
+        >>> data = After("purchase", "2D", Action("thank_you_call", "phone")).to_dict()
+        >>> data["schema"], data["kind"], data["event_kind"], data["delay"]
+        ('lifecycle.followup_rule/1', 'after', 'purchase', '2D')
+        """
         return {"schema": RULE_SCHEMA, "kind": self.kind, **self._payload()}
 
     def _payload(self) -> dict[str, Any]:
@@ -190,7 +272,14 @@ class Escalate:
     unless: str = attrs.field(default="resolved", validator=_word, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (part of an :class:`After` rule's)."""
+        """Plain JSON-safe data (part of an :class:`After` rule's).
+
+        Examples
+        --------
+        >>> data = Escalate("3D", Action("complaint_follow_up", "visit")).to_dict()
+        >>> data["delay"], data["action"]["channel"], data["unless"]
+        ('3D', 'visit', 'resolved')
+        """
         return {
             "delay": format_delay(self.delay),
             "action": self.action.to_dict(),
@@ -405,7 +494,14 @@ class Anniversary(Trigger):
             raise ValidationError(msg)
 
     def occurrences(self, anchor: dt.date, lo: dt.date, hi: dt.date) -> list[dt.date]:
-        """The anniversaries of ``anchor`` after it that fall in ``[lo, hi]``."""
+        """The anniversaries of ``anchor`` after it that fall in ``[lo, hi]``.
+
+        Examples
+        --------
+        >>> rule = Anniversary("first_purchase", Action("gift", "post"))
+        >>> rule.occurrences(dt.date(2023, 5, 10), dt.date(2023, 1, 1), dt.date(2025, 12, 31))
+        [datetime.date(2024, 5, 10), datetime.date(2025, 5, 10)]
+        """
         years = range(max(lo.year, anchor.year), hi.year + 1)
         days = (anniversary(anchor, year, self.leap_day) for year in years)
         return [d for d in days if lo <= d <= hi and d > anchor]
