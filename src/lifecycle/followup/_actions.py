@@ -22,7 +22,7 @@ import attrs
 from ..errors import ValidationError
 from ..serialization import check_keys
 
-__all__ = ["ACTION_KINDS", "CHANNELS", "Action", "ScheduledAction"]
+__all__ = ["ACTION_KINDS", "CHANNELS", "Action", "ScheduledAction", "check_word", "instance_of"]
 
 #: The standard kinds of action; any other name is a user kind.
 ACTION_KINDS: tuple[str, ...] = (
@@ -48,6 +48,34 @@ def check_word(name: str, value: object) -> str:
         )
         raise ValidationError(msg)
     return value
+
+
+def instance_of(cls: type, *, optional: bool = False) -> Any:
+    """An attrs validator: the field must be a ``cls`` (or None when ``optional``).
+
+    attrs' own ``instance_of`` raises a plain ``TypeError``; a wrong value given to a
+    follow-up object is bad input, so this one raises ``ValidationError``.
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class Job:
+    ...     action: Action = attrs.field(validator=instance_of(Action))
+    >>> Job("call")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'action' must be an Action (got str: 'call')
+    """
+
+    def check(_: object, field: attrs.Attribute[Any], value: object) -> None:
+        if (value is None and optional) or isinstance(value, cls):
+            return
+        name = cls.__name__
+        wanted = f"{'an' if name[0] in 'AEIOU' else 'a'} {name}{' or None' if optional else ''}"
+        msg = f"{field.name!r} must be {wanted} (got {type(value).__name__}: {value!r})"
+        raise ValidationError(msg)
+
+    return check
 
 
 def _word(_: object, field: attrs.Attribute[str], value: object) -> None:

@@ -31,7 +31,7 @@ from ..errors import ValidationError
 from ..events import EventLog, as_date
 from ..serialization import check_keys
 from ..signals import snapshots
-from ._actions import check_word
+from ._actions import check_word, instance_of
 from ._calendar import iso_week, month_index
 from ._subjects import History
 
@@ -328,7 +328,7 @@ class ContactLimits:
     priority: tuple[str, ...] = attrs.field(default=(), converter=_priority)
     blackout: tuple[tuple[dt.date, dt.date], ...] = attrs.field(default=(), converter=_blackout)
     consent: Consent | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Consent))
+        default=None, validator=instance_of(Consent, optional=True)
     )
 
     @property

@@ -53,10 +53,10 @@ from ..serialization import check_schema
 from ..signals import Profile, snapshots
 from ..stages import Timeline
 from ..table import Table
-from ._actions import Action, ScheduledAction
+from ._actions import Action, ScheduledAction, instance_of
 from ._limits import BLACKOUT, CONSENT, KEPT, ContactLimits
 from ._subjects import Batch, History, One
-from ._triggers import Trigger
+from ._triggers import Trigger, rule_from_dict
 
 __all__ = ["PLAN_SCHEMA", "FollowUpPlan"]
 
@@ -109,9 +109,7 @@ class FollowUpPlan:
     """
 
     rules: tuple[Trigger, ...] = attrs.field(converter=_rules)
-    limits: ContactLimits = attrs.field(
-        factory=ContactLimits, validator=attrs.validators.instance_of(ContactLimits)
-    )
+    limits: ContactLimits = attrs.field(factory=ContactLimits, validator=instance_of(ContactLimits))
 
     def __attrs_post_init__(self) -> None:
         seen = set()
@@ -499,8 +497,6 @@ class FollowUpPlan:
         >>> FollowUpPlan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
         True
         """
-        from ._read import rule_from_dict
-
         body = check_schema(data, PLAN_SCHEMA, {"rules", "limits"})
         rules = body.get("rules")
         if not isinstance(rules, list):

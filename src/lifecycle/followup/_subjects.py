@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from ..errors import ValidationError
 from ..events import EventLog, segment_bounds
 from ..signals import Profile
+from ._actions import instance_of
 
 if TYPE_CHECKING:
     from ..stages import Timeline
@@ -64,7 +65,7 @@ class History:
     lifecycle.errors.UnknownCustomerError: customer 2 has no events in this log
     """
 
-    log: EventLog = attrs.field(validator=attrs.validators.instance_of(EventLog))
+    log: EventLog = attrs.field(validator=instance_of(EventLog))
     customer: Any = attrs.field(validator=_known_customer)
 
     def events(self) -> tuple[tuple[dt.date, str], ...]:
