@@ -4,7 +4,9 @@
   visits and channel opt-outs, carrying ``birthday`` and ``no_contact`` attributes.
 - ``FOLLOWUP_KINDS`` maps each registered kind of rule to :func:`rules_of` that kind;
   ``BAD_FOLLOWUP`` lists constructions of each kind that must raise ``ValidationError``.
-- :func:`plans` draws a :class:`FollowUpPlan` with random :class:`ContactLimits`.
+- :func:`plans` draws a :class:`FollowUpPlan` with random :class:`ContactLimits`;
+  :func:`windows` a request window near the events of a log; :func:`engine_cases` all of
+  it for the engines-agree check of one kind of rule.
 - :func:`assert_engines_agree`: the single engine (one :class:`History` at a time) gives
   the rows of the batch engine's table, and each action explains itself.
 """
@@ -15,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from conformance.strategies import conditions
@@ -34,7 +37,7 @@ from lifecycle.followup import (
     OnStageChange,
     Trigger,
 )
-from lifecycle.stages import Timeline
+from lifecycle.stages import Timeline, default_lifecycle
 from lifecycle.table import Table
 
 START = dt.date(2023, 1, 1)
@@ -88,8 +91,10 @@ actions = st.builds(
     st.sampled_from(("email", "sms", "phone")),
     note=st.sampled_from(("", "birthday card")),
 )
-#: ``when`` conditions any log of :func:`followup_logs` can answer.
+#: ``when`` conditions any log of :func:`followup_logs` can answer (often none, so that
+#: actions fall due).
 simple_when: st.SearchStrategy[Condition | None] = st.one_of(
+    st.none(),
     st.none(),
     st.builds(lambda n: signal("purchase_count") >= n, st.integers(0, 3)),
     st.builds(lambda n: signal("days_since_last_purchase") > n, st.integers(0, 120)),
@@ -166,11 +171,12 @@ def _anniversary(draw: st.DrawFn, when: st.SearchStrategy[Condition | None]) -> 
 
 @st.composite
 def _on_stage_change(draw: st.DrawFn, when: st.SearchStrategy[Condition | None]) -> OnStageChange:
-    to = draw(st.sampled_from(STAGES))
+    # The random logs mostly move to awareness or dissolution: drawn first, and more often.
+    to = draw(st.sampled_from(("dissolution", "awareness", *STAGES)))
     return OnStageChange(
         to,
         draw(actions),
-        from_=draw(st.one_of(st.none(), st.sampled_from([s for s in STAGES if s != to]))),
+        from_=draw(st.sampled_from((None, None, *(s for s in STAGES if s != to)))),
         when=draw(when),
     )
 
@@ -229,6 +235,61 @@ def plans(rules: st.SearchStrategy[Trigger]) -> st.SearchStrategy[FollowUpPlan]:
     # A plan refuses two rules with the same label and action (their rows would be equal).
     drawn = st.lists(rules, min_size=1, max_size=4, unique_by=lambda r: tuple(r.sources()))
     return st.builds(FollowUpPlan, drawn, limits=limits)
+
+
+@st.composite
+def windows(draw: st.DrawFn, log: EventLog, longest: int = 150) -> tuple[dt.date, dt.date]:
+    """A request window, mostly one that starts shortly before one of the log's events and
+    lasts at least a quarter of ``longest`` days (so that actions fall in it)."""
+    if draw(st.integers(0, 3)):
+        event = draw(st.sampled_from(log.date.tolist()))
+        start = event - dt.timedelta(days=draw(st.integers(0, 30)))
+        return start, start + dt.timedelta(days=draw(st.integers(longest // 4, longest)))
+    start = START + dt.timedelta(days=draw(st.integers(0, 420)))
+    return start, start + dt.timedelta(days=draw(st.integers(0, longest)))
+
+
+@st.composite
+def engine_cases(
+    draw: st.DrawFn, kind: type[Trigger]
+) -> tuple[EventLog, FollowUpPlan, dt.date, dt.date, Timeline | None]:
+    """A log, a plan of one or two rules of ``kind``, a window and the timeline it needs."""
+    log = draw(followup_logs())
+    rules = draw(
+        st.lists(
+            rules_of(kind, for_log=True), min_size=1, max_size=2, unique_by=lambda r: r.sources()
+        )
+    )
+    # OnSignal reads every customer on every day: a shorter window keeps it fast.
+    start, end = draw(windows(log, longest=40 if kind is OnSignal else 150))
+    timeline = None
+    if kind is After:
+        first = rules[0]
+        assert isinstance(first, After)
+        days = [
+            d
+            for d, k in zip(log.date.tolist(), log.kind.tolist(), strict=True)
+            if k == first.event_kind
+        ]
+        if days and draw(st.booleans()):
+            # Aim the window at the day an event of the first rule's kind makes due.
+            due = draw(st.sampled_from(days)) + first.delay
+            start = due - dt.timedelta(days=draw(st.integers(0, 30)))
+            end = start + dt.timedelta(days=draw(st.integers(30, 150)))
+    if kind is OnStageChange:
+        # Past any window: the replay goes on noticing lapses after the last event.
+        timeline = default_lifecycle().replay(log, end=START + dt.timedelta(days=600), every=7)
+        changes = [c for who in log.customers.tolist() for c in timeline.changes_for(who)]
+        if changes and draw(st.booleans()):
+            # Aim the first rule and the window at a change the replay made.
+            change = draw(st.sampled_from(changes))
+            aimed = attrs.evolve(
+                rules[0], to=change.target, from_=draw(st.sampled_from((None, change.source)))
+            )
+            rules = [aimed, *(r for r in rules[1:] if r.sources() != aimed.sources())]
+            start = change.on - dt.timedelta(days=draw(st.integers(0, 30)))
+            end = min(start + dt.timedelta(days=draw(st.integers(30, 150))), timeline.end)
+    return log, FollowUpPlan(rules, limits=draw(limits)), start, end, timeline
 
 
 def rows(table: Table) -> list[dict[str, Any]]:

@@ -32,10 +32,8 @@ from hypothesis import strategies as st
 from conformance.followup_strategies import (
     BAD_FOLLOWUP,
     FOLLOWUP_KINDS,
-    START,
     assert_engines_agree,
-    followup_logs,
-    limits,
+    engine_cases,
     rules_of,
 )
 from conformance.loyalty_strategies import BAD_LOYALTY, LOYALTY_KINDS, loyalty_logs
@@ -62,7 +60,7 @@ from lifecycle.conditions import (
     condition_from_dict,
 )
 from lifecycle.errors import PricingError, ValidationError
-from lifecycle.followup import FOLLOWUP_RULES, FollowUpPlan, OnSignal, OnStageChange
+from lifecycle.followup import FOLLOWUP_RULES
 from lifecycle.followup import rule_from_dict as followup_rule_from_dict
 from lifecycle.loyalty import LOYALTY_RULES, loyalty_from_dict
 from lifecycle.money import Currency
@@ -72,7 +70,7 @@ from lifecycle.pricing import (
     PricingPolicy,
     rule_from_dict,
 )
-from lifecycle.stages import LifecycleModel, Transition, default_lifecycle
+from lifecycle.stages import LifecycleModel, Transition
 
 AS_OF = dt.date(2024, 6, 30)
 COMBINE_MODES = ("sequence", "first_match", "best_for_customer")
@@ -338,21 +336,4 @@ def _stage_engines(kind: Kind, data: st.DataObject) -> None:
 
 def _followup_engines(kind: Kind, data: st.DataObject) -> None:
     # The check of tests/test_followup_engines.py, on plans of this one kind of rule.
-    log = data.draw(followup_logs())
-    rules = data.draw(
-        st.lists(
-            rules_of(kind.cls, for_log=True),
-            min_size=1,
-            max_size=2,
-            unique_by=lambda r: tuple(r.sources()),
-        )
-    )
-    plan = FollowUpPlan(rules, limits=data.draw(limits))
-    # OnSignal reads every customer on every day: a shorter window keeps it fast.
-    longest = 40 if kind.cls is OnSignal else 150
-    start = START + dt.timedelta(days=data.draw(st.integers(0, 420)))
-    end = start + dt.timedelta(days=data.draw(st.integers(0, longest)))
-    timeline = None
-    if kind.cls is OnStageChange:
-        timeline = default_lifecycle().replay(log, end=max(end, log.end), every=7)
-    assert_engines_agree(log, plan, start, end, timeline)
+    assert_engines_agree(*data.draw(engine_cases(kind.cls)))
