@@ -16,7 +16,7 @@ Case = tuple[EventLog, FollowUpPlan, dt.date, dt.date, Timeline | None]
 
 
 @pytest.mark.parametrize("kind", FOLLOWUP_KINDS, ids=lambda k: k.__name__)
-def test_engine_cases_schedule_kept_and_held_back_actions(kind: type[Trigger]) -> None:
+def test_engine_cases_schedule_actions(kind: type[Trigger]) -> None:
     seen: set[str] = set()
 
     @given(engine_cases(kind))
@@ -29,7 +29,7 @@ def test_engine_cases_schedule_kept_and_held_back_actions(kind: type[Trigger]) -
     def collect(case: Case) -> None:
         log, plan, start, end, timeline = case
         table = plan.schedule(log, start, end, timeline=timeline)
-        seen.update("held back" if s else "kept" for s in table.suppressed.tolist())
+        seen.add("some" if len(table) else "none")
 
     collect()
-    assert seen == {"kept", "held back"}
+    assert seen == {"some", "none"}
