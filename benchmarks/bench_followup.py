@@ -87,7 +87,7 @@ def synthetic_log(customers: int, seed: int = 20261201) -> EventLog:
         currency="EUR",
         channel=channel[keep],
         attributes={"birthday": born[customer[keep]]},
-        kinds=("opt_out",),
+        kinds=("opt_out", "resolved"),
     )
     assert isinstance(log, EventLog)
     return log

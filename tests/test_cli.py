@@ -35,6 +35,7 @@ class TestMain:
             "stages",
             "satisfaction_loyalty",
             "pricing",
+            "followup",
         }
         stages = report["stages"]
         assert sum(stages["snapshot"].values()) == 3000
@@ -49,7 +50,8 @@ class TestMain:
         assert main(["report", "--as-of", "2024-12-31"]) == 0
         out = capsys.readouterr().out
         assert out.startswith("Customer lifecycle report as of 2024-12-31")
-        for heading in ("RFM (days)", "Relationship stages", "Loyalty states", "Demo pricing"):
+        headings = ("RFM (days)", "Relationship stages", "Loyalty states", "Demo pricing")
+        for heading in (*headings, "Follow-up actions due in the next 7 days"):
             assert heading in out
 
     def test_a_csv_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,6 +138,7 @@ class TestFiles:
         assert "no purchases up to this date" in out
         assert "Loyalty ladder" in out
         assert "Demo pricing" not in out  # no amounts, no prices
+        assert "Follow-up actions due in the next 7 days" in out
         code, out, _ = self.report(capsys, str(path), "--format", "json")
         assert code == 0
         assert json.loads(out)["pricing"] is None

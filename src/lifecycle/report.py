@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from .datasets import demo_policy
 from .events import EventLog
+from .followup import due_soon, format_due_soon
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
@@ -154,7 +155,7 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     ... )
     >>> report = build_report(log, dt.date(2024, 6, 30))
     >>> sorted(report)
-    ['as_of', 'overview', 'pricing', 'rfm', 'satisfaction_loyalty', 'stages']
+    ['as_of', 'followup', 'overview', 'pricing', 'rfm', 'satisfaction_loyalty', 'stages']
     >>> report["overview"]["customers"], report["overview"]["revenue"]
     (2, '60.00 EUR')
     """
@@ -168,6 +169,8 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
         "stages": _stages(log, model, stage_codes, as_of),
         "satisfaction_loyalty": _satisfaction_loyalty(population),
         "pricing": _pricing(population, stage_codes.names(), list(model.labels)),
+        # The demo shop's follow-up plan: the actions due in the next 7 days.
+        "followup": due_soon(log, as_of),
     }
 
 
@@ -218,6 +221,7 @@ def format_text(report: dict[str, Any]) -> str:
     lines += _format_stages(report["stages"])
     lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
     lines += _format_pricing(report["pricing"])
+    lines += ["", format_due_soon(report["followup"])]
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """One conformance suite over every registered kind of rule.
 
-Every kind registered in ``CONDITIONS``, ``PRICE_RULES`` and ``LOYALTY_RULES``, and the
-composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
+Every kind registered in ``CONDITIONS``, ``PRICE_RULES``, ``LOYALTY_RULES`` and
+``FOLLOWUP_RULES``, and the composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
 with its transitions), is drawn by Hypothesis and checked the same way:
 
 - the single and the batch engine give the same answer for every customer, and
@@ -29,6 +29,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.followup_strategies import (
+    BAD_FOLLOWUP,
+    FOLLOWUP_KINDS,
+    assert_engines_agree,
+    engine_cases,
+    rules_of,
+)
 from conformance.loyalty_strategies import BAD_LOYALTY, LOYALTY_KINDS, loyalty_logs
 from conformance.pricing_strategies import (
     BAD_PRICE_RULES,
@@ -53,6 +60,8 @@ from lifecycle.conditions import (
     condition_from_dict,
 )
 from lifecycle.errors import PricingError, ValidationError
+from lifecycle.followup import FOLLOWUP_RULES
+from lifecycle.followup import rule_from_dict as followup_rule_from_dict
 from lifecycle.loyalty import LOYALTY_RULES, loyalty_from_dict
 from lifecycle.money import Currency
 from lifecycle.pricing import (
@@ -80,7 +89,7 @@ class Kind:
     """One kind under test: how to draw it and its subjects, and how to check it."""
 
     name: str
-    family: str  # "condition", "price rule", "loyalty", "policy", "stages"
+    family: str  # "condition", "price rule", "loyalty", "followup", "policy", "stages"
     cls: type
     draw: Callable[[st.DataObject], Any]  # an instance, drawn without a log
     bad: tuple[Callable[[], object], ...]  # constructions that must raise
@@ -128,6 +137,17 @@ KINDS: list[Kind] = [
     ),
     *(
         Kind(
+            cls.__name__,
+            "followup",
+            cls,
+            lambda data, c=cls: data.draw(rules_of(c)),
+            BAD_FOLLOWUP.get(cls, ()),
+        )
+        for cls in FOLLOWUP_RULES.kinds
+        if cls in FOLLOWUP_KINDS
+    ),
+    *(
+        Kind(
             f"PricingPolicy[{mode}]",
             "policy",
             PricingPolicy,
@@ -157,11 +177,14 @@ IDS = [k.name for k in KINDS]
 
 def test_every_registered_kind_is_covered() -> None:
     registered = {*CONDITIONS.kinds, *PRICE_RULES.kinds, *LOYALTY_RULES.kinds}
+    registered |= set(FOLLOWUP_RULES.kinds)
     covered = {kind.cls for kind in KINDS}
     assert registered - covered == set(), "registered kinds without a generator"
     assert [k.name for k in KINDS if not k.bad] == [], "kinds without bad constructions"
     assert set(LEAVES) | set(COMBINATORS) <= registered
-    assert set(PRICE_RULE_KINDS) | set(LOYALTY_KINDS) <= registered
+    assert set(PRICE_RULE_KINDS) | set(LOYALTY_KINDS) | set(FOLLOWUP_KINDS) <= registered
+    # A follow-up rule's kind tag is the one it registered under.
+    assert all(FOLLOWUP_RULES.lookup(cls.kind) is cls for cls in FOLLOWUP_RULES.kinds)
 
 
 # ---------------------------------------------------------------------- the checks
@@ -178,6 +201,7 @@ def test_serialization_round_trips(kind: Kind, data: st.DataObject) -> None:
         "condition": condition_from_dict,
         "price rule": rule_from_dict,
         "loyalty": loyalty_from_dict,
+        "followup": followup_rule_from_dict,
     }.get(kind.family)
     if reader is not None:
         assert reader(encoded) == obj
@@ -216,6 +240,7 @@ def test_engines_agree_and_explain(kind: Kind, data: st.DataObject) -> None:
         "price rule": _price_engines,
         "policy": _price_engines,
         "loyalty": _loyalty_engines,
+        "followup": _followup_engines,
         "stages": _stage_engines,
     }[kind.family](kind, data)
 
@@ -307,3 +332,8 @@ def _stage_engines(kind: Kind, data: st.DataObject) -> None:
         path = model.stage_of(log.profile(customer, as_of))
         assert codes[i] == path.stage
         assert isinstance(path.explain(), str)
+
+
+def _followup_engines(kind: Kind, data: st.DataObject) -> None:
+    # The check of tests/test_followup_engines.py, on plans of this one kind of rule.
+    assert_engines_agree(*data.draw(engine_cases(kind.cls)))

@@ -31,15 +31,15 @@ from ._ics import to_ics
 from ._limits import Consent, ContactLimits
 from ._plan import FollowUpPlan
 from ._reactive import OnSignal, OnStageChange
-from ._read import rule_from_dict
 from ._recurrence import Every
-from ._report import demo_plan, due_soon, due_soon_text
+from ._report import demo_plan, due_soon, due_soon_text, format_due_soon
 from ._subjects import History
-from ._triggers import After, Anniversary, Escalate, Trigger
+from ._triggers import FOLLOWUP_RULES, After, Anniversary, Escalate, Trigger, rule_from_dict
 
 __all__ = [
     "ACTION_KINDS",
     "CHANNELS",
+    "FOLLOWUP_RULES",
     "Action",
     "After",
     "Anniversary",
@@ -56,6 +56,7 @@ __all__ = [
     "demo_plan",
     "due_soon",
     "due_soon_text",
+    "format_due_soon",
     "rule_from_dict",
     "to_ics",
 ]

@@ -22,7 +22,7 @@ import attrs
 from ..errors import ValidationError
 from ..serialization import check_keys
 
-__all__ = ["ACTION_KINDS", "CHANNELS", "Action", "ScheduledAction"]
+__all__ = ["ACTION_KINDS", "CHANNELS", "Action", "ScheduledAction", "check_word", "instance_of"]
 
 #: The standard kinds of action; any other name is a user kind.
 ACTION_KINDS: tuple[str, ...] = (
@@ -48,6 +48,34 @@ def check_word(name: str, value: object) -> str:
         )
         raise ValidationError(msg)
     return value
+
+
+def instance_of(cls: type, *, optional: bool = False) -> Any:
+    """An attrs validator: the field must be a ``cls`` (or None when ``optional``).
+
+    attrs' own ``instance_of`` raises a plain ``TypeError``; a wrong value given to a
+    follow-up object is bad input, so this one raises ``ValidationError``.
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class Job:
+    ...     action: Action = attrs.field(validator=instance_of(Action))
+    >>> Job("call")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'action' must be an Action (got str: 'call')
+    """
+
+    def check(_: object, field: attrs.Attribute[Any], value: object) -> None:
+        if (value is None and optional) or isinstance(value, cls):
+            return
+        name = cls.__name__
+        wanted = f"{'an' if name[0] in 'AEIOU' else 'a'} {name}{' or None' if optional else ''}"
+        msg = f"{field.name!r} must be {wanted} (got {type(value).__name__}: {value!r})"
+        raise ValidationError(msg)
+
+    return check
 
 
 def _word(_: object, field: attrs.Attribute[str], value: object) -> None:
@@ -89,12 +117,24 @@ class Action:
     note: str = attrs.field(default="", validator=_note)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (part of a plan's ``to_dict``)."""
+        """Plain JSON-safe data (part of a plan's ``to_dict``).
+
+        Examples
+        --------
+        >>> Action("gift", "post", note="a mug").to_dict()
+        {'kind': 'gift', 'channel': 'post', 'note': 'a mug'}
+        """
         return {"kind": self.kind, "channel": self.channel, "note": self.note}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Action:
-        """Read :meth:`to_dict` output back."""
+        """Read :meth:`to_dict` output back.
+
+        Examples
+        --------
+        >>> Action.from_dict({"kind": "survey", "channel": "email"})
+        Action(kind='survey', channel='email', note='')
+        """
         body = check_keys(data, "action", required={"kind", "channel"}, optional={"note"})
         return cls(body["kind"], body["channel"], body.get("note", ""))
 
@@ -145,7 +185,17 @@ class ScheduledAction:
     reason: str = ""
 
     def explain(self) -> str:
-        """One line: the day, the customer, the action, the rule and why; the suppression."""
+        """One line: the day, the customer, the action, the rule and why; the suppression.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> held = ScheduledAction(7, dt.date(2024, 1, 9), Action("survey", "email"),
+        ...     "every month from first_purchase", dt.date(2023, 12, 9),
+        ...     "first_purchase on 2023-12-09", suppressed=True, reason="blackout day")
+        >>> print(held.explain())
+        2024-01-09 7: survey by email (rule 'every month from first_purchase': first_purchase on 2023-12-09); suppressed: blackout day
+        """
         text = (
             f"{self.date.isoformat()} {self.customer}: {self.action} "
             f"(rule {self.rule!r}: {self.why})"
@@ -153,7 +203,18 @@ class ScheduledAction:
         return f"{text}; suppressed: {self.reason}" if self.suppressed else text
 
     def row(self) -> dict[str, Any]:
-        """The action as a row of the log-wide schedule table."""
+        """The action as a row of the log-wide schedule table.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> held = ScheduledAction(7, dt.date(2024, 1, 9), Action("survey", "email"),
+        ...     "every month from first_purchase", dt.date(2023, 12, 9),
+        ...     "first_purchase on 2023-12-09", suppressed=True, reason="blackout day")
+        >>> row = held.row()
+        >>> list(row), row["action"], row["reason"]
+        (['customer', 'date', 'action', 'channel', 'rule', 'suppressed', 'reason'], 'survey', 'blackout day')
+        """
         return {
             "customer": self.customer,
             "date": self.date,

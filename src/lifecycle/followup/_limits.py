@@ -31,7 +31,7 @@ from ..errors import ValidationError
 from ..events import EventLog, as_date
 from ..serialization import check_keys
 from ..signals import snapshots
-from ._actions import check_word
+from ._actions import check_word, instance_of
 from ._calendar import iso_week, month_index
 from ._subjects import History
 
@@ -147,7 +147,13 @@ class Consent:
 
     @staticmethod
     def opted_out(value: object) -> frozenset[str]:
-        """The channels an attribute value opts out of (``"*"`` stands for all)."""
+        """The channels an attribute value opts out of (``"*"`` stands for all).
+
+        Examples
+        --------
+        >>> sorted(Consent.opted_out("email; sms")), Consent.opted_out("all"), Consent.opted_out(None)
+        (['email', 'sms'], frozenset({'*'}), frozenset())
+        """
         if value is None or (isinstance(value, float) and value != value):
             return frozenset()
         names = {part.strip() for part in _SPLIT.split(str(value))} - {""}
@@ -158,13 +164,33 @@ class Consent:
 
         A log without any event of the ``event`` kind records no opt-out (the kind is
         not required); an attribute the log does not carry raises.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+        >>> Consent(event="opt_out").check(log)
+        >>> Consent(attribute="no_contact").check(log)
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: Consent: the log has no attribute 'no_contact'
         """
         if self.attribute is not None and self.attribute not in log.attributes:
             msg = f"Consent: the log has no attribute {self.attribute!r}"
             raise ValidationError(msg)
 
     def refused(self, history: History, day: dt.date, channel: str) -> bool:
-        """Whether one customer has opted out of ``channel`` as of ``day``."""
+        """Whether one customer has opted out of ``channel`` as of ``day``.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([
+        ...     {"customer": 1, "date": "2024-03-01"},
+        ...     {"customer": 1, "date": "2024-03-10", "kind": "opt_out"},
+        ... ], kinds=["opt_out"])
+        >>> consent = Consent(event="opt_out")
+        >>> [consent.refused(History(log, 1), dt.date(2024, 3, d), "email") for d in (9, 10)]
+        [False, True]
+        """
         log = history.log
         if self.event is not None:
             rows = log.rows_of(history.customer)
@@ -198,7 +224,20 @@ class Consent:
         channel: NDArray[np.int64],
         channels: tuple[str, ...],
     ) -> NDArray[np.bool_]:
-        """Whether each (customer code, day, channel index) row is opted out, vectorised."""
+        """Whether each (customer code, day, channel index) row is opted out, vectorised.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([
+        ...     {"customer": 1, "date": "2024-03-01"},
+        ...     {"customer": 1, "date": "2024-03-10", "kind": "opt_out"},
+        ...     {"customer": 2, "date": "2024-03-02"},
+        ... ], kinds=["opt_out"])
+        >>> days = np.array(["2024-03-09", "2024-03-10", "2024-03-10"], dtype="datetime64[D]")
+        >>> Consent(event="opt_out").refused_many(
+        ...     log, np.array([0, 0, 1]), days, np.array([0, 0, 0]), ("email",)).tolist()
+        [False, True, False]
+        """
         out = np.zeros(len(code), dtype=bool)
         if self.event is not None:
             rows = np.flatnonzero(log.kind_mask(self.event))
@@ -229,12 +268,24 @@ class Consent:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (part of the limits')."""
+        """Plain JSON-safe data (part of the limits').
+
+        Examples
+        --------
+        >>> Consent(event="opt_out").to_dict()
+        {'event': 'opt_out', 'attribute': None}
+        """
         return {"event": self.event, "attribute": self.attribute}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Consent:
-        """Read :meth:`to_dict` output back."""
+        """Read :meth:`to_dict` output back.
+
+        Examples
+        --------
+        >>> Consent.from_dict({"attribute": "no_contact"})
+        Consent(event=None, attribute='no_contact')
+        """
         body = check_keys(data, "consent", optional={"event", "attribute"})
         return cls(event=body.get("event"), attribute=body.get("attribute"))
 
@@ -277,7 +328,7 @@ class ContactLimits:
     priority: tuple[str, ...] = attrs.field(default=(), converter=_priority)
     blackout: tuple[tuple[dt.date, dt.date], ...] = attrs.field(default=(), converter=_blackout)
     consent: Consent | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Consent))
+        default=None, validator=instance_of(Consent, optional=True)
     )
 
     @property
@@ -286,7 +337,13 @@ class ContactLimits:
         return any(v is not None for v in (self.per_week, self.per_month, self.min_gap))
 
     def describe(self) -> list[str]:
-        """The limits in words, one line each."""
+        """The limits in words, one line each.
+
+        Examples
+        --------
+        >>> ContactLimits(per_week=1, min_gap=2, blackout=["2025-12-25"]).describe()
+        ['at most 1 per calendar week', 'at least 2 days apart', 'blackout: 2025-12-25']
+        """
         lines = []
         if self.per_week is not None:
             lines.append(f"at most {self.per_week} per calendar week")
@@ -308,7 +365,14 @@ class ContactLimits:
         return lines
 
     def reason(self, code: int, channel: str) -> str:
-        """The text of reason ``code`` for an action on ``channel``."""
+        """The text of reason ``code`` for an action on ``channel``.
+
+        Examples
+        --------
+        >>> limits = ContactLimits(per_week=1)
+        >>> limits.reason(PER_WEEK, "email"), limits.reason(CONSENT, "sms"), limits.reason(KEPT, "sms")
+        ('per_week limit of 1 reached', 'no consent for sms', '')
+        """
         texts = {
             KEPT: "",
             BLACKOUT: "blackout day",
@@ -320,22 +384,51 @@ class ContactLimits:
         return texts[code]
 
     def rank(self, kind: str) -> int:
-        """Position of an action kind in ``priority`` (unlisted kinds come last)."""
+        """Position of an action kind in ``priority`` (unlisted kinds come last).
+
+        Examples
+        --------
+        >>> limits = ContactLimits(priority=("complaint_follow_up", "win_back_offer"))
+        >>> limits.rank("complaint_follow_up"), limits.rank("win_back_offer"), limits.rank("survey")
+        (0, 1, 2)
+        """
         return self.priority.index(kind) if kind in self.priority else len(self.priority)
 
     def in_blackout(self, day: dt.date) -> bool:
-        """Whether ``day`` is a blackout day."""
+        """Whether ``day`` is a blackout day.
+
+        Examples
+        --------
+        >>> limits = ContactLimits(blackout=[("2024-12-24", "2024-12-26")])
+        >>> limits.in_blackout(dt.date(2024, 12, 25)), limits.in_blackout(dt.date(2024, 12, 27))
+        (True, False)
+        """
         return any(a <= day <= b for a, b in self.blackout)
 
     def blackout_many(self, day: NDArray[np.datetime64]) -> NDArray[np.bool_]:
-        """:meth:`in_blackout` for a column of days."""
+        """:meth:`in_blackout` for a column of days.
+
+        Examples
+        --------
+        >>> limits = ContactLimits(blackout=[("2024-12-24", "2024-12-26")])
+        >>> limits.blackout_many(np.array(["2024-12-25", "2024-12-27"], dtype="datetime64[D]")).tolist()
+        [True, False]
+        """
         out = np.zeros(len(day), dtype=bool)
         for a, b in self.blackout:
             out |= (day >= np.datetime64(a, "D")) & (day <= np.datetime64(b, "D"))
         return out
 
     def pressure(self, days: list[dt.date]) -> list[int]:
-        """Reason codes for one customer's candidate days, in decision order."""
+        """Reason codes for one customer's candidate days, in decision order.
+
+        Examples
+        --------
+        >>> limits = ContactLimits(per_month=2, min_gap=3)
+        >>> days = [dt.date(2024, 1, d) for d in (1, 2, 5, 20)]
+        >>> [limits.reason(code, "email") for code in limits.pressure(days)]
+        ['', 'less than 3 days after the previous contact', '', 'per_month limit of 2 reached']
+        """
         out = []
         last: dt.date | None = None
         week: dict[tuple[int, int], int] = {}
@@ -362,6 +455,15 @@ class ContactLimits:
 
         The k-th candidate of every customer is decided in one array pass, for k = 0, 1,
         ...: the loop runs over positions within a customer, never over customers.
+
+        Examples
+        --------
+        >>> limits = ContactLimits(per_month=2, min_gap=3)
+        >>> days = np.array(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-20",
+        ...                  "2024-01-02"], dtype="datetime64[D]")
+        >>> codes = limits.pressure_many(np.array([0, 0, 0, 0, 1]), days, customers=2)
+        >>> codes.tolist() == [KEPT, MIN_GAP, KEPT, PER_MONTH, KEPT]
+        True
         """
         n = len(code)
         out = np.zeros(n, dtype=np.int8)
@@ -411,7 +513,14 @@ class ContactLimits:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (part of a plan's)."""
+        """Plain JSON-safe data (part of a plan's).
+
+        Examples
+        --------
+        >>> data = ContactLimits(per_week=2, blackout=["2024-12-25"]).to_dict()
+        >>> data["per_week"], data["blackout"]
+        (2, [['2024-12-25', '2024-12-25']])
+        """
         return {
             "per_week": self.per_week,
             "per_month": self.per_month,
@@ -423,7 +532,14 @@ class ContactLimits:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ContactLimits:
-        """Read :meth:`to_dict` output back."""
+        """Read :meth:`to_dict` output back.
+
+        Examples
+        --------
+        >>> limits = ContactLimits.from_dict({"per_week": 1, "blackout": [["2024-12-24", "2024-12-26"]]})
+        >>> limits == ContactLimits(per_week=1, blackout=[("2024-12-24", "2024-12-26")])
+        True
+        """
         keys = {"per_week", "per_month", "min_gap", "priority", "blackout", "consent"}
         body = check_keys(data, "contact limits", optional=keys)
         consent = body.get("consent")

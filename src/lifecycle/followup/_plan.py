@@ -53,10 +53,10 @@ from ..serialization import check_schema
 from ..signals import Profile, snapshots
 from ..stages import Timeline
 from ..table import Table
-from ._actions import Action, ScheduledAction
+from ._actions import Action, ScheduledAction, instance_of
 from ._limits import BLACKOUT, CONSENT, KEPT, ContactLimits
 from ._subjects import Batch, History, One
-from ._triggers import Trigger
+from ._triggers import Trigger, rule_from_dict
 
 __all__ = ["PLAN_SCHEMA", "FollowUpPlan"]
 
@@ -109,9 +109,7 @@ class FollowUpPlan:
     """
 
     rules: tuple[Trigger, ...] = attrs.field(converter=_rules)
-    limits: ContactLimits = attrs.field(
-        factory=ContactLimits, validator=attrs.validators.instance_of(ContactLimits)
-    )
+    limits: ContactLimits = attrs.field(factory=ContactLimits, validator=instance_of(ContactLimits))
 
     def __attrs_post_init__(self) -> None:
         seen = set()
@@ -122,14 +120,34 @@ class FollowUpPlan:
             seen.add((label, action))
 
     def sources(self) -> list[tuple[str, Action]]:
-        """Every (rule label, action) the plan produces, in rule order."""
+        """Every (rule label, action) the plan produces, in rule order.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import Action, After, Escalate
+        >>> plan = FollowUpPlan([After("complaint", "1D", Action("complaint_follow_up", "phone"),
+        ...     escalate=Escalate("3D", Action("complaint_follow_up", "visit")))])
+        >>> [(label, str(action)) for label, action in plan.sources()]
+        [('1D after complaint', 'complaint_follow_up by phone'), ('3D after complaint unless resolved', 'complaint_follow_up by visit')]
+        """
         return [source for rule in self.rules for source in rule.sources()]
 
     def _conditions(self) -> list[Any]:
         return [rule.when for rule in self.rules for _ in rule.sources()]
 
     def explain(self) -> str:
-        """The plan in words: each rule with its action and condition, then the limits."""
+        """The plan in words: each rule with its action and condition, then the limits.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> from lifecycle.followup import Action, Every
+        >>> plan = FollowUpPlan([Every("monthly", Action("newsletter", "email"),
+        ...                            when=signal("purchase_count") >= 2)])
+        >>> print(plan.explain())
+        follow-up plan of 1 rule
+          1. every month from first_purchase: newsletter by email when the condition holds on the day
+        """
         lines = [f"follow-up plan of {len(self.rules)} rule{'s' * (len(self.rules) != 1)}"]
         n = 0
         for rule in self.rules:
@@ -228,6 +246,21 @@ class FollowUpPlan:
             ``end`` before ``start``; a recurrence with no end and no ``end``; an event kind,
             attribute or stage the log or timeline does not know; customers missing an
             anniversary date.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.followup import Action, After, History
+        >>> log = EventLog.from_records([{"customer": "ann", "date": "2024-01-05"},
+        ...                              {"customer": "bob", "date": "2024-01-06"},
+        ...                              {"customer": "bob", "date": "2024-01-08"}])
+        >>> plan = FollowUpPlan([After("purchase", "2D", Action("thank_you_call", "phone"))],
+        ...                     limits=ContactLimits(min_gap=3))
+        >>> table = plan.schedule(log, "2024-01-01", "2024-01-31")
+        >>> [(r["customer"], str(r["date"]), r["suppressed"]) for r in map(table.row, range(3))]
+        [('ann', '2024-01-07', False), ('bob', '2024-01-08', False), ('bob', '2024-01-10', True)]
+        >>> [a.reason for a in plan.schedule(History(log, "bob"), "2024-01-01", "2024-01-31")]
+        ['', 'less than 3 days after the previous contact']
         """
         if isinstance(profile_or_log, EventLog):
             return self._batch(profile_or_log, start, end, timeline)
@@ -251,7 +284,19 @@ class FollowUpPlan:
         *,
         timeline: Timeline | None = None,
     ) -> tuple[ScheduledAction, ...]:
-        """One customer's schedule: ``schedule(History(log, customer), start, end)``."""
+        """One customer's schedule: ``schedule(History(log, customer), start, end)``.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.followup import Action, Every
+        >>> log = EventLog.from_records([{"customer": 7, "date": "2024-01-31"}])
+        >>> plan = FollowUpPlan([Every("monthly", Action("survey", "email"), interval=6)])
+        >>> for action in plan.schedule_for(log, 7, "2024-01-01", "2025-01-31"):
+        ...     print(action.explain())
+        2024-07-31 7: survey by email (rule 'every 6 months from first_purchase': first_purchase on 2024-01-31)
+        2025-01-31 7: survey by email (rule 'every 6 months from first_purchase': first_purchase on 2024-01-31)
+        """
         return self._single(History(log, customer), start, end, timeline)
 
     @overload
@@ -424,7 +469,15 @@ class FollowUpPlan:
     # ------------------------------------------------------------------ serialization
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data tagged ``lifecycle.followup_plan/1``."""
+        """Plain JSON-safe data tagged ``lifecycle.followup_plan/1``.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import Action, After
+        >>> data = FollowUpPlan([After("purchase", "2D", Action("thank_you_call", "phone"))]).to_dict()
+        >>> data["schema"], [rule["kind"] for rule in data["rules"]]
+        ('lifecycle.followup_plan/1', ['after'])
+        """
         return {
             "schema": PLAN_SCHEMA,
             "rules": [rule.to_dict() for rule in self.rules],
@@ -433,9 +486,17 @@ class FollowUpPlan:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FollowUpPlan:
-        """Read :meth:`to_dict` output back; rule kinds are read by their ``kind`` tag."""
-        from ._read import rule_from_dict
+        """Read :meth:`to_dict` output back; rule kinds are read by their ``kind`` tag.
 
+        Examples
+        --------
+        >>> import json
+        >>> from lifecycle.followup import Action, Anniversary
+        >>> plan = FollowUpPlan([Anniversary("first_purchase", Action("gift", "post"))],
+        ...                     limits=ContactLimits(per_month=1))
+        >>> FollowUpPlan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
+        True
+        """
         body = check_schema(data, PLAN_SCHEMA, {"rules", "limits"})
         rules = body.get("rules")
         if not isinstance(rules, list):

@@ -13,22 +13,22 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 
-from ..conditions import Condition
+from ..conditions import Condition, condition_from_dict
 from ..errors import ValidationError
 from ..signals import snapshots
 from ..stages import Timeline
-from ._actions import Action, check_word
+from ._actions import Action, check_word, instance_of
 from ._subjects import Batch, One
-from ._triggers import Candidate, Candidates, Trigger, empty
+from ._triggers import FOLLOWUP_RULES, Candidate, Candidates, Trigger, empty, read_when
 
 __all__ = ["OnSignal", "OnStageChange"]
 
-_instance = attrs.validators.instance_of
 #: Rows of (customer, day) signals computed at once when following a condition day by day.
 CHUNK_ROWS = 1 << 21
 
@@ -55,6 +55,7 @@ def needs_timeline(timeline: Timeline | None, hi: dt.date) -> Timeline:
     return timeline
 
 
+@FOLLOWUP_RULES.register("on_stage_change")
 @attrs.frozen
 class OnStageChange(Trigger):
     """An action on the day a customer's relationship enters a stage.
@@ -83,12 +84,14 @@ class OnStageChange(Trigger):
     """
 
     to: str = attrs.field(validator=_stage)
-    action: Action = attrs.field(validator=_instance(Action))
+    action: Action = attrs.field(validator=instance_of(Action))
     from_: str | None = attrs.field(default=None, validator=_stage, kw_only=True)
     when: Condition | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Condition)), kw_only=True
+        default=None, validator=instance_of(Condition, optional=True), kw_only=True
     )
     kind: ClassVar[str] = "on_stage_change"
+    _required = frozenset({"to", "action"})
+    _optional = frozenset({"from", "when"})
 
     def label(self) -> str:
         source = "" if self.from_ is None else f"from {self.from_} "
@@ -139,7 +142,17 @@ class OnStageChange(Trigger):
             out["from"] = self.from_
         return {**out, **self._when_payload()}
 
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        return cls(
+            body["to"],
+            Action.from_dict(body["action"]),
+            from_=body.get("from"),
+            when=read_when(body),
+        )
 
+
+@FOLLOWUP_RULES.register("on_signal")
 @attrs.frozen
 class OnSignal(Trigger):
     """An action on each day a condition starts to hold for a customer.
@@ -166,9 +179,10 @@ class OnSignal(Trigger):
     [datetime.date(2024, 2, 11)]
     """
 
-    condition: Condition = attrs.field(validator=_instance(Condition))
-    action: Action = attrs.field(validator=_instance(Action))
+    condition: Condition = attrs.field(validator=instance_of(Condition))
+    action: Action = attrs.field(validator=instance_of(Action))
     kind: ClassVar[str] = "on_signal"
+    _required = frozenset({"condition", "action"})
 
     @property
     def when(self) -> Condition | None:  # type: ignore[override]
@@ -235,6 +249,10 @@ class OnSignal(Trigger):
 
     def _payload(self) -> dict[str, Any]:
         return {"condition": self.condition.to_dict(), "action": self.action.to_dict()}
+
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        return cls(condition_from_dict(body["condition"]), Action.from_dict(body["action"]))
 
 
 def _text(condition: Condition) -> str:

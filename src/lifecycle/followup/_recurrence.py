@@ -24,17 +24,16 @@ from dateutil import rrule as rr
 from numpy.typing import NDArray
 
 from ..conditions import Condition
-from ..errors import ValidationError
+from ..errors import SchemaError, ValidationError
 from ..events import EventLog, as_date
-from ..serialization import encode_value
-from ._actions import Action
+from ..serialization import decode_value, encode_value
+from ._actions import Action, instance_of
 from ._subjects import Batch, One
-from ._triggers import Candidate, Candidates, Trigger, expand
+from ._triggers import FOLLOWUP_RULES, Candidate, Candidates, Trigger, expand, read_when
 
 __all__ = ["Every"]
 
-_instance = attrs.validators.instance_of
-_maybe_condition = attrs.validators.optional(_instance(Condition))
+_maybe_condition = instance_of(Condition, optional=True)
 
 _FREQS: dict[str, Any] = {
     "daily": rr.DAILY,
@@ -125,6 +124,7 @@ def _until(value: object) -> dt.date | None:
     return None if value is None else as_date(value, "until")
 
 
+@FOLLOWUP_RULES.register("every")
 @attrs.frozen(init=False)
 class Every(Trigger):
     """A recurring action: any ``dateutil.rrule`` recurrence, per customer or for everyone.
@@ -168,7 +168,7 @@ class Every(Trigger):
     """
 
     freq: str
-    action: Action = attrs.field(validator=_instance(Action))
+    action: Action = attrs.field(validator=instance_of(Action))
     interval: int = attrs.field(validator=_positive)
     start: str | dt.date = attrs.field(converter=_start)
     count: int | None = attrs.field(validator=_positive)
@@ -176,6 +176,8 @@ class Every(Trigger):
     when: Condition | None = attrs.field(validator=_maybe_condition)
     rrule_options: tuple[tuple[str, Any], ...] = attrs.field(converter=_options)
     kind: ClassVar[str] = "every"
+    _required = frozenset({"freq", "action"})
+    _optional = frozenset({"interval", "start", "count", "until", "when", "rrule_options"})
 
     def __init__(
         self,
@@ -241,7 +243,14 @@ class Every(Trigger):
         return days[-1] if days else latest
 
     def occurrences(self, anchor: dt.date, lo: dt.date, hi: dt.date) -> list[dt.date]:
-        """The due days of the recurrence anchored on ``anchor`` that fall in ``[lo, hi]``."""
+        """The due days of the recurrence anchored on ``anchor`` that fall in ``[lo, hi]``.
+
+        Examples
+        --------
+        >>> rule = Every("monthly", Action("survey", "email"), interval=6, count=2)
+        >>> rule.occurrences(dt.date(2024, 1, 15), dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+        [datetime.date(2024, 7, 15), datetime.date(2025, 1, 15)]
+        """
         after = isinstance(self.start, str)
         made: Iterator[dt.date] = (
             moment.date() for moment in self._rrule(anchor) if not after or moment.date() > anchor
@@ -255,6 +264,12 @@ class Every(Trigger):
 
         From an occurrence the recurrence keeps its phase, so this is how a calendar
         reads :meth:`rrule_text` with ``DTSTART`` on ``first``.
+
+        Examples
+        --------
+        >>> rule = Every("monthly", Action("survey", "email"), interval=6)
+        >>> rule.series(dt.date(2024, 7, 15), dt.date(2025, 12, 31))
+        [datetime.date(2024, 7, 15), datetime.date(2025, 1, 15), datetime.date(2025, 7, 15)]
         """
         return [m.date() for m in self._rrule(first, until=last)]
 
@@ -327,3 +342,20 @@ class Every(Trigger):
             },
         }
         return {**out, **self._when_payload()}
+
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        options = body.get("rrule_options") or {}
+        if not isinstance(options, Mapping):
+            msg = f"follow-up rule 'every': 'rrule_options' must be a mapping (got {options!r})"
+            raise SchemaError(msg)
+        return cls(
+            body["freq"],
+            Action.from_dict(body["action"]),
+            interval=body.get("interval", 1),
+            start=decode_value(body.get("start", "first_purchase")),
+            count=body.get("count"),
+            until=decode_value(body.get("until")),
+            when=read_when(body),
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in options.items()},
+        )

@@ -1,7 +1,7 @@
 """The demo shop's plan, and the report's "actions due in the next 7 days" section (private).
 
-``lifecycle report`` can show :func:`due_soon_text` (or put :func:`due_soon`, plain data,
-in its JSON form).
+``lifecycle report`` puts :func:`due_soon` (plain data) in its JSON form and shows it as
+text with :func:`format_due_soon`; :func:`due_soon_text` does both at once.
 
 Examples
 --------
@@ -26,7 +26,7 @@ from ._reactive import OnStageChange
 from ._recurrence import Every
 from ._triggers import After, Anniversary, Escalate
 
-__all__ = ["demo_plan", "due_soon", "due_soon_text"]
+__all__ = ["demo_plan", "due_soon", "due_soon_text", "format_due_soon"]
 
 
 def demo_plan() -> FollowUpPlan:
@@ -117,6 +117,7 @@ def due_soon(
     return {
         "from": as_of.isoformat(),
         "to": end.isoformat(),
+        "days": days,
         "actions": int(kept.sum()),
         "suppressed": int((~kept).sum()),
         "by_action": {
@@ -151,7 +152,25 @@ def due_soon_text(
     >>> print(due_soon_text(load_demo(), DEMO_AS_OF).splitlines()[0])
     Follow-up actions due in the next 7 days (2025-06-30 .. 2025-07-06)
     """
-    section = due_soon(log, as_of, plan=plan, days=days, first=first)
+    return format_due_soon(due_soon(log, as_of, plan=plan, days=days, first=first))
+
+
+def format_due_soon(section: dict[str, Any]) -> str:
+    """Render :func:`due_soon` output as the report's text section.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+    >>> print(format_due_soon(due_soon(log, dt.date(2024, 3, 1), days=3)))
+    Follow-up actions due in the next 3 days (2024-03-01 .. 2024-03-03)
+      1 due, 0 held back by contact limits
+      action          due  held back
+      thank_you_call    1          0
+      first actions:
+        2024-03-03  1  thank_you_call by phone  (2D after the first purchase)
+    """
+    days = section["days"]
     lines = [
         f"Follow-up actions due in the next {days} days ({section['from']} .. {section['to']})",
         f"  {section['actions']:,} due, {section['suppressed']:,} held back by contact limits",

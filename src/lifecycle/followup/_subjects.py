@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from ..errors import ValidationError
 from ..events import EventLog, segment_bounds
 from ..signals import Profile
+from ._actions import instance_of
 
 if TYPE_CHECKING:
     from ..stages import Timeline
@@ -64,11 +65,20 @@ class History:
     lifecycle.errors.UnknownCustomerError: customer 2 has no events in this log
     """
 
-    log: EventLog = attrs.field(validator=attrs.validators.instance_of(EventLog))
+    log: EventLog = attrs.field(validator=instance_of(EventLog))
     customer: Any = attrs.field(validator=_known_customer)
 
     def events(self) -> tuple[tuple[dt.date, str], ...]:
-        """The customer's events as ``(date, kind)`` pairs, in date order."""
+        """The customer's events as ``(date, kind)`` pairs, in date order.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-04", "kind": "complaint"},
+        ...                              {"customer": 1, "date": "2024-03-01"}])
+        >>> History(log, 1).events()
+        ((datetime.date(2024, 3, 1), 'purchase'), (datetime.date(2024, 3, 4), 'complaint'))
+        """
         rows = self.log.rows_of(self.customer)
         kinds = self.log.kinds
         return tuple(
@@ -85,7 +95,16 @@ class History:
         return day
 
     def profile(self, on: dt.date) -> Profile:
-        """The customer's signals as of ``on``."""
+        """The customer's signals as of ``on``.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"},
+        ...                              {"customer": 1, "date": "2024-03-20"}])
+        >>> History(log, 1).profile(dt.date(2024, 3, 10)).purchase_count
+        1
+        """
         return self.log.profile(self.customer, on)
 
 

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeAlias
 
 import attrs
@@ -28,11 +29,13 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
-from ..conditions import Condition
-from ..errors import ValidationError
+from .._registry import Registry
+from ..conditions import Condition, condition_from_dict
+from ..errors import SchemaError, ValidationError
 from ..events import EventLog, as_date
+from ..serialization import check_keys, check_schema
 from ..signals import snapshots
-from ._actions import Action, check_word
+from ._actions import Action, check_word, instance_of
 from ._calendar import (
     LEAP_DAYS,
     add_period,
@@ -44,7 +47,18 @@ from ._calendar import (
 )
 from ._subjects import Batch, One, check_kind
 
-__all__ = ["RULE_SCHEMA", "After", "Anniversary", "Escalate", "Trigger", "empty", "expand"]
+__all__ = [
+    "FOLLOWUP_RULES",
+    "RULE_SCHEMA",
+    "After",
+    "Anniversary",
+    "Escalate",
+    "Trigger",
+    "empty",
+    "expand",
+    "read_when",
+    "rule_from_dict",
+]
 
 RULE_SCHEMA = "lifecycle.followup_rule/1"
 #: One candidate of the single engine: due day, trigger day, how one became the other.
@@ -52,8 +66,7 @@ Candidate: TypeAlias = tuple[dt.date, dt.date, str]
 #: Candidates of the batch engine: customer codes, due days, trigger days.
 Candidates: TypeAlias = tuple[NDArray[np.int64], NDArray[np.datetime64], NDArray[np.datetime64]]
 
-_instance = attrs.validators.instance_of
-_maybe_condition = attrs.validators.optional(_instance(Condition))
+_maybe_condition = instance_of(Condition, optional=True)
 
 
 def _word(_: object, field: attrs.Attribute[str], value: object) -> None:
@@ -114,19 +127,60 @@ class Trigger:
 
     Subclasses: :class:`After`, :class:`Every`, :class:`Anniversary`,
     :class:`~lifecycle.followup.OnStageChange` and :class:`~lifecycle.followup.OnSignal`.
+    Each registers itself in :data:`FOLLOWUP_RULES` under its ``kind`` and reads its own
+    data back (``_required`` and ``_optional`` keys, ``_read``), so
+    :func:`rule_from_dict` reads any of them.
+
+    Examples
+    --------
+    >>> from lifecycle.followup import Every
+    >>> rules = [After("purchase", "2D", Action("thank_you_call", "phone")),
+    ...          Every("monthly", Action("survey", "email"), interval=6)]
+    >>> [isinstance(rule, Trigger) for rule in rules], [rule.kind for rule in rules]
+    ([True, True], ['after', 'every'])
     """
 
     __slots__ = ()
     kind: ClassVar[str] = ""
+    #: The keys of the serialized form besides ``schema`` and ``kind``: needed, allowed.
+    _required: ClassVar[frozenset[str]] = frozenset()
+    _optional: ClassVar[frozenset[str]] = frozenset()
     action: Action
     when: Condition | None
 
     def label(self) -> str:
-        """A short name for the rule, shown in schedules and explanations."""
+        """A short name for the rule, shown in schedules and explanations.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> from lifecycle.followup import Every, OnSignal, OnStageChange
+        >>> for rule in [After("purchase", "2D", Action("thank_you_call", "phone"), first_only=True),
+        ...              Every("monthly", Action("survey", "email"), interval=6),
+        ...              Anniversary("birthday", Action("greeting", "email")),
+        ...              OnStageChange("dissolution", Action("win_back_offer", "phone")),
+        ...              OnSignal(signal("lapse_ratio") > 2, Action("sales_alert", "email"))]:
+        ...     print(rule.label())
+        2D after the first purchase
+        every 6 months from first_purchase
+        anniversary of birthday
+        on stage change to dissolution
+        when lapse_ratio > 2 starts to hold
+        """
         raise NotImplementedError
 
     def sources(self) -> tuple[tuple[str, Action], ...]:
-        """The (label, action) pairs this rule produces: one, two with an escalation."""
+        """The (label, action) pairs this rule produces: one, two with an escalation.
+
+        Examples
+        --------
+        >>> rule = After("complaint", "1D", Action("complaint_follow_up", "phone"),
+        ...              escalate=Escalate("3D", Action("complaint_follow_up", "visit")))
+        >>> for label, action in rule.sources():
+        ...     print(f"{label}: {action}")
+        1D after complaint: complaint_follow_up by phone
+        3D after complaint unless resolved: complaint_follow_up by visit
+        """
         return ((self.label(), self.action),)
 
     @property
@@ -135,29 +189,138 @@ class Trigger:
         return True
 
     def horizon(self, log: EventLog) -> dt.date:
-        """The last day this rule can put an action on, for a bounded rule."""
+        """The last day this rule can put an action on, for a bounded rule.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import Every
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+        >>> After("purchase", "1W", Action("survey", "email")).horizon(log)
+        datetime.date(2024, 3, 8)
+        >>> Every("monthly", Action("newsletter", "email"), count=3).horizon(log)
+        datetime.date(2024, 6, 1)
+        """
         raise NotImplementedError
 
     def check(self, log: EventLog) -> None:
-        """Raise :class:`~lifecycle.errors.ValidationError` if the log cannot serve the rule."""
+        """Raise :class:`~lifecycle.errors.ValidationError` if the log cannot serve the rule.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-03-01"}])
+        >>> After("purchase", "1W", Action("survey", "email")).check(log)
+        >>> Anniversary("birthday", Action("greeting", "email")).check(log)
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: Anniversary('birthday'): the log has no attribute 'birthday' (its attributes: none)
+        """
 
     def single(self, one: One) -> list[list[Candidate]]:
-        """Candidates for one customer, one list per source."""
+        """Candidates for one customer, one list per source.
+
+        Examples
+        --------
+        >>> from lifecycle.followup import History
+        >>> log = EventLog.from_records([{"customer": "ann", "date": "2024-01-05"},
+        ...                              {"customer": "ann", "date": "2024-03-01"}])
+        >>> one = One(History(log, "ann"), dt.date(2024, 1, 1), dt.date(2024, 2, 29), None)
+        >>> After("purchase", "2D", Action("thank_you_call", "phone")).single(one)
+        [[(datetime.date(2024, 1, 7), datetime.date(2024, 1, 5), 'purchase on 2024-01-05 + 2D')]]
+        """
         raise NotImplementedError
 
     def batch(self, batch: Batch) -> list[Candidates]:
-        """Candidates for every customer of the log, one triple per source."""
+        """Candidates for every customer of the log, one triple per source.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": "ann", "date": "2024-01-05"},
+        ...                              {"customer": "bob", "date": "2024-01-20"}])
+        >>> rule = After("purchase", "2D", Action("thank_you_call", "phone"))
+        >>> [(codes, due, trigger)] = rule.batch(Batch(log, dt.date(2024, 1, 1), dt.date(2024, 1, 31), None))
+        >>> codes.tolist(), due.astype(str).tolist(), trigger.astype(str).tolist()
+        ([0, 1], ['2024-01-07', '2024-01-22'], ['2024-01-05', '2024-01-20'])
+        """
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; ``rule_from_dict`` reads it back."""
+        """Plain JSON-safe data; :meth:`from_dict` and :func:`rule_from_dict` read it back.
+
+        Examples
+        --------
+        >>> data = After("purchase", "2D", Action("thank_you_call", "phone")).to_dict()
+        >>> data["schema"], data["kind"], data["event_kind"], data["delay"]
+        ('lifecycle.followup_rule/1', 'after', 'purchase', '2D')
+        """
         return {"schema": RULE_SCHEMA, "kind": self.kind, **self._payload()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Trigger:
+        """Read :meth:`to_dict` output back (any kind from ``Trigger``, else this kind).
+
+        Examples
+        --------
+        >>> rule = After("purchase", "2D", Action("thank_you_call", "phone"))
+        >>> Trigger.from_dict(rule.to_dict()) == After.from_dict(rule.to_dict()) == rule
+        True
+        >>> Anniversary.from_dict(rule.to_dict())
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.SchemaError: expected a follow-up rule of kind 'anniversary' (got 'after')
+        """
+        rule = rule_from_dict(data)
+        if not isinstance(rule, cls):
+            msg = f"expected a follow-up rule of kind {cls.kind!r} (got {rule.kind!r})"
+            raise SchemaError(msg)
+        return rule
+
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        """Build the rule from its checked data."""
+        raise NotImplementedError
 
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def _when_payload(self) -> dict[str, Any]:
         return {} if self.when is None else {"when": self.when.to_dict()}
+
+
+#: Every kind of follow-up rule, by its ``kind`` tag; each kind's class registers itself.
+FOLLOWUP_RULES: Registry[Trigger] = Registry("follow-up rule", key="kind")
+
+
+def rule_from_dict(data: Mapping[str, Any]) -> Trigger:
+    """Rebuild any follow-up rule from its ``to_dict()`` output, dispatching on ``kind``.
+
+    The kinds register themselves in :data:`FOLLOWUP_RULES`; each reads its own keys.
+
+    Examples
+    --------
+    >>> rule = After("purchase", "2D", Action("thank_you_call", "phone"), first_only=True)
+    >>> rule_from_dict(rule.to_dict()) == rule
+    True
+    >>> rule_from_dict({"schema": "lifecycle.followup_rule/1", "kind": "sometimes"})
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: follow-up rule: unknown kind 'sometimes' (allowed: after, anniversary, every, on_signal, on_stage_change)
+    """
+    every = set().union(*(k._required | k._optional for k in FOLLOWUP_RULES.kinds)) | {"kind"}
+    body = check_schema(data, RULE_SCHEMA, every)
+    kind = body.get("kind")
+    cls = FOLLOWUP_RULES.lookup(kind)
+    check_keys(
+        body,
+        f"follow-up rule {kind!r}",
+        required={"schema", "kind", *cls._required},
+        optional=cls._optional,
+    )
+    return cls._read(body)
+
+
+def read_when(body: Mapping[str, Any]) -> Condition | None:
+    """The ``when`` condition of a rule's data (None when absent)."""
+    return None if body.get("when") is None else condition_from_dict(body["when"])
 
 
 def _delay(value: object) -> relativedelta:
@@ -186,11 +349,18 @@ class Escalate:
     """
 
     delay: relativedelta = attrs.field(converter=_delay)
-    action: Action = attrs.field(validator=_instance(Action))
+    action: Action = attrs.field(validator=instance_of(Action))
     unless: str = attrs.field(default="resolved", validator=_word, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (part of an :class:`After` rule's)."""
+        """Plain JSON-safe data (part of an :class:`After` rule's).
+
+        Examples
+        --------
+        >>> data = Escalate("3D", Action("complaint_follow_up", "visit")).to_dict()
+        >>> data["delay"], data["action"]["channel"], data["unless"]
+        ('3D', 'visit', 'resolved')
+        """
         return {
             "delay": format_delay(self.delay),
             "action": self.action.to_dict(),
@@ -198,6 +368,7 @@ class Escalate:
         }
 
 
+@FOLLOWUP_RULES.register("after")
 @attrs.frozen
 class After(Trigger):
     """An action a fixed delay after each event of a kind (or only the first one).
@@ -235,13 +406,15 @@ class After(Trigger):
 
     event_kind: str = attrs.field(validator=_word)
     delay: relativedelta = attrs.field(converter=_delay)
-    action: Action = attrs.field(validator=_instance(Action))
+    action: Action = attrs.field(validator=instance_of(Action))
     when: Condition | None = attrs.field(default=None, validator=_maybe_condition, kw_only=True)
     escalate: Escalate | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Escalate)), kw_only=True
+        default=None, validator=instance_of(Escalate, optional=True), kw_only=True
     )
     first_only: bool = attrs.field(default=False, validator=_flag, kw_only=True)
     kind: ClassVar[str] = "after"
+    _required = frozenset({"event_kind", "delay", "action"})
+    _optional = frozenset({"when", "escalate", "first_only"})
 
     def label(self) -> str:
         which = "the first " if self.first_only else ""
@@ -348,6 +521,25 @@ class After(Trigger):
             out["escalate"] = self.escalate.to_dict()
         return {**out, **self._when_payload()}
 
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        escalate = None
+        if body.get("escalate") is not None:
+            esc = check_keys(
+                body["escalate"], "escalate", required={"delay", "action"}, optional={"unless"}
+            )
+            escalate = Escalate(
+                esc["delay"], Action.from_dict(esc["action"]), unless=esc.get("unless", "resolved")
+            )
+        return cls(
+            body["event_kind"],
+            body["delay"],
+            Action.from_dict(body["action"]),
+            when=read_when(body),
+            escalate=escalate,
+            first_only=body.get("first_only", False),
+        )
+
 
 def _leap_day(_: object, field: attrs.Attribute[str], value: object) -> None:
     if value not in LEAP_DAYS:
@@ -355,6 +547,7 @@ def _leap_day(_: object, field: attrs.Attribute[str], value: object) -> None:
         raise ValidationError(msg)
 
 
+@FOLLOWUP_RULES.register("anniversary")
 @attrs.frozen
 class Anniversary(Trigger):
     """A yearly action on the anniversary of a customer's date.
@@ -383,10 +576,12 @@ class Anniversary(Trigger):
     """
 
     of: str = attrs.field(validator=_word)
-    action: Action = attrs.field(validator=_instance(Action))
+    action: Action = attrs.field(validator=instance_of(Action))
     leap_day: str = attrs.field(default="feb28", validator=_leap_day, kw_only=True)
     when: Condition | None = attrs.field(default=None, validator=_maybe_condition, kw_only=True)
     kind: ClassVar[str] = "anniversary"
+    _required = frozenset({"of", "action"})
+    _optional = frozenset({"leap_day", "when"})
 
     def label(self) -> str:
         return f"anniversary of {self.of}"
@@ -405,7 +600,14 @@ class Anniversary(Trigger):
             raise ValidationError(msg)
 
     def occurrences(self, anchor: dt.date, lo: dt.date, hi: dt.date) -> list[dt.date]:
-        """The anniversaries of ``anchor`` after it that fall in ``[lo, hi]``."""
+        """The anniversaries of ``anchor`` after it that fall in ``[lo, hi]``.
+
+        Examples
+        --------
+        >>> rule = Anniversary("first_purchase", Action("gift", "post"))
+        >>> rule.occurrences(dt.date(2023, 5, 10), dt.date(2023, 1, 1), dt.date(2025, 12, 31))
+        [datetime.date(2024, 5, 10), datetime.date(2025, 5, 10)]
+        """
         years = range(max(lo.year, anchor.year), hi.year + 1)
         days = (anniversary(anchor, year, self.leap_day) for year in years)
         return [d for d in days if lo <= d <= hi and d > anchor]
@@ -475,6 +677,15 @@ class Anniversary(Trigger):
     def _payload(self) -> dict[str, Any]:
         out = {"of": self.of, "action": self.action.to_dict(), "leap_day": self.leap_day}
         return {**out, **self._when_payload()}
+
+    @classmethod
+    def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        return cls(
+            body["of"],
+            Action.from_dict(body["action"]),
+            leap_day=body.get("leap_day", "feb28"),
+            when=read_when(body),
+        )
 
 
 def _date_value(name: str, customer: Any, value: Any) -> dt.date:
