@@ -263,6 +263,19 @@ class TestProfile:
     def test_repr(self, log: EventLog) -> None:
         assert repr(log.profile("ann", AS_OF)) == "Profile(customer='ann', as_of=2024-12-31)"
 
+    def test_values_cannot_be_changed_after_the_fact(self, log: EventLog) -> None:
+        p = log.profile("ann", AS_OF)
+        with pytest.raises(TypeError):
+            p.values["purchase_count"] = 99  # type: ignore[index]
+        assert not hasattr(p.values, "update")
+        assert p.purchase_count != 99
+
+    def test_profiles_are_hashable_values(self, log: EventLog) -> None:
+        p, q = log.profile("ann", AS_OF), log.profile("ann", AS_OF)
+        assert p == q
+        assert hash(p) == hash(q)
+        assert len({p, q, p.with_attributes(segment="gold")}) == 2
+
 
 class TestTenure:
     @pytest.mark.parametrize(

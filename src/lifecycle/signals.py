@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
 
@@ -49,6 +49,7 @@ __all__ = [
     "Population",
     "Profile",
     "SignalSpec",
+    "SignalValues",
     "population",
     "profile",
     "snapshots",
@@ -160,6 +161,53 @@ def check_signal_name(name: str, known: Mapping[str, Any] | None = None) -> None
 # ---------------------------------------------------------------------- single engine
 
 
+class SignalValues(Mapping[str, Any]):
+    """A read-only mapping of signal names to values: a profile cannot change after the fact.
+
+    Hashable when its values are (every standard signal's value is), so a
+    :class:`Profile` can be a dict key or a set member.
+
+    Examples
+    --------
+    >>> values = SignalValues({"purchase_count": 2})
+    >>> values["purchase_count"], hash(values) == hash(SignalValues({"purchase_count": 2}))
+    (2, True)
+    >>> values["purchase_count"] = 3
+    Traceback (most recent call last):
+    ...
+    TypeError: 'SignalValues' object does not support item assignment
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._values.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SignalValues({self._values!r})"
+
+
+def _signal_values(values: Mapping[str, Any]) -> SignalValues:
+    return values if isinstance(values, SignalValues) else SignalValues(values)
+
+
 @attrs.frozen(repr=False)
 class Profile:
     """One customer's signals as of a date (the single engine's subject).
@@ -167,6 +215,10 @@ class Profile:
     Signals read as attributes or items: ``profile.purchase_count``,
     ``profile["total_spend"]``. Missing values are ``None``. User attributes carried
     from the log, or added with :meth:`with_attributes`, read the same way.
+
+    A profile is a value: :attr:`values` is a read-only :class:`SignalValues`, so a
+    profile cannot be changed after it is computed (:meth:`with_attributes` returns a
+    copy), and profiles are hashable and compare equal when every field is equal.
 
     Examples
     --------
@@ -178,11 +230,13 @@ class Profile:
     (relativedelta(years=+2, months=+1), 759)
     >>> p.with_attributes(segment="gold")["segment"]
     'gold'
+    >>> p == log.profile("c1", as_of="2024-02-29") and len({p, p}) == 1
+    True
     """
 
     customer: Any
     as_of: dt.date
-    values: Mapping[str, Any]
+    values: SignalValues = attrs.field(converter=_signal_values)
     currency: Currency | None = None
 
     def __getitem__(self, name: str) -> Any:
