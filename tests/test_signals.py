@@ -444,6 +444,78 @@ class TestDerivedSignals:
 # ---------------------------------------------------------------------- Population
 
 
+class TestMissingAmounts:
+    """A purchase without an amount is unknown, not a purchase of 0 (both engines)."""
+
+    @pytest.fixture
+    def log(self) -> EventLog:
+        return make_log(
+            [
+                buy(1, days_before(30), "10"),
+                buy(1, days_before(20)),
+                buy(1, days_before(10), "20"),
+                buy(2, days_before(200)),
+                buy(2, days_before(10)),
+                buy(3, days_before(5), "7"),
+            ],
+            currency="EUR",
+        )
+
+    @pytest.mark.parametrize(
+        ("customer", "name", "expected"),
+        [
+            (1, "average_order_value", Money("15.00", "EUR")),
+            (1, "total_spend", Money("30.00", "EUR")),
+            (1, "spend_90d", Money("30.00", "EUR")),
+            (1, "purchase_count", 3),
+            (2, "average_order_value", None),
+            (2, "total_spend", None),
+            (2, "spend_90d", None),
+            (2, "spend_prev_90d", Money("0.00", "EUR")),
+            (3, "spend_prev_90d", Money("0.00", "EUR")),
+        ],
+    )
+    def test_known_amounts_only(
+        self, log: EventLog, customer: int, name: str, expected: Any
+    ) -> None:
+        assert single_and_batch(log, customer, AS_OF, name) == (expected, expected)
+
+
+class TestMoneyOverflow:
+    def test_sums_past_int64_raise_in_both_engines(self) -> None:
+        log = make_log([buy("big", days_before(d), "5e16") for d in (1, 2)])
+        match = "signal 'total_spend' of customer 'big' is 10000000000000000000 minor units"
+        with pytest.raises(ValidationError, match=match):
+            log.profile("big", AS_OF)
+        with pytest.raises(ValidationError, match=match):
+            log.population(AS_OF)
+
+    def test_int64_extremes_that_fit_are_exact(self) -> None:
+        top = 2**63 - 1
+        log = EventLog.from_arrays(
+            customer=[1, 2, 2],
+            date=["2024-01-01"] * 3,
+            amount_minor=[top, top - 1, 1],
+            currency="EUR",
+        )
+        pop = log.population("2024-01-02")
+        assert pop.total_spend.tolist() == [top, top]
+        assert pop.average_order_value.tolist() == [top, 2**62]
+        for i, customer in enumerate((1, 2)):
+            assert log.profile(customer, "2024-01-02").total_spend == Money.from_minor(top, "EUR")
+            assert pop.row(i)["total_spend"] == top
+
+    def test_window_sums_past_int64_name_the_window(self) -> None:
+        log = EventLog.from_arrays(
+            customer=[1, 1, 2],
+            date=["2024-01-01", "2024-01-01", "2023-01-01"],
+            amount_minor=[2**62, 2**62, 2**62],
+            currency="EUR",
+        )
+        with pytest.raises(ValidationError, match="'total_spend' of customer 1"):
+            log.population("2024-01-02")
+
+
 class TestPopulation:
     @pytest.fixture
     def log(self) -> EventLog:

@@ -10,6 +10,13 @@ Missing values are defined per kind of signal (see :data:`SIGNALS`): on a :class
 they are ``None``; in a :class:`Population` dates are ``NaT``, day counts and other numbers
 ``NaN``, money has a mask (:meth:`Population.is_missing` answers for every column).
 
+A purchase without an amount is a purchase whose amount is unknown, not a purchase of 0: it
+counts in ``purchase_count`` but the spend signals sum only known amounts (a window whose
+purchases all lack an amount has missing spend), and ``average_order_value`` divides by the
+number of purchases with a known amount. Money signals must fit in int64 minor units in both
+engines: a sum beyond that raises :class:`~lifecycle.errors.ValidationError` naming the
+customer and the signal, rather than wrap.
+
 Examples
 --------
 >>> from lifecycle import EventLog
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Collection, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
@@ -92,15 +100,25 @@ SIGNALS: dict[str, SignalSpec] = dict(
         _spec("days_since_last_purchase", "days", "days", "days from the latest purchase"),
         _spec("purchase_count", "count", "purchases", "purchase events"),
         _spec("repeat_purchase_count", "count", "purchases", "purchases after the first"),
-        _spec("total_spend", "money", "currency of the log", "sum of purchase amounts"),
+        _spec(
+            "total_spend",
+            "money",
+            "currency of the log",
+            "sum of the known purchase amounts (missing if no purchase has one)",
+        ),
         _spec(
             "average_order_value",
             "money",
             "currency of the log",
-            "total_spend / purchase_count, rounded half-even to the minor unit",
+            "known amounts / purchases with a known amount, rounded half-even to the minor unit",
         ),
         _spec("purchases_90d", "count", "purchases", "purchases in (as_of - 90d, as_of]"),
-        _spec("spend_90d", "money", "currency of the log", "spend in (as_of - 90d, as_of]"),
+        _spec(
+            "spend_90d",
+            "money",
+            "currency of the log",
+            "known purchase amounts in (as_of - 90d, as_of]",
+        ),
         _spec(
             "purchases_prev_90d", "count", "purchases", "purchases in (as_of - 180d, as_of - 90d]"
         ),
@@ -108,10 +126,15 @@ SIGNALS: dict[str, SignalSpec] = dict(
             "spend_prev_90d",
             "money",
             "currency of the log",
-            "spend in (as_of - 180d, as_of - 90d]",
+            "known purchase amounts in (as_of - 180d, as_of - 90d]",
         ),
         _spec("purchases_365d", "count", "purchases", "purchases in (as_of - 365d, as_of]"),
-        _spec("spend_365d", "money", "currency of the log", "spend in (as_of - 365d, as_of]"),
+        _spec(
+            "spend_365d",
+            "money",
+            "currency of the log",
+            "known purchase amounts in (as_of - 365d, as_of]",
+        ),
         _spec("category_count", "count", "categories", "distinct categories purchased"),
         _spec("complaints_90d", "count", "complaints", "complaints in (as_of - 90d, as_of]"),
         _spec("last_survey_score", "number", "survey scale", "score of the latest survey"),
@@ -307,6 +330,7 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     kinds = [log.kinds[k] for k in log.kind_code[rows].tolist()]
     amounts = log.amount_minor[rows].tolist()
     n = len(dates)
+    known = log.amount_known[rows].tolist() if log.amount_known is not None else [True] * n
     qty = log.quantity[rows].tolist() if log.quantity is not None else [1] * n
     cats = log.category[rows].tolist() if log.category is not None else [-1] * n
     scores = log.score[rows].tolist() if log.score is not None else [math.nan] * n
@@ -321,8 +345,15 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     def count(kind: str, low: int = -1, high: int = 90) -> int:
         return sum(1 for i in events if kinds[i] == kind and low < age(i) < high)
 
-    def spend(low: int, high: int) -> Money | None:
-        return _money(sum(amounts[i] for i in buys if low < age(i) < high), cur)
+    def money(name: str, window: list[int]) -> Money | None:
+        """The known amounts' sum; missing when every purchase in it lacks an amount."""
+        paid = [amounts[i] for i in window if known[i]]
+        if window and not paid:
+            return None
+        return _money(_fits(name, sum(paid), customer), cur)
+
+    def spend(name: str, low: int, high: int) -> Money | None:
+        return money(name, [i for i in buys if low < age(i) < high])
 
     v: dict[str, Any] = {}
     first = dates[buys[0]] if buys else None
@@ -332,18 +363,19 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     v["days_since_last_purchase"] = None if last is None else (day - last).days
     v["purchase_count"] = len(buys)
     v["repeat_purchase_count"] = max(len(buys) - 1, 0)
-    total = sum(amounts[i] for i in buys)
-    v["total_spend"] = _money(total, cur)
+    v["total_spend"] = money("total_spend", buys)
     v["average_order_value"] = None
-    if buys and cur is not None:
-        mean = (Decimal(total) / len(buys)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    paid = [amounts[i] for i in buys if known[i]]
+    if paid and cur is not None:
+        total = _fits("total_spend", sum(paid), customer)
+        mean = (Decimal(total) / len(paid)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
         v["average_order_value"] = Money.from_minor(int(mean), cur)
     v["purchases_90d"] = count("purchase")
-    v["spend_90d"] = spend(-1, 90)
+    v["spend_90d"] = spend("spend_90d", -1, 90)
     v["purchases_prev_90d"] = count("purchase", 89, 180)
-    v["spend_prev_90d"] = spend(89, 180)
+    v["spend_prev_90d"] = spend("spend_prev_90d", 89, 180)
     v["purchases_365d"] = count("purchase", -1, 365)
-    v["spend_365d"] = spend(-1, 365)
+    v["spend_365d"] = spend("spend_365d", -1, 365)
     v["category_count"] = len({cats[i] for i in buys if cats[i] >= 0})
     v["complaints_90d"] = count("complaint")
     surveyed = [i for i in events if kinds[i] == "survey" and not math.isnan(scores[i])]
@@ -375,6 +407,42 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def _fits(name: str, minor: int, customer: object) -> int:
+    """``minor`` if an int64 holds it; both engines refuse a money signal that does not."""
+    if minor > _INT64_MAX:
+        msg = (
+            f"signal {name!r} of customer {_plain(customer)!r} is {minor} minor units, beyond "
+            f"the int64 limit of {_INT64_MAX} that money columns hold"
+        )
+        raise ValidationError(msg)
+    return minor
+
+
+def _money_prefix(amounts: NDArray[np.int64]) -> NDArray[Any]:
+    """Prefix sums of amounts with a leading 0, exact even past int64.
+
+    int64 unless a window's sum could pass the int64 limit, then Python ints (amounts are
+    never negative, so ``max * n`` bounds every sum).
+    """
+    if len(amounts) and int(amounts.max()) * len(amounts) > _INT64_MAX:
+        out = np.zeros(len(amounts) + 1, dtype=object)
+        np.cumsum(amounts.astype(object), out=out[1:])
+        return out
+    return _cumulative(amounts)
+
+
+def _fit_column(name: str, sums: NDArray[Any], customers: NDArray[Any]) -> NDArray[np.int64]:
+    """Exact window sums as int64 minor units; a sum int64 cannot hold raises, naming it."""
+    if sums.dtype == object and len(sums):
+        over = np.flatnonzero(sums > _INT64_MAX)
+        if len(over):
+            _fits(name, int(sums[over[0]]), customers[over[0]])
+    return sums.astype(np.int64)
 
 
 # ---------------------------------------------------------------------- batch engine
@@ -423,6 +491,21 @@ class Population(Table):
             check_signal_name(name, self)
         return self._kinds.get(name, "attribute")
 
+    def masked(self, name: str) -> NDArray[np.bool_] | None:
+        """Rows where money column ``name`` is missing (None in :meth:`row`, NA in pandas).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> pop = log.population("2024-01-02")
+        >>> pop.masked("average_order_value").tolist(), pop.row(0)["average_order_value"]
+        ([True], None)
+        """
+        if name not in self:
+            check_signal_name(name, self)
+        return self._masks.get(name)
+
     def is_missing(self, name: str) -> NDArray[np.bool_]:
         """Boolean mask of customers for whom signal ``name`` is missing.
 
@@ -449,11 +532,20 @@ class Population(Table):
             return self._object_missing[name]
         return np.zeros(len(values), dtype=bool)
 
-    def join(self, table: Mapping[str, Any], *, on: str = "customer") -> Population:
+    def join(self, table: Any, *, on: str = "customer") -> Population:
         """Add user attributes from a table keyed by customer id.
 
+        Parameters
+        ----------
+        table : Table, mapping of str to array-like, or pandas.DataFrame
+            One row per customer; the key is the column ``on`` (for a DataFrame, the column
+            or else its index). Every column must be as long as the key.
+        on : str
+            Name of the key column.
+
         Customers the table lacks get a missing value: NaN in a numeric column, NaT in a
-        date column, None otherwise.
+        date column, None otherwise. A table none of whose keys is a customer of the
+        population (often ids of another type: ``1`` is not ``"1"``) raises.
 
         Examples
         --------
@@ -463,21 +555,25 @@ class Population(Table):
         >>> pop.segment.tolist()
         [None, 'gold']
         """
-        keys = np.asarray(table[on])
-        clash = (set(table) - {on}) & (set(SIGNALS) | set(self))
+        columns_in = _join_columns(table, on)
+        keys = np.asarray(columns_in[on])
+        clash = (set(columns_in) - {on}) & (set(SIGNALS) | set(self))
         if clash:
             msg = f"joined columns must not replace existing ones (got {sorted(clash)})"
             raise ValidationError(msg)
         if len(np.unique(keys)) != len(keys):
             msg = f"join table has duplicate {on!r} values"
             raise ValidationError(msg)
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        pos = np.clip(np.searchsorted(sorted_keys, self.customer), 0, max(len(keys) - 1, 0))
-        found = (sorted_keys[pos] == self.customer) if len(keys) else np.zeros(len(self), bool)
+        rows, found = _match(keys, self.customer)
+        if len(keys) and len(self) and not found.any():
+            msg = (
+                f"no {on!r} of the join table is a customer of the population "
+                f"(join keys like {_plain(keys[0])!r} of dtype {keys.dtype}; "
+                f"customers like {_plain(self.customer[0])!r} of dtype {self.customer.dtype})"
+            )
+            raise ValidationError(msg)
         columns = dict(self.items())
-        rows = order[pos] if len(keys) else pos
-        for name, values in table.items():
+        for name, values in columns_in.items():
             if name != on:
                 columns[name] = _gather(np.asarray(values), rows, found)
         return Population(
@@ -487,6 +583,49 @@ class Population(Table):
             masks=self._masks,
             kinds=self._kinds,
         )
+
+
+def _join_columns(table: Any, on: str) -> Table:
+    """The join table as a :class:`Table` with the key column ``on``; lengths checked."""
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(table, pd.DataFrame):
+        data = {str(name): table[name].to_numpy() for name in table.columns}
+        if on not in data:
+            if table.index.name not in (on, None):
+                msg = (
+                    f"join DataFrame has no column {on!r} and its index is named "
+                    f"{table.index.name!r}: name the key column or index {on!r}"
+                )
+                raise ValidationError(msg)
+            data = {on: table.index.to_numpy(), **data}
+        table = data
+    if not isinstance(table, Mapping):
+        msg = (
+            "join table must be a Table, a mapping of column name to values or a pandas "
+            f"DataFrame (got {type(table).__name__})"
+        )
+        raise ValidationError(msg)
+    if on not in table:
+        msg = f"join table has no key column {on!r} (columns: {', '.join(map(str, table))})"
+        raise ValidationError(msg)
+    # Every column is checked against the key's length: a short or long one raises.
+    return Table({on: table[on], **{k: v for k, v in table.items() if k != on}})
+
+
+def _match(
+    keys: NDArray[Any], customers: NDArray[Any]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """For each customer, the row of its key in ``keys`` and whether there is one."""
+    if len(keys) == 0:
+        return np.zeros(len(customers), dtype=np.intp), np.zeros(len(customers), dtype=bool)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    try:
+        pos = np.clip(np.searchsorted(sorted_keys, customers), 0, len(keys) - 1)
+        found = np.asarray(sorted_keys[pos] == customers, dtype=bool)
+    except TypeError:  # keys and ids NumPy cannot compare (numbers and strings): no match
+        return np.zeros(len(customers), dtype=np.intp), np.zeros(len(customers), dtype=bool)
+    return order[pos], found
 
 
 def _gather(values: NDArray[Any], rows: NDArray[np.intp], found: NDArray[np.bool_]) -> NDArray[Any]:
@@ -695,13 +834,21 @@ def _population(
     v["purchase_count"] = n_buys
     v["repeat_purchase_count"] = np.maximum(n_buys - 1, 0)
     money = ("total_spend", "average_order_value", "spend_90d", "spend_prev_90d", "spend_365d")
-    spend = _cumulative(log.amount_minor[buys.rows]) if wants(*money) else None
+    ids = log.customers[code]
+    spend = _money_prefix(log.amount_minor[buys.rows]) if wants(*money) else None
+    # Purchases with a known amount, counted per window: a blank amount is not a zero.
+    paid = None
+    if spend is not None and log.amount_known is not None:
+        paid = _cumulative(log.amount_known[buys.rows])
+    n_paid = n_buys if paid is None else paid[end] - paid[buys.start]
     if spend is not None and wants("total_spend", "average_order_value"):
-        total = spend[end] - spend[buys.start]
+        total = _fit_column("total_spend", spend[end] - spend[buys.start], ids)
         v["total_spend"] = total
         aov = np.zeros(n, dtype=np.int64)
-        aov[has] = divide_minor(total[has], n_buys[has], mode="half_even")
+        some = n_paid > 0
+        aov[some] = divide_minor(total[some], n_paid[some], mode="half_even")
         v["average_order_value"] = aov
+        masks["total_spend"] = has & ~some
     for days, suffix, upper in ((90, "90d", end), (180, "prev_90d", None), (365, "365d", end)):
         if not wants(f"purchases_{suffix}", f"spend_{suffix}"):
             continue
@@ -709,8 +856,10 @@ def _population(
         low = buys.end(days)
         v[f"purchases_{suffix}"] = (high - low).astype(np.int64)
         if spend is not None:
-            v[f"spend_{suffix}"] = spend[high] - spend[low]
-    masks["average_order_value"] = ~has
+            v[f"spend_{suffix}"] = _fit_column(f"spend_{suffix}", spend[high] - spend[low], ids)
+            if paid is not None:
+                masks[f"spend_{suffix}"] = (high > low) & (paid[high] == paid[low])
+    masks["average_order_value"] = n_paid == 0
     if log.currency is None:
         for name in (
             "total_spend",

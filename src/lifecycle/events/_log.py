@@ -90,6 +90,9 @@ class EventLog:
         Survey score; NaN where missing.
     attributes : dict of str to ndarray
         User columns carried per event.
+    amount_known : ndarray of bool or None
+        Whether each event's amount was given (its ``amount_minor`` 0 otherwise), or None
+        when every amount was. Spend signals use only known amounts.
 
     Examples
     --------
@@ -118,6 +121,7 @@ class EventLog:
     labels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     score: NDArray[np.float64] | None = None
     attributes: Mapping[str, NDArray[Any]] = attrs.field(factory=dict)
+    amount_known: NDArray[np.bool_] | None = None
 
     def __attrs_post_init__(self) -> None:
         # An event log is a value: its columns cannot be changed in place either.
@@ -798,6 +802,7 @@ def _finish(
         channel=pick(coded["channel"][0]),
         labels={name: coded[name][1] for name in _LABEL_FIELDS if coded[name][0] is not None},
         score=pick(columns["score"]),
+        amount_known=pick(columns["amount_known"]),
         attributes={
             name: _reorder(values, keep, order) for name, values in columns["attributes"].items()
         },
