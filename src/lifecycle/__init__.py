@@ -33,7 +33,7 @@ from .pricing import (
 )
 from .rfm import rfm_summary
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
-from .signals import Population, Profile
+from .signals import Population, Profile, define_signal
 from .stages import (
     DissolutionReason,
     LifecycleModel,
@@ -84,6 +84,7 @@ __all__ = [
     "attribute",
     "default_lifecycle",
     "default_satisfaction",
+    "define_signal",
     "loyalty_matrix",
     "rfm_summary",
     "signal",

@@ -605,18 +605,14 @@ class EventLog:
         lo, hi = np.searchsorted(self.code, np.array([code, code + 1], dtype=self.code.dtype))
         return slice(int(lo), int(hi))
 
-    def profile(self, customer: object, as_of: dt.date | str) -> Profile:
-        """One customer's signals as of a date: see :func:`lifecycle.signals.profile`."""
-        # Signals sit one layer up; importing here keeps the dependency one-way at import time.
-        from ..signals import profile
+    if TYPE_CHECKING:
+        # ``log.profile`` and ``log.population`` are defined in the signals layer, one layer
+        # up, which adds them to this class when it is imported (``import lifecycle`` does):
+        # events never imports signals. These declarations are for type checkers only.
 
-        return profile(self, customer, as_of)
+        def profile(self, customer: object, as_of: dt.date | str) -> Profile: ...
 
-    def population(self, as_of: dt.date | str) -> Population:
-        """Every customer's signals as of a date: see :func:`lifecycle.signals.population`."""
-        from ..signals import population
-
-        return population(self, as_of)
+        def population(self, as_of: dt.date | str) -> Population: ...
 
     def nbytes(self) -> int:
         """Memory held by the columns, in bytes.

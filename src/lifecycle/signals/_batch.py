@@ -1,0 +1,800 @@
+"""The batch engine: every customer's signals as NumPy columns, from their definitions (private).
+
+The engine interprets the same definitions as the single engine (``_definitions.py``) over
+the whole log at once: an aggregate of an event kind over a window is a pair of
+``searchsorted`` positions per (customer, as-of) query into that kind's rows, and a count, a
+sum or a mean is a difference of prefix sums between them; minima and maxima use a sparse
+table. Parts shared by several signals (the purchases' positions, their prefix sums) are
+computed once per call, and only the signals asked for are computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import UnknownCustomerError, UnknownSignalError, ValidationError
+from ..events import EventLog, as_date, segment_bounds
+from ..money import Currency, divide_minor
+from ..table import Table
+from ._definitions import (
+    Aggregate,
+    Arithmetic,
+    AsOf,
+    Constant,
+    Definition,
+    NamedSignal,
+    Offset,
+    SignalKind,
+)
+from ._join import gather, join_columns, match, present_mask
+from ._standard import SIGNALS, STANDARD, check_signal_name
+
+__all__ = ["Population", "population", "snapshots"]
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_Source: TypeAlias = tuple[EventLog, NDArray[np.int64], NDArray[np.datetime64]]
+# A computed signal: its values and where they are missing (None: nowhere).
+_Column: TypeAlias = tuple[NDArray[Any], NDArray[np.bool_] | None]
+
+
+class Population(Table):
+    """Every customer's signals as of a date, as NumPy columns (the batch engine's subject).
+
+    One row per customer with at least one event on or before ``as_of``; the column
+    ``customer`` holds the ids. Money columns are ``int64`` minor units of
+    :attr:`currency`. A population built by :func:`snapshots` has one row per
+    (customer, date) pair, an ``as_of`` column, and ``as_of`` None.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"},
+    ...                              {"customer": 2, "date": "2024-06-01"}])
+    >>> pop = log.population("2024-03-01")
+    >>> len(pop), pop.customer.tolist(), pop.as_of
+    (1, [1], datetime.date(2024, 3, 1))
+    """
+
+    __slots__ = ("_computed", "_kinds", "_masks", "_object_missing", "_source", "as_of", "currency")
+
+    def __init__(
+        self,
+        columns: Mapping[str, Any],
+        *,
+        as_of: dt.date | None,
+        currency: Currency | None,
+        masks: Mapping[str, NDArray[np.bool_]] | None = None,
+        kinds: Mapping[str, SignalKind] | None = None,
+        source: _Source | None = None,
+    ) -> None:
+        super().__init__(columns)
+        # The log and queries the rows come from, to compute defined signals on demand.
+        self._source = source
+        self._computed: dict[Definition, tuple[NDArray[Any], NDArray[np.bool_] | None]] = {}
+        self.as_of = as_of
+        self.currency = currency
+        self._masks = dict(masks or {})
+        # Finding None/NaN in an object column calls Python per value: do it once per column.
+        self._object_missing: dict[str, NDArray[np.bool_]] = {}
+        self._kinds = {name: spec.kind for name, spec in SIGNALS.items()} | dict(kinds or {})
+
+    def kind_of(self, name: str) -> SignalKind:
+        """The kind of column ``name`` (``"attribute"`` for user columns)."""
+        if name not in self:
+            check_signal_name(name, self)
+        return self._kinds.get(name, "attribute")
+
+    def masked(self, name: str) -> NDArray[np.bool_] | None:
+        """Rows where money column ``name`` is missing (None in :meth:`row`, NA in pandas).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> pop = log.population("2024-01-02")
+        >>> pop.masked("average_order_value").tolist(), pop.row(0)["average_order_value"]
+        ([True], None)
+        """
+        if name not in self:
+            check_signal_name(name, self)
+        return self._masks.get(name)
+
+    def is_missing(self, name: str) -> NDArray[np.bool_]:
+        """Boolean mask of customers for whom signal ``name`` is missing.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> log.population("2024-01-02").is_missing("last_purchase").tolist()
+        [True]
+        """
+        if name not in self:
+            check_signal_name(name, self)
+        values = self[name]
+        if name in self._masks:
+            return self._masks[name]
+        if values.dtype.kind in "Mf":
+            missing: NDArray[np.bool_] = (
+                np.isnat(values) if values.dtype.kind == "M" else np.isnan(values)
+            )
+            return missing
+        if values.dtype.kind == "O":
+            if name not in self._object_missing:
+                self._object_missing[name] = ~present_mask(values)
+            return self._object_missing[name]
+        return np.zeros(len(values), dtype=bool)
+
+    def join(self, table: Any, *, on: str = "customer") -> Population:
+        """Add user attributes from a table keyed by customer id.
+
+        Parameters
+        ----------
+        table : Table, mapping of str to array-like, or pandas.DataFrame
+            One row per customer; the key is the column ``on`` (for a DataFrame, the column
+            or else its index). Every column must be as long as the key.
+        on : str
+            Name of the key column.
+
+        Customers the table lacks get a missing value: NaN in a numeric column, NaT in a
+        date column, None otherwise. A table none of whose keys is a customer of the
+        population (often ids of another type: ``1`` is not ``"1"``) raises.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in (1, 2)])
+        >>> pop = log.population("2024-02-01").join({"customer": [2], "segment": ["gold"]})
+        >>> pop.segment.tolist()
+        [None, 'gold']
+        """
+        columns_in = join_columns(table, on)
+        keys = np.asarray(columns_in[on])
+        clash = (set(columns_in) - {on}) & (set(SIGNALS) | set(self))
+        if clash:
+            msg = f"joined columns must not replace existing ones (got {sorted(clash)})"
+            raise ValidationError(msg)
+        if len(np.unique(keys)) != len(keys):
+            msg = f"join table has duplicate {on!r} values"
+            raise ValidationError(msg)
+        rows, found = match(keys, self.customer)
+        if len(keys) and len(self) and not found.any():
+            msg = (
+                f"no {on!r} of the join table is a customer of the population "
+                f"(join keys like {_plain(keys[0])!r} of dtype {keys.dtype}; "
+                f"customers like {_plain(self.customer[0])!r} of dtype {self.customer.dtype})"
+            )
+            raise ValidationError(msg)
+        columns = dict(self.items())
+        for name, values in columns_in.items():
+            if name != on:
+                columns[name] = gather(np.asarray(values), rows, found)
+        return Population(
+            columns,
+            as_of=self.as_of,
+            currency=self.currency,
+            masks=self._masks,
+            kinds=self._kinds,
+            source=self._source,
+        )
+
+    def compute(self, definition: Definition) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+        """The column of a signal definition and its missing mask, computed on demand.
+
+        Computed once per population and definition; a column the population already
+        holds under the definition's name is returned as is.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.signals import count
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> values, missing = log.population("2024-01-02").compute(count("visit"))
+        >>> values.tolist(), missing.tolist()
+        ([1], [False])
+        """
+        if isinstance(definition, NamedSignal) and definition.name in self:
+            return self[definition.name], self.is_missing(definition.name)
+        if definition not in self._computed:
+            if self._source is None:
+                name = definition.name if isinstance(definition, NamedSignal) else definition
+                msg = (
+                    f"cannot compute signal {name!r}: this population was not computed from "
+                    "an event log (use log.population(as_of))"
+                )
+                raise UnknownSignalError(msg)
+            log, code, when = self._source
+            engine = _Batch(log, code, when)
+            self._computed[definition] = engine.column(definition)
+        values, mask = self._computed[definition]
+        return values, (np.zeros(len(values), dtype=bool) if mask is None else mask)
+
+    def with_signals(self, *definitions: NamedSignal) -> Population:
+        """A copy with the columns of defined signals added (computed on demand).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, define_signal
+        >>> from lifecycle.signals import count
+        >>> visits = define_signal("visits_all", count("visit"))
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> log.population("2024-01-02").with_signals(visits).visits_all.tolist()
+        [1]
+        """
+        columns = dict(self.items())
+        masks = dict(self._masks)
+        kinds = dict(self._kinds)
+        for named in definitions:
+            if named.name in columns:
+                continue
+            values, missing = self.compute(named)
+            columns[named.name] = values
+            kinds[named.name] = named.kind
+            if named.kind == "money":
+                masks[named.name] = missing
+        out = Population(
+            columns,
+            as_of=self.as_of,
+            currency=self.currency,
+            masks=masks,
+            kinds=kinds,
+            source=self._source,
+        )
+        out._computed = self._computed  # the same rows: share what is computed already
+        return out
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class _Index:
+    """Answers "which of a customer's events fall in a date range" for many queries at once.
+
+    Keys ``code * width + day offset`` of the log's rows are sorted (the log is sorted by
+    customer and date), so for any subset of rows a ``searchsorted`` of a query key finds
+    the customer's events on or before a date without a Python loop. The queries are the
+    (customer, as-of) pairs, shifted back by a number of days for the windows; each shift's
+    keys are built once and shared by every kind of event.
+    """
+
+    def __init__(self, log: EventLog, code: NDArray[np.int64], as_of: NDArray[np.int64]) -> None:
+        day = log.date.view(np.int64)
+        self.origin = int(day.min()) - 1 if len(day) else 0
+        self.width = (int(day.max()) - self.origin + 2) if len(day) else 2
+        self.keys = log.code.astype(np.int64) * self.width + (day - self.origin)
+        self.customers = len(log.customers)
+        self.code = code
+        self.as_of = as_of
+        self._queries: dict[Offset, NDArray[np.int64]] = {}
+
+    def query(self, back: Offset) -> NDArray[np.int64]:
+        """Keys of the queries ``back`` before their as-of dates, clipped per customer."""
+        if back not in self._queries:
+            lag = back.days
+            if lag is not None:
+                offset = self.as_of - (self.origin + lag)
+            else:
+                offset = _months_back(self.as_of, back.n * (12 if back.unit == "Y" else 1))
+                offset -= self.origin
+            np.clip(offset, 0, self.width - 1, out=offset)
+            offset += self.code * self.width
+            self._queries[back] = offset
+        return self._queries[back]
+
+
+class _Subset:
+    """One kind of event (a subset of the log's rows) and its position queries."""
+
+    def __init__(self, index: _Index, mask: NDArray[np.bool_]) -> None:
+        self.rows = np.flatnonzero(mask)
+        self.keys = index.keys[self.rows]
+        self.index = index
+        # Each customer's first position once, gathered per query: a replay asks for the
+        # same customer at many dates.
+        customers = np.arange(index.customers, dtype=np.int64) * index.width
+        self.start = np.searchsorted(self.keys, customers, side="left")[index.code]
+        self._ends: dict[Offset, NDArray[np.int64]] = {}
+        self.prefix: dict[str, NDArray[Any]] = {}  # prefix sums by what they sum
+
+    def end(self, back: Offset) -> NDArray[np.int64]:
+        """Position one past the customer's last event on or before ``as_of - back``."""
+        if back not in self._ends:
+            self._ends[back] = np.searchsorted(self.keys, self.index.query(back), side="right")
+        return self._ends[back]
+
+    def last(self, end: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Log row of the last event before ``end``, and whether there is one."""
+        found = end > self.start
+        position = np.where(found, end - 1, 0)
+        rows = self.rows[position] if len(self.rows) else np.zeros(len(end), dtype=np.intp)
+        return rows, found
+
+
+def _months_back(days: NDArray[np.int64], months: int) -> NDArray[np.int64]:
+    """Day numbers ``months`` calendar months before ``days``, clipped to the month's end.
+
+    The vectorised counterpart of ``date - relativedelta(months=months)``: 31 March minus
+    one month is 28 or 29 February.
+    """
+    day = days.astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    into = (day - month.astype("datetime64[D]")).astype(np.int64)
+    target = month - np.timedelta64(months, "M")
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    back: NDArray[np.int64] = target.astype("datetime64[D]").astype(np.int64)
+    back += np.minimum(into, length - 1)
+    return back
+
+
+def _cumulative(values: NDArray[Any], dtype: Any = np.int64) -> NDArray[Any]:
+    """Prefix sums with a leading 0, so ``c[b] - c[a]`` sums positions a..b-1 exactly."""
+    out = np.zeros(len(values) + 1, dtype=dtype)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def _money_prefix(amounts: NDArray[np.int64]) -> NDArray[Any]:
+    """Prefix sums of amounts with a leading 0, exact even past int64.
+
+    int64 unless a window's sum could pass the int64 limit, then Python ints (amounts are
+    never negative, so ``max * n`` bounds every sum).
+    """
+    if len(amounts) and int(amounts.max()) * len(amounts) > _INT64_MAX:
+        out = np.zeros(len(amounts) + 1, dtype=object)
+        np.cumsum(amounts.astype(object), out=out[1:])
+        return out
+    return _cumulative(amounts)
+
+
+def _too_big(name: str, minor: object, customer: object) -> ValidationError:
+    msg = (
+        f"signal {name!r} of customer {_plain(customer)!r} is {minor} minor units, beyond "
+        f"the int64 limit of {_INT64_MAX} that money columns hold"
+    )
+    return ValidationError(msg)
+
+
+def _fit_column(name: str, sums: NDArray[Any], customers: NDArray[Any]) -> NDArray[np.int64]:
+    """Exact window sums as int64 minor units; a sum int64 cannot hold raises, naming it."""
+    if sums.dtype == object and len(sums):
+        over = np.flatnonzero(sums > _INT64_MAX)
+        if len(over):
+            raise _too_big(name, sums[over[0]], customers[over[0]])
+    return sums.astype(np.int64)
+
+
+def _range_reduce(
+    values: NDArray[Any], low: NDArray[np.int64], high: NDArray[np.int64], ufunc: np.ufunc
+) -> NDArray[Any]:
+    """``ufunc.reduce(values[low:high])`` per query (where ``high > low``), by sparse table.
+
+    Level k holds the reduction of every run of 2**k values, so any range is two
+    overlapping runs: ``log2(n)`` vectorised levels, no loop over queries.
+    """
+    out = np.zeros(len(low), dtype=values.dtype)
+    some = high > low
+    if not some.any():
+        return out
+    lo, hi = low[some], high[some]
+    span = hi - lo
+    level = np.floor(np.log2(span)).astype(np.int64)
+    result = np.zeros(len(lo), dtype=values.dtype)
+    table = values
+    for k in range(int(level.max()) + 1):
+        if k:
+            half = 1 << (k - 1)
+            table = ufunc(table[:-half], table[half:])
+        at = level == k
+        if at.any():
+            run = 1 << k
+            result[at] = ufunc(table[lo[at]], table[hi[at] - run])
+    out[some] = result
+    return out
+
+
+def _numeric(values: NDArray[Any], kind: str) -> NDArray[Any]:
+    return values.astype(np.float64) if kind == "number" else values
+
+
+class _Batch:
+    """Computes definitions for many (customer, as-of) queries; shared parts once."""
+
+    def __init__(self, log: EventLog, code: NDArray[np.int64], when: NDArray[np.datetime64]):
+        self.log = log
+        self.n = len(code)
+        self.t = when.astype(np.int64)
+        self.index = _Index(log, code, self.t)
+        self.ids = log.customers[code]
+        self.subsets: dict[tuple[str, str | None], _Subset] = {}
+        self.memo: dict[Definition, _Column] = {}
+        self.name = ""
+
+    def column(self, definition: Definition) -> _Column:
+        """Values and missing mask of ``definition``, as a population holds them."""
+        values, missing = self.value(definition)
+        kind = definition.kind
+        if kind in ("days", "number"):
+            values = values.astype(np.float64)
+            if missing is not None:
+                values[missing] = np.nan
+            return values, None
+        if kind == "date":
+            if missing is not None:
+                values = values.copy()
+                values[missing] = np.datetime64("NaT")
+            return values, None
+        if kind == "money":
+            if self.log.currency is None:
+                missing = np.ones(self.n, dtype=bool)
+            if missing is not None:
+                values = np.where(missing, 0, values)
+            return values, missing
+        return values, None
+
+    def value(self, definition: Definition) -> _Column:
+        if definition not in self.memo:
+            outer = self.name
+            if isinstance(definition, NamedSignal) and not outer:
+                self.name = definition.name
+            try:
+                self.memo[definition] = self._compute(definition)
+            finally:
+                self.name = outer
+        return self.memo[definition]
+
+    def _compute(self, d: Definition) -> _Column:
+        if isinstance(d, NamedSignal):
+            return self.value(d.definition)
+        if isinstance(d, AsOf):
+            return self.t.astype("datetime64[D]"), None
+        if isinstance(d, Constant):
+            return np.full(self.n, d.value, dtype=np.int64), None
+        if isinstance(d, Aggregate):
+            return self._aggregate(d)
+        if isinstance(d, Arithmetic):
+            return self._arithmetic(d)
+        msg = f"not a signal definition: {d!r}"
+        raise ValidationError(msg)
+
+    # -- aggregates ---------------------------------------------------------------
+
+    def _subset(self, event: str, field: str | None = None) -> _Subset:
+        """The rows of kind ``event`` (with a known ``field`` when one is given)."""
+        key = (event, field)
+        if key not in self.subsets:
+            log = self.log
+            mask = log.kind_mask(event)
+            if field is not None:
+                mask &= self._known(field)
+            self.subsets[key] = _Subset(self.index, mask)
+        return self.subsets[key]
+
+    def _known(self, field: str) -> NDArray[np.bool_]:
+        log = self.log
+        n = len(log)
+        if field == "amount":
+            if log.amount_known is None:
+                return np.ones(n, dtype=bool)
+            return log.amount_known.copy()
+        if field == "score":
+            return np.zeros(n, dtype=bool) if log.score is None else ~np.isnan(log.score)
+        if field in ("category", "product", "channel"):
+            labels = getattr(log, field)
+            return np.zeros(n, dtype=bool) if labels is None else labels >= 0
+        return np.ones(n, dtype=bool)
+
+    def _field(self, field: str, rows: NDArray[np.intp]) -> NDArray[Any]:
+        log = self.log
+        if field == "amount":
+            return log.amount_minor[rows]
+        if field == "quantity":
+            return log.quantity[rows] if log.quantity is not None else np.ones(len(rows), np.int64)
+        if field == "score":
+            return log.score[rows] if log.score is not None else np.full(len(rows), np.nan)
+        if field == "date":
+            return log.date[rows]
+        labels = getattr(log, field)
+        return labels[rows] if labels is not None else np.full(len(rows), -1)
+
+    def _bounds(self, sub: _Subset, d: Aggregate) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        high = sub.end(d.within.end)
+        low = sub.start if d.within.start is None else sub.end(d.within.start)
+        return low, high
+
+    def _prefix(self, sub: _Subset, what: str, make: Any) -> NDArray[Any]:
+        if what not in sub.prefix:
+            sub.prefix[what] = make()
+        return sub.prefix[what]
+
+    def _aggregate(self, d: Aggregate) -> _Column:
+        if d.op == "count":
+            sub = self._subset(d.event)
+            low, high = self._bounds(sub, d)
+            return (high - low).astype(np.int64), None
+        field = d.field
+        assert field is not None
+        if d.op == "total":
+            return self._total(d, field)
+        if d.op == "distinct":
+            return self._distinct(d, field)
+        sub = self._subset(d.event, field)
+        low, high = self._bounds(sub, d)
+        n_known = (high - low).astype(np.int64)
+        missing = n_known == 0
+        if d.op == "mean":
+            if field == "amount":
+                sums = self._prefix(
+                    sub, "amount", lambda: _money_prefix(self._field(field, sub.rows))
+                )
+                total = _fit_column(self.name, sums[high] - sums[low], self.ids)
+                out = np.zeros(self.n, dtype=np.int64)
+                out[~missing] = divide_minor(total[~missing], n_known[~missing], mode="half_even")
+                return out, missing
+            sums = self._prefix(sub, field, lambda: self._sums(field, sub))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return (sums[high] - sums[low]) / n_known, missing
+        values = self._field(field, sub.rows)
+        if field == "date":
+            values = values.view(np.int64)
+        if d.op in ("first", "last"):
+            position = low if d.op == "first" else high - 1
+            picked = (
+                values[np.clip(position, 0, max(len(values) - 1, 0))]
+                if len(values)
+                else (np.zeros(self.n, dtype=values.dtype))
+            )
+        else:
+            ufunc = np.minimum if d.op == "minimum" else np.maximum
+            picked = _range_reduce(values, low, high, ufunc)
+        if field == "date":
+            return picked.astype("datetime64[D]"), missing
+        if field in ("quantity", "score"):
+            return picked.astype(np.float64), missing
+        return picked.astype(np.int64), missing
+
+    def _sums(self, field: str, sub: _Subset) -> NDArray[Any]:
+        values = self._field(field, sub.rows)
+        if field == "score":
+            return _cumulative(np.nan_to_num(values, nan=0.0), dtype=np.float64)
+        return _cumulative(values)
+
+    def _total(self, d: Aggregate, field: str) -> _Column:
+        sub = self._subset(d.event)
+        low, high = self._bounds(sub, d)
+        if field == "quantity":
+            sums = self._prefix(sub, "quantity", lambda: self._sums("quantity", sub))
+            return (sums[high] - sums[low]).astype(np.int64), None
+        if field == "amount":
+            sums = self._prefix(
+                sub, "amount", lambda: _money_prefix(self.log.amount_minor[sub.rows])
+            )
+            values = _fit_column(self.name, sums[high] - sums[low], self.ids)
+        else:
+            sums = self._prefix(sub, "score", lambda: self._sums("score", sub))
+            values = sums[high] - sums[low]
+        if field == "amount" and self.log.amount_known is None:
+            return values, None
+        known = self._prefix(
+            sub, f"known {field}", lambda: _cumulative(self._known(field)[sub.rows])
+        )
+        return values, (high > low) & (known[high] == known[low])
+
+    def _distinct(self, d: Aggregate, field: str) -> _Column:
+        if field == "date":
+            sub = self._subset(d.event)
+
+            def new_days() -> NDArray[np.int64]:
+                flags = np.ones(len(sub.rows), dtype=np.int64)
+                flags[1:] = sub.keys[1:] != sub.keys[:-1]
+                return _cumulative(flags)
+
+            days = self._prefix(sub, "new days", new_days)
+            low, high = self._bounds(sub, d)
+            inner = np.minimum(low + 1, high)
+            return (days[high] - days[inner] + (high > low)).astype(np.int64), None
+        sub = self._subset(d.event, field)
+        labels = self._field(field, sub.rows).astype(np.int64)
+
+        def first_seen() -> NDArray[np.int64]:
+            width = int(labels.max()) + 1 if len(labels) else 1
+            pairs = self.log.code[sub.rows].astype(np.int64) * width + labels
+            _, where = np.unique(pairs, return_index=True)
+            flags = np.zeros(len(sub.rows), dtype=np.int64)
+            flags[where] = 1
+            return _cumulative(flags)
+
+        seen = self._prefix(sub, f"first {field}", first_seen)
+        low, high = self._bounds(sub, d)
+        return (seen[high] - seen[low]).astype(np.int64), None
+
+    # -- arithmetic ---------------------------------------------------------------
+
+    def _arithmetic(self, d: Arithmetic) -> _Column:
+        a, a_missing = self.value(d.left)
+        b, b_missing = self.value(d.right)
+        if d.op == "at_or_after":
+            a_present = ~a_missing if a_missing is not None else np.ones(self.n, dtype=bool)
+            b_absent = b_missing if b_missing is not None else np.zeros(self.n, dtype=bool)
+            return a_present & (b_absent | (a >= b)), None
+        missing = _either(a_missing, b_missing)
+        if d.op == "minus_floor0":
+            return np.maximum(a - b, 0), missing
+        left, right = d.left.kind, d.right.kind
+        if left == "date":
+            return (a - b).astype(np.int64), missing
+        if left == "money" and right == "money" and d.op != "/":
+            return self._money_sum(d.op, a, b, missing), missing
+        if d.op == "/":
+            zero = b == 0
+            missing = zero if missing is None else missing | zero
+            safe = np.where(zero, 1, b)
+            if left == "money" and right == "count":
+                sign = np.where(safe < 0, -1, 1)
+                out = np.zeros(self.n, dtype=np.int64)
+                ok = ~missing
+                out[ok] = divide_minor(a[ok] * sign[ok], safe[ok] * sign[ok], mode="half_even")
+                return out, missing
+            return a.astype(np.float64) / safe.astype(np.float64), missing
+        kind = d.kind
+        x, y = _numeric(a, kind), _numeric(b, kind)
+        return (x + y if d.op == "+" else x - y), missing
+
+    def _money_sum(
+        self, op: str, a: NDArray[np.int64], b: NDArray[np.int64], missing: NDArray[np.bool_] | None
+    ) -> NDArray[np.int64]:
+        with np.errstate(over="ignore"):
+            out = a + b if op == "+" else a - b
+        # Two's complement: the sum wrapped where its sign differs from both operands' (for
+        # "+") or from a's while a and b differ in sign (for "-").
+        wrapped = ((a ^ out) & (b ^ out)) < 0 if op == "+" else ((a ^ b) & (a ^ out)) < 0
+        if missing is not None:
+            wrapped &= ~missing
+        if wrapped.any():
+            i = int(np.flatnonzero(wrapped)[0])
+            exact = int(a[i]) + int(b[i]) if op == "+" else int(a[i]) - int(b[i])
+            raise _too_big(self.name, exact, self.ids[i])
+        return out
+
+
+def _either(a: NDArray[np.bool_] | None, b: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
+
+
+def population(log: EventLog, as_of: dt.date | str) -> Population:
+    """Compute every customer's signals as of ``as_of``, vectorised.
+
+    One row per customer with an event on or before ``as_of``. See :data:`SIGNALS` for
+    the definitions; for each customer the values equal :func:`profile`'s.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "amount": "5",
+    ...                               "currency": "EUR"}])
+    >>> population(log, "2024-01-31").total_spend.tolist()
+    [500]
+    """
+    day = as_date(as_of, "as_of")
+    codes = np.arange(len(log.customers), dtype=np.int64)
+    first_event = np.full(len(codes), np.iinfo(np.int64).max)
+    if len(log):
+        starts, _ = segment_bounds(log.code)
+        first_event = log.date[starts].astype(np.int64)
+    day64 = np.datetime64(day, "D")
+    present = codes[first_event <= day64.astype(np.int64)]
+    return _population(log, present, np.full(len(present), day64), as_of=day)
+
+
+def snapshots(
+    log: EventLog,
+    customer: ArrayLike,
+    as_of: ArrayLike,
+    *,
+    signals: Collection[str | NamedSignal] | None = None,
+) -> Population:
+    """Compute signals for many (customer, as-of date) pairs at once.
+
+    Row ``i`` holds the signals of ``customer[i]`` as of ``as_of[i]``, exactly as
+    :func:`profile` would compute them; a column ``as_of`` holds the dates. This is the
+    batch engine behind :func:`population` and behind replaying a history one evaluation
+    date after another.
+
+    Parameters
+    ----------
+    log : EventLog
+    customer : array-like
+        Customer ids of the log (unknown ids raise
+        :class:`~lifecycle.errors.UnknownCustomerError`).
+    as_of : array-like of datetime64[D], date or ISO string
+        One date per customer id.
+    signals : collection of str or NamedSignal, optional
+        Compute only these signals (standard names, user attributes, or signals defined
+        with :func:`~lifecycle.define_signal`); by default every standard signal and
+        attribute. A stage model replaying a long history asks only for what its rules read.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": "a", "date": "2024-01-01"},
+    ...                              {"customer": "a", "date": "2024-02-01"}])
+    >>> snaps = snapshots(log, ["a", "a"], ["2024-01-15", "2024-02-15"])
+    >>> snaps.purchase_count.tolist(), snaps.days_since_last_purchase.tolist()
+    ([1, 2], [14.0, 14.0])
+    >>> snapshots(log, ["a"], ["2024-03-01"], signals=["visit_count"]).columns
+    ('customer', 'as_of', 'visit_count')
+    """
+    ids = np.asarray(customer)
+    dates = np.asarray(as_of)
+    if dates.dtype.kind != "M":
+        dates = np.array([np.datetime64(as_date(d, "as_of"), "D") for d in dates.tolist()])
+    dates = dates.astype("datetime64[D]")
+    if ids.shape != dates.shape or ids.ndim != 1:
+        msg = f"'customer' and 'as_of' must be 1-D of equal length (got {ids.shape}, {dates.shape})"
+        raise ValidationError(msg)
+    codes = np.searchsorted(log.customers, ids).astype(np.int64)
+    clipped = np.minimum(codes, max(len(log.customers) - 1, 0))
+    unknown = (codes >= len(log.customers)) | (log.customers[clipped] != ids)
+    if unknown.any():
+        bad = ids[np.flatnonzero(unknown)[0]]
+        msg = f"customer {_plain(bad)!r} has no events in this log"
+        raise UnknownCustomerError(msg)
+    return _population(log, codes, dates, as_of=None, signals=signals)
+
+
+def _population(
+    log: EventLog,
+    code: NDArray[np.int64],
+    when: NDArray[np.datetime64],
+    *,
+    as_of: dt.date | None,
+    signals: Collection[str | NamedSignal] | None = None,
+) -> Population:
+    known: dict[str, NamedSignal | None] = {**STANDARD, **dict.fromkeys(log.attributes)}
+    wanted: dict[str, NamedSignal | None] = {}
+    for item in known if signals is None else signals:
+        if isinstance(item, NamedSignal):
+            wanted[item.name] = item
+            continue
+        check_signal_name(item, known)
+        wanted[item] = known[item]
+    engine = _Batch(log, code, when)
+    columns: dict[str, Any] = {"customer": log.customers[code]}
+    if as_of is None:
+        columns["as_of"] = when
+    masks: dict[str, NDArray[np.bool_]] = {}
+    kinds: dict[str, SignalKind] = {}
+    for name, named in wanted.items():
+        if named is None:  # a user attribute carried from the log
+            column = log.attributes[name]
+            carried = _Subset(engine.index, present_mask(column))
+            rows, found = carried.last(carried.end(Offset(0, "D")))
+            columns[name] = gather(column, rows, found)
+            kinds[name] = "attribute"
+            continue
+        values, mask = engine.column(named)
+        columns[name] = values
+        kinds[name] = named.kind
+        if named.kind == "money" and mask is not None:
+            masks[name] = mask
+        elif named.kind == "money":
+            masks[name] = np.zeros(len(code), dtype=bool)
+    return Population(
+        columns,
+        as_of=as_of,
+        currency=log.currency,
+        masks=masks,
+        kinds=kinds,
+        source=(log, code, when),
+    )

@@ -1,0 +1,397 @@
+"""The single engine: one customer's signals, interpreted from their definitions (private).
+
+Each definition is computed from the customer's events with Python scalars: dates as
+``datetime.date``, money as exact :class:`~lifecycle.money.Money`, missing as None. The batch
+engine (``_batch.py``) interprets the same definitions over NumPy columns; the property
+tests check that the two agree for every standard signal and for user-defined ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from ..errors import UnknownSignalError, ValidationError
+from ..events import EventLog, as_date
+from ..money import Currency, Money
+from ._definitions import (
+    Aggregate,
+    Arithmetic,
+    AsOf,
+    Constant,
+    Definition,
+    NamedSignal,
+    Offset,
+)
+from ._standard import SIGNALS, STANDARD, check_signal_name
+
+__all__ = ["Profile", "SignalValues", "profile"]
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+class SignalValues(Mapping[str, Any]):
+    """A read-only mapping of signal names to values: a profile cannot change after the fact.
+
+    Hashable when its values are (every standard signal's value is), so a
+    :class:`Profile` can be a dict key or a set member.
+
+    Examples
+    --------
+    >>> values = SignalValues({"purchase_count": 2})
+    >>> values["purchase_count"], hash(values) == hash(SignalValues({"purchase_count": 2}))
+    (2, True)
+    >>> values["purchase_count"] = 3
+    Traceback (most recent call last):
+    ...
+    TypeError: 'SignalValues' object does not support item assignment
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._values.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SignalValues({self._values!r})"
+
+
+def _signal_values(values: Mapping[str, Any]) -> SignalValues:
+    return values if isinstance(values, SignalValues) else SignalValues(values)
+
+
+@attrs.frozen(repr=False)
+class Profile:
+    """One customer's signals as of a date (the single engine's subject).
+
+    Signals read as attributes or items: ``profile.purchase_count``,
+    ``profile["total_spend"]``. Missing values are ``None``. User attributes carried
+    from the log, or added with :meth:`with_attributes`, read the same way. Signals defined
+    with :func:`~lifecycle.define_signal` are computed on demand with :meth:`compute`
+    (conditions do this for the definitions they carry).
+
+    A profile is a value: :attr:`values` is a read-only :class:`SignalValues`, so a
+    profile cannot be changed after it is computed (:meth:`with_attributes` returns a
+    copy), and profiles are hashable and compare equal when every field is equal.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([
+    ...     {"customer": "c1", "date": "2022-01-31", "amount": "10", "currency": "EUR"}])
+    >>> p = log.profile("c1", as_of="2024-02-29")
+    >>> p.tenure, p.tenure_days
+    (relativedelta(years=+2, months=+1), 759)
+    >>> p.with_attributes(segment="gold")["segment"]
+    'gold'
+    >>> p == log.profile("c1", as_of="2024-02-29") and len({p, p}) == 1
+    True
+    """
+
+    customer: Any
+    as_of: dt.date
+    values: SignalValues = attrs.field(converter=_signal_values)
+    currency: Currency | None = None
+    # The customer's events, kept to compute defined signals on demand; not part of the value.
+    _events: _Events | None = attrs.field(default=None, eq=False, repr=False, alias="events")
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            check_signal_name(name, self.values)
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            msg = f"profile has no signal {name!r}; it has: {', '.join(sorted(self.values))}"
+            raise AttributeError(msg) from None
+
+    def __repr__(self) -> str:
+        return f"Profile(customer={self.customer!r}, as_of={self.as_of.isoformat()})"
+
+    @property
+    def tenure(self) -> relativedelta | None:
+        """Calendar time since the first purchase (None without a purchase)."""
+        first = self.values.get("first_purchase")
+        return None if first is None else relativedelta(self.as_of, first)
+
+    def with_attributes(self, **attributes: Any) -> Profile:
+        """A copy with user attributes added (for example joined from a CRM table)."""
+        clash = set(attributes) & set(SIGNALS)
+        if clash:
+            msg = f"attribute names must not shadow standard signals (got {sorted(clash)})"
+            raise ValidationError(msg)
+        return attrs.evolve(self, values={**self.values, **attributes})
+
+    def compute(self, definition: Definition) -> Any:
+        """The value of a signal definition for this customer (None when missing).
+
+        A value the profile already holds under the definition's name is returned as is.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> from lifecycle.signals import count
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> log.profile(1, "2024-01-02").compute(count("visit"))
+        1
+        """
+        if isinstance(definition, NamedSignal) and definition.name in self.values:
+            return self.values[definition.name]
+        if self._events is None:
+            name = definition.name if isinstance(definition, NamedSignal) else str(definition)
+            msg = (
+                f"cannot compute signal {name!r}: this profile was not computed from an "
+                "event log (use log.profile(customer, as_of))"
+            )
+            raise UnknownSignalError(msg)
+        return _Interpreter(self._events, self.as_of, self.currency, self.customer).value(
+            definition
+        )
+
+
+@attrs.frozen
+class _Events:
+    """One customer's events on or before ``as_of``, as Python lists in log order."""
+
+    dates: Sequence[dt.date]
+    kinds: Sequence[str]
+    amounts: Sequence[int]
+    known: Sequence[bool]
+    quantity: Sequence[int]
+    score: Sequence[float]
+    labels: Mapping[str, Sequence[int]]
+
+
+def _events_of(log: EventLog, rows: slice, day: dt.date) -> tuple[_Events, int]:
+    """The customer's events on or before ``day``, and how many there are."""
+    dates = log.date[rows].tolist()
+    n = sum(1 for d in dates if d <= day)  # the log is sorted by date within a customer
+    kept = slice(rows.start, rows.start + n)
+    labels = {
+        field: getattr(log, field)[kept].tolist() if getattr(log, field) is not None else [-1] * n
+        for field in ("category", "product", "channel")
+    }
+    return (
+        _Events(
+            dates=dates[:n],
+            kinds=[log.kinds[k] for k in log.kind_code[kept].tolist()],
+            amounts=log.amount_minor[kept].tolist(),
+            known=log.amount_known[kept].tolist() if log.amount_known is not None else [True] * n,
+            quantity=log.quantity[kept].tolist() if log.quantity is not None else [1] * n,
+            score=log.score[kept].tolist() if log.score is not None else [math.nan] * n,
+            labels=labels,
+        ),
+        n,
+    )
+
+
+def _back(day: dt.date, offset: Offset) -> dt.date:
+    days = offset.days
+    if days is not None:
+        return day - dt.timedelta(days=days)
+    months = offset.n * (12 if offset.unit == "Y" else 1)
+    back: dt.date = day - relativedelta(months=months)
+    return back
+
+
+class _Interpreter:
+    """Computes definitions for one customer's events; shared parts are computed once."""
+
+    def __init__(
+        self, events: _Events, day: dt.date, currency: Currency | None, customer: Any
+    ) -> None:
+        self.events = events
+        self.day = day
+        self.currency = currency
+        self.customer = customer
+        self.memo: dict[Definition, Any] = {}
+        self.name = ""  # the named signal being computed, for error messages
+
+    def value(self, definition: Definition) -> Any:
+        if definition not in self.memo:
+            outer = self.name
+            if isinstance(definition, NamedSignal) and not outer:
+                self.name = definition.name
+            try:
+                self.memo[definition] = self._compute(definition)
+            finally:
+                self.name = outer
+        return self.memo[definition]
+
+    def _compute(self, d: Definition) -> Any:
+        if isinstance(d, NamedSignal):
+            return self.value(d.definition)
+        if isinstance(d, AsOf):
+            return self.day
+        if isinstance(d, Constant):
+            return d.value
+        if isinstance(d, Aggregate):
+            return self._aggregate(d)
+        if isinstance(d, Arithmetic):
+            return self._arithmetic(d)
+        msg = f"not a signal definition: {d!r}"
+        raise ValidationError(msg)
+
+    def _selected(self, d: Aggregate) -> list[int]:
+        ev = self.events
+        high = _back(self.day, d.within.end)
+        low = None if d.within.start is None else _back(self.day, d.within.start)
+        return [
+            i
+            for i, kind in enumerate(ev.kinds)
+            if kind == d.event and ev.dates[i] <= high and (low is None or ev.dates[i] > low)
+        ]
+
+    def _field(self, field: str, i: int) -> Any:
+        """Event ``i``'s value of ``field``, or None when it has none."""
+        ev = self.events
+        if field == "amount":
+            return ev.amounts[i] if ev.known[i] else None
+        if field == "quantity":
+            return ev.quantity[i]
+        if field == "score":
+            return None if math.isnan(ev.score[i]) else ev.score[i]
+        if field == "date":
+            return ev.dates[i]
+        code = ev.labels[field][i]
+        return None if code < 0 else code
+
+    def _money(self, minor: int) -> Money | None:
+        if not -_INT64_MAX - 1 <= minor <= _INT64_MAX:
+            msg = (
+                f"signal {self.name!r} of customer {self.customer!r} is {minor} minor units, beyond "
+                f"the int64 limit of {_INT64_MAX} that money columns hold"
+            )
+            raise ValidationError(msg)
+        return None if self.currency is None else Money.from_minor(minor, self.currency)
+
+    def _aggregate(self, d: Aggregate) -> Any:
+        rows = self._selected(d)
+        if d.op == "count":
+            return len(rows)
+        assert d.field is not None
+        present = [v for v in (self._field(d.field, i) for i in rows) if v is not None]
+        if d.op == "distinct":
+            return len(set(present))
+        money = d.field == "amount"
+        if d.op == "total":
+            if rows and not present:
+                return None
+            if money:
+                return self._money(sum(present))
+            return sum(present) if d.field == "quantity" else float(sum(present))
+        if not present:
+            return None
+        if d.op == "mean":
+            if money:
+                mean = Decimal(sum(present)) / len(present)
+                minor = int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+                self._money(sum(present))
+                return self._money(minor)
+            return float(sum(present)) / len(present)
+        if d.op == "minimum":
+            picked = min(present)
+        elif d.op == "maximum":
+            picked = max(present)
+        else:
+            picked = present[0] if d.op == "first" else present[-1]
+        if money:
+            return self._money(picked)
+        return float(picked) if d.field in ("quantity", "score") else picked
+
+    def _arithmetic(self, d: Arithmetic) -> Any:
+        a, b = self.value(d.left), self.value(d.right)
+        if d.op == "at_or_after":
+            return a is not None and (b is None or a >= b)
+        if a is None or b is None:
+            return None
+        if d.op == "minus_floor0":
+            return max(a - b, 0)
+        kind = d.kind
+        if isinstance(a, Money) and isinstance(b, Money):
+            if d.op == "/":
+                return None if b.is_zero() else float(a.to_minor()) / float(b.to_minor())
+            return self._money(a.to_minor() + b.to_minor() * (1 if d.op == "+" else -1))
+        if isinstance(a, Money):  # money / count
+            if b == 0:
+                return None
+            mean = Decimal(a.to_minor()) / b
+            return self._money(int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)))
+        if isinstance(a, dt.date):
+            days: int = (a - b).days
+            return days
+        if d.op == "/":
+            return None if b == 0 else float(a) / float(b)
+        out = a + b if d.op == "+" else a - b
+        return float(out) if kind == "number" else out
+
+
+def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
+    """Compute one customer's signals as of ``as_of`` (events on or before it count).
+
+    Parameters
+    ----------
+    log : EventLog
+    customer : int or str
+        A customer id of the log; others raise
+        :class:`~lifecycle.errors.UnknownCustomerError`.
+    as_of : date or ISO string
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+    >>> profile(log, 1, "2024-01-31").days_since_last_purchase
+    30
+    """
+    day = as_date(as_of, "as_of")
+    rows = log.rows_of(customer)
+    events, n = _events_of(log, rows, day)
+    ident = _plain(log.customers[log.customer_code(customer)])
+    engine = _Interpreter(events, day, log.currency, ident)
+    v: dict[str, Any] = {name: engine.value(named) for name, named in STANDARD.items()}
+    for name, column in log.attributes.items():
+        mine = column[rows][:n]
+        carried = [value for value in mine.tolist() if _present(value)]
+        v[name] = _plain(carried[-1]) if carried else None
+    return Profile(customer=ident, as_of=day, values=v, currency=log.currency, events=events)
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
