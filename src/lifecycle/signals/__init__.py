@@ -60,8 +60,8 @@ from ._definitions import (
     minimum,
     total,
 )
-from ._single import Profile, SignalValues, profile
 from ._methods import install as _install_event_log_methods
+from ._single import Profile, SignalValues, profile
 from ._standard import SIGNALS, SignalSpec, check_signal_name, define_signal
 
 _install_event_log_methods()
