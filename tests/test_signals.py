@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -12,9 +15,31 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lifecycle import EventLog, Money, Population, Profile
-from lifecycle.errors import UnknownCustomerError, UnknownSignalError, ValidationError
-from lifecycle.signals import SIGNALS, SignalSpec, population, profile, snapshots
+from lifecycle import Condition, EventLog, Money, Population, Profile, define_signal, signal
+from lifecycle.errors import (
+    SchemaError,
+    UnknownCustomerError,
+    UnknownSignalError,
+    ValidationError,
+)
+from lifecycle.signals import (
+    SIGNALS,
+    Definition,
+    NamedSignal,
+    SignalSpec,
+    count,
+    definition_from_dict,
+    distinct,
+    first,
+    last,
+    maximum,
+    mean,
+    minimum,
+    population,
+    profile,
+    snapshots,
+    total,
+)
 from strategies import as_of_dates, event_logs, log_and_as_of
 
 AS_OF = dt.date(2024, 12, 31)
@@ -695,3 +720,239 @@ class TestSnapshotsSignals:
         log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
         with pytest.raises(UnknownSignalError, match="unknown signal 'visits'"):
             snapshots(log, [1], ["2024-01-02"], signals=["visits"])
+
+
+# ---------------------------------------------------------------------- user-defined signals
+
+_WINDOWS: list[Any] = [None, "30D", "90D", "2W", "1M", "12M", "1Y", ("180D", "90D"), ("3M", "1M")]
+_EVENTS = ("purchase", "return", "visit", "complaint", "survey", "cancellation")
+_FIELDS_OF = {
+    "total": ("amount", "quantity", "score"),
+    "minimum": ("amount", "quantity", "score", "date"),
+    "maximum": ("amount", "quantity", "score", "date"),
+    "first": ("amount", "quantity", "score", "date"),
+    "last": ("amount", "quantity", "score", "date"),
+    "mean": ("amount", "quantity", "score"),
+    "distinct": ("date", "category"),
+}
+_CONSTRUCTORS = {
+    "total": total,
+    "minimum": minimum,
+    "maximum": maximum,
+    "first": first,
+    "last": last,
+    "mean": mean,
+    "distinct": distinct,
+}
+
+
+@st.composite
+def aggregates(draw: st.DrawFn) -> Definition:
+    event = draw(st.sampled_from(_EVENTS))
+    op = draw(st.sampled_from(["count", *_CONSTRUCTORS]))
+    within = draw(st.sampled_from(_WINDOWS))
+    if op == "count":
+        return count(event, within=within)
+    field = draw(st.sampled_from(_FIELDS_OF[op]))
+    if op == "distinct" and field != "date":
+        within = None
+    return _CONSTRUCTORS[op](event, field, within=within)
+
+
+@st.composite
+def definitions(draw: st.DrawFn) -> NamedSignal:
+    """A user-defined signal: an aggregate, or arithmetic over two (when the kinds fit)."""
+    left = draw(aggregates())
+    if draw(st.booleans()):
+        right = draw(aggregates())
+        op = draw(st.sampled_from(["+", "-", "/"]))
+        combine = {"+": operator.add, "-": operator.sub, "/": operator.truediv}[op]
+        # Kinds that do not combine (money + date) raise: then keep the aggregate.
+        with contextlib.suppress(ValidationError):
+            left = combine(left, right)
+    return define_signal("mine", left)
+
+
+def batch_of(kind: str, values: Any, missing: Any, i: int, currency: Any) -> Any:
+    """Row ``i`` of a computed column as the profile shows it."""
+    if missing[i]:
+        return None
+    value = values[i]
+    if kind == "money":
+        return Money.from_minor(int(value), currency)
+    if kind == "date":
+        return value.item()
+    if kind == "days":
+        return int(value)
+    if kind == "number":
+        return None if math.isnan(value) else float(value)
+    return value.item()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log_and_as_of(), definitions())
+def test_user_defined_signals_agree(case: tuple[EventLog, dt.date], named: NamedSignal) -> None:
+    log, as_of = case
+    pop = log.population(as_of)
+    values, missing = pop.compute(named)
+    extended = pop.with_signals(named)
+    for i, customer in enumerate(pop.customer.tolist()):
+        single = log.profile(customer, as_of).compute(named)
+        batch = batch_of(named.kind, values, missing, i, log.currency)
+        assert single == batch, (named, customer, single, batch)
+        assert type(single) is type(batch), (named, single, batch)
+        assert batch_value(extended, "mine", i) == single
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_snapshots_of_user_defined_signals(data: st.DataObject) -> None:
+    log = data.draw(event_logs())
+    named = data.draw(definitions())
+    customers = data.draw(st.lists(st.sampled_from(log.customers.tolist()), min_size=1))
+    dates = [data.draw(as_of_dates(log)) for _ in customers]
+    snaps = snapshots(log, customers, dates, signals=[named, "purchase_count"])
+    assert snaps.columns == ("customer", "as_of", "mine", "purchase_count")
+    for i, (customer, as_of) in enumerate(zip(customers, dates, strict=True)):
+        expected = log.profile(customer, as_of).compute(named)
+        assert batch_value(snaps, "mine", i) == expected
+
+
+class TestDefinitions:
+    def test_examples_of_the_issue(self) -> None:
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        net = define_signal(
+            "net_spend_365d", total("purchase", within="365D") - total("return", within="365D")
+        )
+        log = make_log(
+            [
+                buy(1, days_before(400), "100"),
+                buy(1, days_before(10), "50"),
+                buy(1, days_before(5), "20", kind="return"),
+                buy(1, days_before(3), kind="complaint"),
+                buy(2, days_before(40), kind="complaint"),
+            ]
+        )
+        assert single_and_batch_defined(log, 1, tickets) == (1, 1)
+        assert single_and_batch_defined(log, 2, tickets) == (0, 0)
+        assert single_and_batch_defined(log, 1, net) == (Money("30.00", "EUR"),) * 2
+        assert single_and_batch(log, 1, AS_OF, "net_spend") == (Money("130.00", "EUR"),) * 2
+        assert tickets.unit == "complaint events"
+        assert net.unit == "currency of the log"
+
+    def test_month_windows_follow_the_calendar(self) -> None:
+        # A month before 31 March (or 29 March) 2024 is 29 February: an event that day is
+        # outside; a month before 28 March is 28 February, so 29 February is inside.
+        log = make_log([buy(1, "2024-02-29"), buy(1, "2024-03-01")], currency="EUR")
+        recent = define_signal("bought_1m", count("purchase", within="1M"))
+        for day, expected in (("2024-03-31", 1), ("2024-03-29", 1), ("2024-03-28", 2)):
+            prof = log.profile(1, day).compute(recent)
+            values, _ = log.population(day).compute(recent)
+            assert prof == values[0] == expected, day
+
+    def test_days_since_last_visit(self) -> None:
+        log = make_log([buy(1, days_before(7), kind="visit"), buy(2, days_before(1))])
+        assert single_and_batch(log, 1, AS_OF, "days_since_last_visit") == (7, 7)
+        assert single_and_batch(log, 2, AS_OF, "days_since_last_visit") == (None, None)
+
+    @pytest.mark.parametrize(
+        ("build", "match"),
+        [
+            (lambda: count("visit", within="30 days"), "a window must be a number of days"),
+            (lambda: count("visit", within=("90D", "180D")), "must start further back"),
+            (lambda: count("visit", within=("3M", "30D")), "units of one family"),
+            (lambda: total("purchase", "date"), r"total\(\) reads one of"),
+            (lambda: mean("purchase", "date"), r"mean\(\) reads one of"),
+            (lambda: distinct("purchase", "category", within="30D"), "for field 'date' only"),
+            (lambda: total("purchase") + last("visit"), "cannot compute money"),
+            (lambda: count(""), "non-empty str"),
+            (lambda: count(3), "must be a str"),  # type: ignore[arg-type]
+        ],
+    )
+    def test_bad_definitions_raise(self, build: Any, match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            build()
+
+    def test_naming(self) -> None:
+        with pytest.raises(ValidationError, match="'total_spend' is a standard signal"):
+            define_signal("total_spend", count("purchase"))
+        with pytest.raises(ValidationError, match="must be an identifier"):
+            define_signal("tickets 30d", count("complaint"))
+        with pytest.raises(ValidationError, match="must be a signal definition"):
+            define_signal("x", "count('visit')")  # type: ignore[arg-type]
+
+    def test_round_trip_and_schema_errors(self) -> None:
+        named = define_signal(
+            "ratio", (total("purchase", within=("12M", "1M")) / count("purchase")), unit="x"
+        )
+        data = json.loads(json.dumps(named.to_dict()))
+        assert definition_from_dict(data) == named
+        with pytest.raises(SchemaError, match="unknown op 'median'"):
+            definition_from_dict({"schema": "lifecycle.signal/1", "op": "median"})
+        with pytest.raises(SchemaError, match="expected schema"):
+            definition_from_dict({"op": "count"})
+
+    def test_a_profile_built_by_hand_cannot_compute(self) -> None:
+        prof = Profile(customer=1, as_of=AS_OF, values={})
+        with pytest.raises(UnknownSignalError, match="not computed from an event log"):
+            prof.compute(define_signal("v", count("visit")))
+
+
+def single_and_batch_defined(log: EventLog, customer: Any, named: NamedSignal) -> tuple[Any, Any]:
+    pop = log.population(AS_OF).with_signals(named)
+    i = pop.customer.tolist().index(customer)
+    return log.profile(customer, AS_OF).compute(named), batch_value(pop, named.name, i)
+
+
+class TestDefinedSignalsInConditions:
+    @pytest.fixture
+    def log(self) -> EventLog:
+        return make_log(
+            [
+                buy(1, days_before(3), kind="complaint"),
+                buy(1, days_before(2), "10"),
+                buy(2, days_before(50), kind="complaint"),
+                buy(2, days_before(2), "30"),
+            ]
+        )
+
+    def test_both_engines_and_round_trip(self, log: EventLog) -> None:
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        cond = (signal(tickets) >= 1) & (signal("total_spend") < 20)
+        assert cond.evaluate(log.population(AS_OF)).tolist() == [True, False]
+        assert [cond.evaluate(log.profile(c, AS_OF)) for c in (1, 2)] == [True, False]
+        assert cond.signals() == frozenset({"total_spend"})
+        data = json.loads(json.dumps(cond.to_dict()))
+        assert Condition.from_dict(data) == cond
+        assert "tickets_30d >= 1 (actual 1)" in str(cond.explain(log.profile(1, AS_OF)))
+
+    def test_money_and_two_defined_signals(self, log: EventLog) -> None:
+        spent = define_signal("spent_30d", total("purchase", within="30D"))
+        before = define_signal("spent_before", total("purchase", within=("365D", "30D")))
+        assert (signal(spent) > 20).evaluate(log.population(AS_OF)).tolist() == [False, True]
+        both = signal(spent) > signal(before)
+        assert both.evaluate(log.population(AS_OF)).tolist() == [True, True]
+        assert signal(spent).between(5, 15).evaluate(log.profile(1, AS_OF)) is True
+        assert signal(spent).is_missing().evaluate(log.population(AS_OF)).tolist() == [False] * 2
+        with pytest.raises(ValidationError, match="is money"):
+            _ = signal(spent) > dt.date(2024, 1, 1)
+
+    def test_unknown_names_still_raise_at_build(self) -> None:
+        with pytest.raises(UnknownSignalError, match="unknown signal 'tickets_30d'"):
+            signal("tickets_30d")
+        with pytest.raises(ValidationError, match="named with define_signal"):
+            signal(count("complaint"))  # type: ignore[arg-type]
+
+    def test_in_a_stage_model_replay(self, log: EventLog) -> None:
+        from lifecycle.stages import LifecycleModel, Transition
+
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        model = LifecycleModel(
+            ["calm", "upset"], [Transition("calm", "upset", signal(tickets) >= 1, "tickets")]
+        )
+        assert model.classify(log.population(AS_OF)).names().tolist() == ["upset", "calm"]
+        assert model.stage_of(log.profile(1, AS_OF)).stage == "upset"
+        timeline = model.replay(log, end=AS_OF)
+        assert timeline.stage_on(1, AS_OF) == "upset"
+        # Customer 2 complained 50 days ago: upset since then (history, not snapshot).
+        assert timeline.stage_on(2, AS_OF) == "upset"

@@ -39,6 +39,7 @@ from ._compare import (
     IsIn,
     IsMissing,
     SignalRef,
+    WithSignals,
     attribute,
     signal,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Not",
     "SignalRef",
     "TenureAtLeast",
+    "WithSignals",
     "all_of",
     "always",
     "any_of",

@@ -7,9 +7,9 @@ from typing import Any
 
 from ..errors import SchemaError
 from ..serialization import check_keys, check_schema, decode_value
-from ..signals import SIGNALS
+from ..signals import SIGNALS, NamedSignal, definition_from_dict
 from ._base import _OPS, _SCHEMA, Condition, all_of, always, any_of, never
-from ._compare import SignalRef, attribute, signal
+from ._compare import SignalRef, WithSignals, attribute, signal
 from ._tenure import TenureAtLeast
 
 # ---------------------------------------------------------------------- reading back
@@ -26,6 +26,7 @@ _KEYS: dict[str, frozenset[str]] = {
     "or": frozenset({"args"}),
     "not": frozenset({"arg"}),
     TenureAtLeast.op: frozenset({"years", "months", "days"}),
+    WithSignals.op: frozenset({"definitions", "condition"}),
 }
 
 
@@ -44,7 +45,7 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
     >>> condition_from_dict({"schema": "lifecycle.condition/1", "op": "xor"})
     Traceback (most recent call last):
     ...
-    lifecycle.errors.SchemaError: condition: unknown op 'xor' (allowed: !=, <, <=, ==, >, >=, and, between, constant, is_missing, isin, not, or, tenure_at_least)
+    lifecycle.errors.SchemaError: condition: unknown op 'xor' (allowed: !=, <, <=, ==, >, >=, and, between, constant, is_missing, isin, not, or, tenure_at_least, with_signals)
     """
     check_schema(data, _SCHEMA, {"op"} | set().union(*_KEYS.values()))
     return _from_payload({k: v for k, v in data.items() if k != "schema"})
@@ -81,6 +82,8 @@ def _from_payload(data: Any) -> Condition:
         return always() if data.get("value") is True else never()
     if op == TenureAtLeast.op:
         return TenureAtLeast(**{k: data[k] for k in _KEYS[op] if k in data})
+    if op == WithSignals.op:
+        return _with_signals(data)
     if op == "not":
         return ~_from_payload(data.get("arg"))
     args = data.get("args")
@@ -89,3 +92,21 @@ def _from_payload(data: Any) -> Condition:
         raise SchemaError(msg)
     parts = [_from_payload(a) for a in args]
     return all_of(*parts) if op == "and" else any_of(*parts)
+
+
+def _with_signals(data: Mapping[str, Any]) -> Condition:
+    """A condition carrying defined signals: the definitions, then the condition over them."""
+    raw = data.get("definitions")
+    if not isinstance(raw, list) or not raw:
+        msg = "condition 'with_signals': 'definitions' must be a non-empty list"
+        raise SchemaError(msg)
+    definitions = tuple(definition_from_dict(d) for d in raw)
+    for d in definitions:
+        if not isinstance(d, NamedSignal):
+            msg = f"condition 'with_signals': each definition must be a named signal (got {d!r})"
+            raise SchemaError(msg)
+        if d.name in SIGNALS:
+            msg = f"condition 'with_signals': {d.name!r} is a standard signal's name"
+            raise SchemaError(msg)
+    named = tuple(d for d in definitions if isinstance(d, NamedSignal))
+    return WithSignals(named, _from_payload(data.get("condition")))

@@ -152,6 +152,21 @@ class Profile:
             raise ValidationError(msg)
         return attrs.evolve(self, values={**self.values, **attributes})
 
+    def with_signals(self, *definitions: NamedSignal) -> Profile:
+        """A copy with the values of defined signals added (computed on demand).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, define_signal
+        >>> from lifecycle.signals import count
+        >>> visits = define_signal("visits_all", count("visit"))
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> log.profile(1, "2024-01-02").with_signals(visits)["visits_all"]
+        1
+        """
+        added = {d.name: self.compute(d) for d in definitions if d.name not in self.values}
+        return attrs.evolve(self, values={**self.values, **added}) if added else self
+
     def compute(self, definition: Definition) -> Any:
         """The value of a signal definition for this customer (None when missing).
 
