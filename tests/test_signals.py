@@ -940,7 +940,7 @@ class TestDefinedSignalsInConditions:
     def test_unknown_names_still_raise_at_build(self) -> None:
         with pytest.raises(UnknownSignalError, match="unknown signal 'tickets_30d'"):
             signal("tickets_30d")
-        with pytest.raises(ValidationError, match="named with define_signal"):
+        with pytest.raises(ValidationError, match="or a signal named with define_signal"):
             signal(count("complaint"))  # type: ignore[arg-type]
 
     def test_in_a_stage_model_replay(self, log: EventLog) -> None:
@@ -956,3 +956,34 @@ class TestDefinedSignalsInConditions:
         assert timeline.stage_on(1, AS_OF) == "upset"
         # Customer 2 complained 50 days ago: upset since then (history, not snapshot).
         assert timeline.stage_on(2, AS_OF) == "upset"
+
+
+class TestNewCustomer:
+    def test_every_standard_signal_of_a_customer_without_events(self) -> None:
+        eur = Money("0", "EUR").currency
+        p = Profile.new_customer("2024-05-01", currency=eur, attributes={"segment": "new"})
+        for name, spec in SIGNALS.items():
+            value = p[name]
+            if spec.kind == "count":
+                assert value == 0, name
+            elif spec.kind == "bool":
+                assert value is False, name
+            elif name in ("total_spend", "net_spend") or name.startswith("spend_"):
+                assert value == Money("0.00", "EUR"), name
+            else:
+                assert value is None, name
+        assert p.segment == "new"
+        assert Profile.new_customer("2024-05-01").total_spend is None
+
+    def test_defined_signals_of_a_new_customer_in_a_price_rule(self) -> None:
+        from lifecycle import PercentOff, PricingPolicy
+
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        policy = PricingPolicy([PercentOff(10, when=signal(tickets) == 0)])
+        log = make_log([buy(1, days_before(3), kind="complaint"), buy(2, days_before(3), "5")])
+        assert policy.quote(Money("10", "EUR"), on=AS_OF).total == Money("9.00", "EUR")
+        single = [policy.quote(Money("10", "EUR"), customer=log.profile(c, AS_OF)) for c in (1, 2)]
+        assert [q.total for q in single] == [Money("10.00", "EUR"), Money("9.00", "EUR")]
+        batch = policy.quote_many(log.population(AS_OF), 1000, currency="EUR", on=AS_OF)
+        assert batch.total_minor.tolist() == [1000, 900]
+        assert PricingPolicy.from_dict(json.loads(json.dumps(policy.to_dict()))) == policy

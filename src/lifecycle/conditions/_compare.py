@@ -170,10 +170,7 @@ def signal(name: str | NamedSignal) -> SignalRef:
     if isinstance(name, NamedSignal):
         return SignalRef(name.name, name)
     if not isinstance(name, str):
-        msg = (
-            "signal() takes a standard signal's name or a signal named with define_signal "
-            f"(got {name!r})"
-        )
+        msg = f"signal name must be a str, or a signal named with define_signal (got {name!r})"
         raise ValidationError(msg)
     check_signal_name(name)
     return SignalRef(name)

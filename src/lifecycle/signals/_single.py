@@ -152,6 +152,35 @@ class Profile:
             raise ValidationError(msg)
         return attrs.evolve(self, values={**self.values, **attributes})
 
+    @classmethod
+    def new_customer(
+        cls,
+        as_of: dt.date | str,
+        *,
+        currency: Currency | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> Profile:
+        """The profile of a customer without any event: every signal from its definition.
+
+        A pricing policy quotes a customer it does not know with this profile; defined
+        signals are computed on the same empty history.
+
+        Examples
+        --------
+        >>> from lifecycle import Currency
+        >>> p = Profile.new_customer("2024-05-01", currency=Currency("EUR"))
+        >>> p.purchase_count, p.total_spend, p.average_order_value, p.cancelled
+        (0, Money('0.00', 'EUR'), None, False)
+        """
+        day = as_date(as_of, "as_of")
+        events = _Events(
+            (), (), (), (), (), (), dict.fromkeys(("category", "product", "channel"), ())
+        )
+        engine = _Interpreter(events, day, currency, None)
+        values = {name: engine.value(named) for name, named in STANDARD.items()}
+        values.update(attributes or {})
+        return cls(customer=None, as_of=day, values=values, currency=currency, events=events)
+
     def with_signals(self, *definitions: NamedSignal) -> Profile:
         """A copy with the values of defined signals added (computed on demand).
 
