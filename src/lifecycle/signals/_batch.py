@@ -60,7 +60,16 @@ class Population(Table):
     (1, [1], datetime.date(2024, 3, 1))
     """
 
-    __slots__ = ("_computed", "_kinds", "_masks", "_object_missing", "_source", "as_of", "currency")
+    __slots__ = (
+        "_computed",
+        "_engine",
+        "_kinds",
+        "_masks",
+        "_object_missing",
+        "_source",
+        "as_of",
+        "currency",
+    )
 
     def __init__(
         self,
@@ -71,10 +80,14 @@ class Population(Table):
         masks: Mapping[str, NDArray[np.bool_]] | None = None,
         kinds: Mapping[str, SignalKind] | None = None,
         source: _Source | None = None,
+        engine: _Batch | None = None,
     ) -> None:
         super().__init__(columns)
-        # The log and queries the rows come from, to compute defined signals on demand.
+        # The log and queries the rows come from, to compute defined signals on demand; the
+        # engine is made on the first such request and kept for the next ones (it holds
+        # positions and prefix sums, so populations that never ask hold no engine).
         self._source = source
+        self._engine: _Batch | None = engine
         self._computed: dict[Definition, tuple[NDArray[Any], NDArray[np.bool_] | None]] = {}
         self.as_of = as_of
         self.currency = currency
@@ -181,6 +194,7 @@ class Population(Table):
             masks=self._masks,
             kinds=self._kinds,
             source=self._source,
+            engine=self._engine,
         )
 
     def compute(self, definition: Definition) -> tuple[NDArray[Any], NDArray[np.bool_]]:
@@ -208,9 +222,9 @@ class Population(Table):
                     "an event log (use log.population(as_of))"
                 )
                 raise UnknownSignalError(msg)
-            log, code, when = self._source
-            engine = _Batch(log, code, when)
-            self._computed[definition] = engine.column(definition)
+            if self._engine is None:
+                self._engine = _Batch(*self._source)
+            self._computed[definition] = self._engine.column(definition)
         values, mask = self._computed[definition]
         return values, (np.zeros(len(values), dtype=bool) if mask is None else mask)
 
@@ -244,6 +258,7 @@ class Population(Table):
             masks=masks,
             kinds=kinds,
             source=self._source,
+            engine=self._engine,
         )
         out._computed = self._computed  # the same rows: share what is computed already
         return out

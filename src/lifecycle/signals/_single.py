@@ -29,6 +29,7 @@ from ._definitions import (
     Definition,
     NamedSignal,
     Offset,
+    Window,
 )
 from ._standard import SIGNALS, STANDARD, check_signal_name
 
@@ -280,6 +281,10 @@ class _Interpreter:
         self.customer = customer
         self.memo: dict[Definition, Any] = {}
         self.name = ""  # the named signal being computed, for error messages
+        self.by_kind: dict[str, list[int]] = {}
+        for i, kind in enumerate(events.kinds):
+            self.by_kind.setdefault(kind, []).append(i)
+        self.windows: dict[tuple[str, Window], list[int]] = {}
 
     def value(self, definition: Definition) -> Any:
         if definition not in self.memo:
@@ -307,14 +312,18 @@ class _Interpreter:
         raise ValidationError(msg)
 
     def _selected(self, d: Aggregate) -> list[int]:
-        ev = self.events
-        high = _back(self.day, d.within.end)
-        low = None if d.within.start is None else _back(self.day, d.within.start)
-        return [
-            i
-            for i, kind in enumerate(ev.kinds)
-            if kind == d.event and ev.dates[i] <= high and (low is None or ev.dates[i] > low)
-        ]
+        """The events of the aggregate's kind in its window, shared by every aggregate."""
+        key = (d.event, d.within)
+        if key not in self.windows:
+            dates = self.events.dates
+            high = _back(self.day, d.within.end)
+            low = None if d.within.start is None else _back(self.day, d.within.start)
+            self.windows[key] = [
+                i
+                for i in self.by_kind.get(d.event, ())
+                if dates[i] <= high and (low is None or dates[i] > low)
+            ]
+        return self.windows[key]
 
     def _field(self, field: str, i: int) -> Any:
         """Event ``i``'s value of ``field``, or None when it has none."""
