@@ -292,7 +292,9 @@ class TestProfile:
         p = log.profile("ann", AS_OF)
         with pytest.raises(TypeError):
             p.values["purchase_count"] = 99  # type: ignore[index]
-        assert not hasattr(p.values, "update")
+        for change in (lambda v: v.update(purchase_count=99), lambda v: v.pop("purchase_count")):
+            with pytest.raises(TypeError, match="read-only"):
+                change(p.values)
         assert p.purchase_count != 99
 
     def test_profiles_are_hashable_values(self, log: EventLog) -> None:

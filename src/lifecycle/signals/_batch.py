@@ -483,6 +483,8 @@ class _Batch:
 
     def _subset(self, event: str, field: str | None = None) -> _Subset:
         """The rows of kind ``event`` (with a known ``field`` when one is given)."""
+        if field in ("date", "quantity") or (field == "amount" and self.log.amount_known is None):
+            field = None  # every event has one: the same rows as the kind's
         key = (event, field)
         if key not in self.subsets:
             log = self.log
@@ -556,17 +558,16 @@ class _Batch:
             sums = self._prefix(sub, field, lambda: self._sums(field, sub))
             with np.errstate(invalid="ignore", divide="ignore"):
                 return (sums[high] - sums[low]) / n_known, missing
-        values = self._field(field, sub.rows)
-        if field == "date":
-            values = values.view(np.int64)
         if d.op in ("first", "last"):
+            # Only the picked rows' values: one gather per query, not one per event.
             position = low if d.op == "first" else high - 1
-            picked = (
-                values[np.clip(position, 0, max(len(values) - 1, 0))]
-                if len(values)
-                else (np.zeros(self.n, dtype=values.dtype))
-            )
+            some = len(sub.rows) > 0
+            rows = sub.rows[np.clip(position, 0, len(sub.rows) - 1)] if some else sub.rows
+            picked = self._field(field, rows) if some else np.zeros(self.n, dtype=np.int64)
         else:
+            values = self._field(field, sub.rows)
+            if field == "date":
+                values = values.view(np.int64)
             ufunc = np.minimum if d.op == "minimum" else np.maximum
             picked = _range_reduce(values, low, high, ufunc)
         if field == "date":

@@ -84,7 +84,7 @@ _UNITS = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}
 _OFFSET = re.compile(r"^\s*(\d+)\s*([DWMY])\s*$")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Offset:
     """A span back from ``as_of``: ``Offset(90, "D")``, ``Offset(12, "M")``.
 
@@ -118,7 +118,7 @@ class Offset:
         return self.n * (7 if self.unit == "W" else 1) if self.unit in "DW" else None
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Window:
     """Events dated in ``(as_of - start, as_of - end]``; ``start`` None means all time.
 
@@ -221,7 +221,7 @@ def _check_window(instance: Aggregate, attribute: object, value: Window) -> None
         raise ValidationError(msg)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Aggregate(Definition):
     """``op`` of field ``field`` of the events of kind ``event`` in window ``within``.
 
@@ -282,7 +282,7 @@ class Aggregate(Definition):
 _ARITH_OPS = ("+", "-", "/", "minus_floor0", "at_or_after")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Arithmetic(Definition):
     """``left <op> right`` for ``op`` in ``+``, ``-``, ``/``.
 
@@ -337,7 +337,7 @@ def _result_kind(op: str, a: str, b: str) -> SignalKind:
     raise ValidationError(msg)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class AsOf(Definition):
     """The evaluation date itself (a date): ``AsOf() - last("visit")`` is days since a visit.
 
@@ -355,7 +355,7 @@ class AsOf(Definition):
         return {"op": "as_of"}
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Constant(Definition):
     """A whole number (a count): ``count("purchase") - Constant(1)``.
 
@@ -375,7 +375,7 @@ class Constant(Definition):
         return {"op": "constant", "value": self.value}
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class NamedSignal(Definition):
     """A definition with a name, a unit and a description: what :func:`define_signal` returns.
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import attrs
 import numpy as np
@@ -38,10 +38,11 @@ __all__ = ["Profile", "SignalValues", "profile"]
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
 
-class SignalValues(Mapping[str, Any]):
+class SignalValues(dict[str, Any]):
     """A read-only mapping of signal names to values: a profile cannot change after the fact.
 
-    Hashable when its values are (every standard signal's value is), so a
+    A ``dict`` whose every mutating method raises ``TypeError`` (reads stay as fast as a
+    dict's). Hashable when its values are (every standard signal's value is), so a
     :class:`Profile` can be a dict key or a set member.
 
     Examples
@@ -52,33 +53,27 @@ class SignalValues(Mapping[str, Any]):
     >>> values["purchase_count"] = 3
     Traceback (most recent call last):
     ...
-    TypeError: 'SignalValues' object does not support item assignment
+    TypeError: SignalValues are read-only: a profile's signals cannot be changed
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ()
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self._values = dict(values)
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        msg = "SignalValues are read-only: a profile's signals cannot be changed"
+        raise TypeError(msg)
 
-    def __getitem__(self, name: str) -> Any:
-        return self._values[name]
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    update = pop = popitem = clear = setdefault = _read_only
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
 
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._values.items()))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return dict(self.items()) == dict(other.items())
-        return NotImplemented
+    def __reduce__(self) -> tuple[type[SignalValues], tuple[dict[str, Any]]]:
+        # copy.copy and deepcopy rebuild from a plain dict, not by setting items.
+        return (SignalValues, (dict(self),))
 
     def __repr__(self) -> str:
-        return f"SignalValues({self._values!r})"
+        return f"SignalValues({dict(self)!r})"
 
 
 def _signal_values(values: Mapping[str, Any]) -> SignalValues:
@@ -178,7 +173,7 @@ class Profile:
             (), (), (), (), (), (), dict.fromkeys(("category", "product", "channel"), ())
         )
         engine = _Interpreter(events, day, currency, None)
-        values = {name: engine.value(named) for name, named in STANDARD.items()}
+        values = dict(zip(STANDARD, engine.run(_STANDARD_PLAN), strict=True))
         values.update(attributes or {})
         return cls(customer=None, as_of=day, values=values, currency=currency, events=events)
 
@@ -260,17 +255,77 @@ def _events_of(log: EventLog, rows: slice, day: dt.date) -> tuple[_Events, int]:
     )
 
 
-def _back(day: dt.date, offset: Offset) -> dt.date:
-    days = offset.days
-    if days is not None:
-        return day - dt.timedelta(days=days)
-    months = offset.n * (12 if offset.unit == "Y" else 1)
-    back: dt.date = day - relativedelta(months=months)
+def _back(day: dt.date, offset: Offset) -> dt.date | None:
+    """``day - offset``, or None when that is before the first representable date."""
+    try:
+        if offset.days is not None:
+            return day - dt.timedelta(days=offset.days)
+        months = offset.n * (12 if offset.unit == "Y" else 1)
+        back: dt.date = day - relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return None
     return back
 
 
+@attrs.frozen
+class _Plan:
+    """Definitions flattened into their distinct parts, each part after the parts it reads.
+
+    Evaluating a plan is one pass over a list: no recursion, and a part shared by several
+    signals (the first purchase's date) is computed once. The standard signals' plan is
+    built once, when the module is imported.
+    """
+
+    nodes: tuple[Definition, ...]
+    children: tuple[tuple[int, ...], ...]
+    kinds: tuple[str, ...]
+    names: tuple[str, ...]  # the named signal each part is computed for, for messages
+    roots: tuple[int, ...]
+    tags: tuple[int, ...]  # what each part is (see _TAGS): the run loop dispatches on it
+
+    @classmethod
+    def of(cls, definitions: Sequence[Definition]) -> _Plan:
+        nodes: list[Definition] = []
+        children: list[tuple[int, ...]] = []
+        names: list[str] = []
+        seen: dict[int, int] = {}
+
+        def visit(d: Definition, name: str) -> int:
+            if id(d) in seen:
+                return seen[id(d)]
+            if isinstance(d, NamedSignal) and not name:
+                name = d.name
+            kids = tuple(visit(part, name) for part in d.parts())
+            seen[id(d)] = len(nodes)
+            nodes.append(d)
+            children.append(kids)
+            names.append(name)
+            return len(nodes) - 1
+
+        roots = tuple(visit(d, "") for d in definitions)
+        kinds = tuple(d.kind for d in nodes)
+        tags = tuple(_tag(d) for d in nodes)
+        return cls(tuple(nodes), tuple(children), kinds, tuple(names), roots, tags)
+
+
+_AGGREGATE, _ALL_TIME, _ARITHMETIC, _NAMED, _AS_OF, _CONSTANT = range(6)
+
+
+def _tag(d: Definition) -> int:
+    if isinstance(d, Aggregate):
+        all_time = d.within.start is None and d.within.end.n == 0
+        return _ALL_TIME if all_time else _AGGREGATE
+    for cls, tag in ((Arithmetic, _ARITHMETIC), (NamedSignal, _NAMED), (AsOf, _AS_OF)):
+        if isinstance(d, cls):
+            return tag
+    if isinstance(d, Constant):
+        return _CONSTANT
+    msg = f"not a signal definition: {d!r}"
+    raise ValidationError(msg)
+
+
 class _Interpreter:
-    """Computes definitions for one customer's events; shared parts are computed once."""
+    """Computes definitions for one customer's events, following a :class:`_Plan`."""
 
     def __init__(
         self, events: _Events, day: dt.date, currency: Currency | None, customer: Any
@@ -279,65 +334,72 @@ class _Interpreter:
         self.day = day
         self.currency = currency
         self.customer = customer
-        self.memo: dict[Definition, Any] = {}
         self.name = ""  # the named signal being computed, for error messages
         self.by_kind: dict[str, list[int]] = {}
         for i, kind in enumerate(events.kinds):
             self.by_kind.setdefault(kind, []).append(i)
         self.windows: dict[tuple[str, Window], list[int]] = {}
 
-    def value(self, definition: Definition) -> Any:
-        if definition not in self.memo:
-            outer = self.name
-            if isinstance(definition, NamedSignal) and not outer:
-                self.name = definition.name
-            try:
-                self.memo[definition] = self._compute(definition)
-            finally:
-                self.name = outer
-        return self.memo[definition]
+    def run(self, plan: _Plan) -> list[Any]:
+        """The values of the plan's definitions, in order."""
+        values: list[Any] = [None] * len(plan.nodes)
+        children, tags, names, kinds = plan.children, plan.tags, plan.names, plan.kinds
+        for i, node in enumerate(plan.nodes):
+            tag = tags[i]
+            self.name = names[i]
+            if tag <= _ALL_TIME:
+                agg = cast(Aggregate, node)
+                rows = self.by_kind.get(agg.event, []) if tag else self._selected(agg)
+                values[i] = self._aggregate(agg, rows)
+            elif tag == _ARITHMETIC:
+                kids = children[i]
+                op = cast(Arithmetic, node).op
+                values[i] = self._arithmetic(op, kinds[i], values[kids[0]], values[kids[1]])
+            elif tag == _NAMED:
+                values[i] = values[children[i][0]]
+            elif tag == _AS_OF:
+                values[i] = self.day
+            else:
+                values[i] = cast(Constant, node).value
+        return [values[r] for r in plan.roots]
 
-    def _compute(self, d: Definition) -> Any:
-        if isinstance(d, NamedSignal):
-            return self.value(d.definition)
-        if isinstance(d, AsOf):
-            return self.day
-        if isinstance(d, Constant):
-            return d.value
-        if isinstance(d, Aggregate):
-            return self._aggregate(d)
-        if isinstance(d, Arithmetic):
-            return self._arithmetic(d)
-        msg = f"not a signal definition: {d!r}"
-        raise ValidationError(msg)
+    def value(self, definition: Definition) -> Any:
+        """The value of one definition."""
+        return self.run(_Plan.of([definition]))[0]
 
     def _selected(self, d: Aggregate) -> list[int]:
-        """The events of the aggregate's kind in its window, shared by every aggregate."""
+        """The events of the aggregate's kind in its window, shared by every aggregate.
+
+        (All-time aggregates read ``by_kind`` directly: events were cut at as_of already.)
+        """
         key = (d.event, d.within)
         if key not in self.windows:
             dates = self.events.dates
+            events = self.by_kind.get(d.event, [])
             high = _back(self.day, d.within.end)
+            # A start before the first representable date bounds nothing.
             low = None if d.within.start is None else _back(self.day, d.within.start)
-            self.windows[key] = [
-                i
-                for i in self.by_kind.get(d.event, ())
-                if dates[i] <= high and (low is None or dates[i] > low)
-            ]
+            self.windows[key] = (
+                []
+                if high is None
+                else [i for i in events if dates[i] <= high and (low is None or dates[i] > low)]
+            )
         return self.windows[key]
 
-    def _field(self, field: str, i: int) -> Any:
-        """Event ``i``'s value of ``field``, or None when it has none."""
+    def _present(self, field: str, rows: list[int]) -> list[Any]:
+        """The values of ``field`` of the events ``rows`` that have one, in order."""
         ev = self.events
         if field == "amount":
-            return ev.amounts[i] if ev.known[i] else None
-        if field == "quantity":
-            return ev.quantity[i]
-        if field == "score":
-            return None if math.isnan(ev.score[i]) else ev.score[i]
+            amounts, known = ev.amounts, ev.known
+            return [amounts[i] for i in rows if known[i]]
         if field == "date":
-            return ev.dates[i]
-        code = ev.labels[field][i]
-        return None if code < 0 else code
+            return [ev.dates[i] for i in rows]
+        if field == "quantity":
+            return [ev.quantity[i] for i in rows]
+        if field == "score":
+            return [ev.score[i] for i in rows if not math.isnan(ev.score[i])]
+        codes = ev.labels[field]
+        return [codes[i] for i in rows if codes[i] >= 0]
 
     def _money(self, minor: int) -> Money | None:
         if not -_INT64_MAX - 1 <= minor <= _INT64_MAX:
@@ -348,12 +410,13 @@ class _Interpreter:
             raise ValidationError(msg)
         return None if self.currency is None else Money.from_minor(minor, self.currency)
 
-    def _aggregate(self, d: Aggregate) -> Any:
-        rows = self._selected(d)
+    def _aggregate(self, d: Aggregate, rows: list[int]) -> Any:
         if d.op == "count":
             return len(rows)
         assert d.field is not None
-        present = [v for v in (self._field(d.field, i) for i in rows) if v is not None]
+        if d.field == "date" and d.op in ("first", "last"):  # every event has a date
+            return self.events.dates[rows[0 if d.op == "first" else -1]] if rows else None
+        present = self._present(d.field, rows)
         if d.op == "distinct":
             return len(set(present))
         money = d.field == "amount"
@@ -382,19 +445,17 @@ class _Interpreter:
             return self._money(picked)
         return float(picked) if d.field in ("quantity", "score") else picked
 
-    def _arithmetic(self, d: Arithmetic) -> Any:
-        a, b = self.value(d.left), self.value(d.right)
-        if d.op == "at_or_after":
+    def _arithmetic(self, op: str, kind: str, a: Any, b: Any) -> Any:
+        if op == "at_or_after":
             return a is not None and (b is None or a >= b)
         if a is None or b is None:
             return None
-        if d.op == "minus_floor0":
+        if op == "minus_floor0":
             return max(a - b, 0)
-        kind = d.kind
         if isinstance(a, Money) and isinstance(b, Money):
-            if d.op == "/":
+            if op == "/":
                 return None if b.is_zero() else float(a.to_minor()) / float(b.to_minor())
-            return self._money(a.to_minor() + b.to_minor() * (1 if d.op == "+" else -1))
+            return self._money(a.to_minor() + b.to_minor() * (1 if op == "+" else -1))
         if isinstance(a, Money):  # money / count
             if b == 0:
                 return None
@@ -403,10 +464,13 @@ class _Interpreter:
         if isinstance(a, dt.date):
             days: int = (a - b).days
             return days
-        if d.op == "/":
+        if op == "/":
             return None if b == 0 else float(a) / float(b)
-        out = a + b if d.op == "+" else a - b
+        out = a + b if op == "+" else a - b
         return float(out) if kind == "number" else out
+
+
+_STANDARD_PLAN = _Plan.of(list(STANDARD.values()))
 
 
 def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
@@ -432,7 +496,7 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     events, n = _events_of(log, rows, day)
     ident = _plain(log.customers[log.customer_code(customer)])
     engine = _Interpreter(events, day, log.currency, ident)
-    v: dict[str, Any] = {name: engine.value(named) for name, named in STANDARD.items()}
+    v: dict[str, Any] = dict(zip(STANDARD, engine.run(_STANDARD_PLAN), strict=True))
     for name, column in log.attributes.items():
         mine = column[rows][:n]
         carried = [value for value in mine.tolist() if _present(value)]

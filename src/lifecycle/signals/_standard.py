@@ -53,8 +53,10 @@ class SignalSpec:
 
 _P = "purchase"
 _MONEY = "currency of the log"
-_SINCE_LAST = AsOf() - last(_P)
-_GAP = (last(_P) - first(_P)) / (distinct(_P, "date") - Constant(1))
+# Parts several standard signals share are one object each: an engine computes them once.
+_FIRST, _LAST, _COUNT, _TOTAL = first(_P), last(_P), count(_P), total(_P)
+_SINCE_LAST = AsOf() - _LAST
+_GAP = (_LAST - _FIRST) / (distinct(_P, "date") - Constant(1))
 
 
 def _standard(
@@ -66,20 +68,20 @@ def _standard(
 #: The standard signals' definitions, by name, in column order.
 STANDARD: dict[str, NamedSignal] = dict(
     [
-        _standard("first_purchase", first(_P), "date", "day of the first purchase"),
-        _standard("last_purchase", last(_P), "date", "day of the latest purchase"),
-        _standard("tenure_days", AsOf() - first(_P), "days", "days from the first purchase"),
+        _standard("first_purchase", _FIRST, "date", "day of the first purchase"),
+        _standard("last_purchase", _LAST, "date", "day of the latest purchase"),
+        _standard("tenure_days", AsOf() - _FIRST, "days", "days from the first purchase"),
         _standard("days_since_last_purchase", _SINCE_LAST, "days", "days from the latest purchase"),
-        _standard("purchase_count", count(_P), "purchases", "purchase events"),
+        _standard("purchase_count", _COUNT, "purchases", "purchase events"),
         _standard(
             "repeat_purchase_count",
-            Arithmetic("minus_floor0", count(_P), Constant(1)),
+            Arithmetic("minus_floor0", _COUNT, Constant(1)),
             "purchases",
             "purchases after the first",
         ),
         _standard(
             "total_spend",
-            total(_P),
+            _TOTAL,
             _MONEY,
             "sum of the known purchase amounts (missing if no purchase has one)",
         ),
@@ -160,13 +162,13 @@ STANDARD: dict[str, NamedSignal] = dict(
         _standard("visits_90d", count("visit", "90D"), "visits", "visits in (as_of - 90d, as_of]"),
         _standard(
             "cancelled",
-            Arithmetic("at_or_after", last("cancellation"), last(_P)),
+            Arithmetic("at_or_after", last("cancellation"), _LAST),
             "flag",
             "a cancellation on or after the latest purchase (or with no purchase)",
         ),
         _standard(
             "net_spend",
-            total(_P) - total("return"),
+            _TOTAL - total("return"),
             _MONEY,
             "known purchase amounts minus known return amounts (missing if either is)",
         ),
