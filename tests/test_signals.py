@@ -989,3 +989,27 @@ class TestNewCustomer:
         batch = policy.quote_many(log.population(AS_OF), 1000, currency="EUR", on=AS_OF)
         assert batch.total_minor.tolist() == [1000, 900]
         assert PricingPolicy.from_dict(json.loads(json.dumps(policy.to_dict()))) == policy
+
+
+class TestDefinedSignalNameClashes:
+    def test_an_attribute_of_that_name_is_not_taken_for_it(self) -> None:
+        log = make_log([buy(1, days_before(3), segment="gold")], attributes=["segment"])
+        named = define_signal("segment", count("purchase"))
+        pop = log.population(AS_OF)
+        with pytest.raises(ValidationError, match="column 'segment' that is not this defined"):
+            pop.with_signals(named)
+        with pytest.raises(ValidationError, match="value 'segment' that is not this defined"):
+            log.profile(1, AS_OF).with_signals(named)
+
+    def test_a_standard_name_with_another_definition_is_refused(self) -> None:
+        fake = NamedSignal("total_spend", count("purchase"))
+        with pytest.raises(ValidationError, match="'total_spend' is a standard signal"):
+            signal(fake)
+        log = make_log([buy(1, days_before(3), "5")])
+        with pytest.raises(ValidationError, match="not this defined signal"):
+            log.population(AS_OF).compute(fake)
+        with pytest.raises(ValidationError, match="not this defined signal"):
+            log.profile(1, AS_OF).compute(fake)
+        assert log.profile(1, AS_OF).compute(SIGNALS["total_spend"].definition) == Money(
+            "5.00", "EUR"
+        )

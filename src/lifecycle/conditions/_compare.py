@@ -168,6 +168,9 @@ def signal(name: str | NamedSignal) -> SignalRef:
     [True, False]
     """
     if isinstance(name, NamedSignal):
+        if name.name in SIGNALS and SIGNALS[name.name].definition != name:
+            msg = f"{name.name!r} is a standard signal: give a defined signal another name"
+            raise ValidationError(msg)
         return SignalRef(name.name, name)
     if not isinstance(name, str):
         msg = f"signal name must be a str, or a signal named with define_signal (got {name!r})"

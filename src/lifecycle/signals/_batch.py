@@ -62,6 +62,7 @@ class Population(Table):
 
     __slots__ = (
         "_computed",
+        "_defined",
         "_engine",
         "_kinds",
         "_masks",
@@ -87,6 +88,9 @@ class Population(Table):
         # engine is made on the first such request and kept for the next ones (it holds
         # positions and prefix sums, so populations that never ask hold no engine).
         self._source = source
+        # Columns that hold a defined signal, so a column of another origin with the same
+        # name (a user attribute) is never taken for it.
+        self._defined: dict[str, NamedSignal] = {}
         self._engine: _Batch | None = engine
         self._computed: dict[Definition, tuple[NDArray[Any], NDArray[np.bool_] | None]] = {}
         self.as_of = as_of
@@ -187,7 +191,7 @@ class Population(Table):
         for name, values in columns_in.items():
             if name != on:
                 columns[name] = gather(np.asarray(values), rows, found)
-        return Population(
+        joined = Population(
             columns,
             as_of=self.as_of,
             currency=self.currency,
@@ -196,6 +200,8 @@ class Population(Table):
             source=self._source,
             engine=self._engine,
         )
+        joined._defined = self._defined
+        return joined
 
     def compute(self, definition: Definition) -> tuple[NDArray[Any], NDArray[np.bool_]]:
         """The column of a signal definition and its missing mask, computed on demand.
@@ -213,6 +219,13 @@ class Population(Table):
         ([1], [False])
         """
         if isinstance(definition, NamedSignal) and definition.name in self:
+            defined = self._defined.get(definition.name) or STANDARD.get(definition.name)
+            if defined != definition:
+                msg = (
+                    f"the population has a column {definition.name!r} that is not this defined "
+                    "signal: give the defined signal another name"
+                )
+                raise ValidationError(msg)
             return self[definition.name], self.is_missing(definition.name)
         if definition not in self._computed:
             if self._source is None:
@@ -244,9 +257,9 @@ class Population(Table):
         masks = dict(self._masks)
         kinds = dict(self._kinds)
         for named in definitions:
+            values, missing = self.compute(named)
             if named.name in columns:
                 continue
-            values, missing = self.compute(named)
             columns[named.name] = values
             kinds[named.name] = named.kind
             if named.kind == "money":
@@ -261,6 +274,7 @@ class Population(Table):
             engine=self._engine,
         )
         out._computed = self._computed  # the same rows: share what is computed already
+        out._defined = {**self._defined, **{d.name: d for d in definitions}}
         return out
 
 
@@ -806,7 +820,7 @@ def _population(
             masks[name] = mask
         elif named.kind == "money":
             masks[name] = np.zeros(len(code), dtype=bool)
-    return Population(
+    out = Population(
         columns,
         as_of=as_of,
         currency=log.currency,
@@ -814,3 +828,5 @@ def _population(
         kinds=kinds,
         source=(log, code, when),
     )
+    out._defined = {name: named for name, named in wanted.items() if named is not None}
+    return out

@@ -189,7 +189,18 @@ class Profile:
         >>> log.profile(1, "2024-01-02").with_signals(visits)["visits_all"]
         1
         """
-        added = {d.name: self.compute(d) for d in definitions if d.name not in self.values}
+        added = {}
+        for d in definitions:
+            value = self.compute(d)
+            if d.name in self.values and d.name not in STANDARD:
+                if self.values[d.name] != value:
+                    msg = (
+                        f"the profile has a value {d.name!r} that is not this defined signal: "
+                        "give the defined signal another name"
+                    )
+                    raise ValidationError(msg)
+                continue
+            added[d.name] = value
         return attrs.evolve(self, values={**self.values, **added}) if added else self
 
     def compute(self, definition: Definition) -> Any:
@@ -205,7 +216,13 @@ class Profile:
         >>> log.profile(1, "2024-01-02").compute(count("visit"))
         1
         """
-        if isinstance(definition, NamedSignal) and definition.name in self.values:
+        if isinstance(definition, NamedSignal) and definition.name in STANDARD:
+            if STANDARD[definition.name] != definition:
+                msg = (
+                    f"the profile has a value {definition.name!r} that is not this defined "
+                    "signal: give the defined signal another name"
+                )
+                raise ValidationError(msg)
             return self.values[definition.name]
         if self._events is None:
             name = definition.name if isinstance(definition, NamedSignal) else str(definition)
