@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -356,29 +356,44 @@ class _Interpreter:
         for i, kind in enumerate(events.kinds):
             self.by_kind.setdefault(kind, []).append(i)
         self.windows: dict[tuple[str, Window], list[int]] = {}
+        self.bounds: dict[Offset, dt.date | None] = {}
 
     def run(self, plan: _Plan) -> list[Any]:
-        """The values of the plan's definitions, in order."""
+        """The values of the plan's definitions, in order (money as Money, missing None)."""
         values: list[Any] = [None] * len(plan.nodes)
-        children, tags, names, kinds = plan.children, plan.tags, plan.names, plan.kinds
-        for i, node in enumerate(plan.nodes):
-            tag = tags[i]
-            self.name = names[i]
-            if tag <= _ALL_TIME:
-                agg = cast(Aggregate, node)
-                rows = self.by_kind.get(agg.event, []) if tag else self._selected(agg)
-                values[i] = self._aggregate(agg, rows)
+        kinds = plan.kinds
+        # Money stays in int minor units between parts and becomes Money at the roots.
+        for i, (tag, node, kids, name) in enumerate(
+            zip(plan.tags, plan.nodes, plan.children, plan.names, strict=True)
+        ):
+            self.name = name
+            if tag == _ALL_TIME:
+                rows = self.by_kind.get(node.event, [])  # type: ignore[attr-defined]
+                values[i] = self._aggregate(node, rows)  # type: ignore[arg-type]
+            elif tag == _AGGREGATE:
+                values[i] = self._aggregate(node, self._selected(node))  # type: ignore[arg-type]
             elif tag == _ARITHMETIC:
-                kids = children[i]
-                op = cast(Arithmetic, node).op
-                values[i] = self._arithmetic(op, kinds[i], values[kids[0]], values[kids[1]])
+                a, b = kids
+                values[i] = self._arithmetic(
+                    node.op,  # type: ignore[attr-defined]
+                    kinds[i],
+                    kinds[a],
+                    values[a],
+                    values[b],
+                )
             elif tag == _NAMED:
-                values[i] = values[children[i][0]]
+                values[i] = values[kids[0]]
             elif tag == _AS_OF:
                 values[i] = self.day
             else:
-                values[i] = cast(Constant, node).value
-        return [values[r] for r in plan.roots]
+                values[i] = node.value  # type: ignore[attr-defined]
+        out = [values[r] for r in plan.roots]
+        currency = self.currency
+        if currency is not None:
+            for j, r in enumerate(plan.roots):
+                if kinds[r] == "money" and out[j] is not None:
+                    out[j] = Money.from_minor(out[j], currency)
+        return out
 
     def value(self, definition: Definition) -> Any:
         """The value of one definition."""
@@ -393,15 +408,20 @@ class _Interpreter:
         if key not in self.windows:
             dates = self.events.dates
             events = self.by_kind.get(d.event, [])
-            high = _back(self.day, d.within.end)
+            high = self._back(d.within.end)
             # A start before the first representable date bounds nothing.
-            low = None if d.within.start is None else _back(self.day, d.within.start)
+            low = None if d.within.start is None else self._back(d.within.start)
             self.windows[key] = (
                 []
                 if high is None
                 else [i for i in events if dates[i] <= high and (low is None or dates[i] > low)]
             )
         return self.windows[key]
+
+    def _back(self, offset: Offset) -> dt.date | None:
+        if offset not in self.bounds:
+            self.bounds[offset] = _back(self.day, offset)
+        return self.bounds[offset]
 
     def _present(self, field: str, rows: list[int]) -> list[Any]:
         """The values of ``field`` of the events ``rows`` that have one, in order."""
@@ -418,14 +438,15 @@ class _Interpreter:
         codes = ev.labels[field]
         return [codes[i] for i in rows if codes[i] >= 0]
 
-    def _money(self, minor: int) -> Money | None:
+    def _money(self, minor: int) -> int | None:
+        """``minor`` if int64 holds it (None without a currency); both engines refuse more."""
         if not -_INT64_MAX - 1 <= minor <= _INT64_MAX:
             msg = (
                 f"signal {self.name!r} of customer {self.customer!r} is {minor} minor units, beyond "
                 f"the int64 limit of {_INT64_MAX} that money columns hold"
             )
             raise ValidationError(msg)
-        return None if self.currency is None else Money.from_minor(minor, self.currency)
+        return None if self.currency is None else minor
 
     def _aggregate(self, d: Aggregate, rows: list[int]) -> Any:
         if d.op == "count":
@@ -462,23 +483,23 @@ class _Interpreter:
             return self._money(picked)
         return float(picked) if d.field in ("quantity", "score") else picked
 
-    def _arithmetic(self, op: str, kind: str, a: Any, b: Any) -> Any:
+    def _arithmetic(self, op: str, kind: str, left: str, a: Any, b: Any) -> Any:
         if op == "at_or_after":
             return a is not None and (b is None or a >= b)
         if a is None or b is None:
             return None
         if op == "minus_floor0":
             return max(a - b, 0)
-        if isinstance(a, Money) and isinstance(b, Money):
+        if left == "money":  # minor units
             if op == "/":
-                return None if b.is_zero() else float(a.to_minor()) / float(b.to_minor())
-            return self._money(a.to_minor() + b.to_minor() * (1 if op == "+" else -1))
-        if isinstance(a, Money):  # money / count
-            if b == 0:
-                return None
-            mean = Decimal(a.to_minor()) / b
-            return self._money(int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)))
-        if isinstance(a, dt.date):
+                if b == 0:
+                    return None
+                if kind == "number":  # money / money
+                    return float(a) / float(b)
+                mean = Decimal(a) / b  # money / count
+                return self._money(int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)))
+            return self._money(a + b if op == "+" else a - b)
+        if left == "date":
             days: int = (a - b).days
             return days
         if op == "/":
