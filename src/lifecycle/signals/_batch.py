@@ -502,9 +502,14 @@ class _Batch:
         key = (event, field)
         if key not in self.subsets:
             log = self.log
-            mask = log.kind_mask(event)
-            if field is not None:
-                mask &= self._known(field)
+            absent = field == "score" and log.score is None
+            absent |= field in ("category", "product", "channel") and getattr(log, field) is None
+            if absent:  # a column the log does not have: no event has the field
+                mask = np.zeros(len(log), dtype=bool)
+            else:
+                mask = log.kind_mask(event)
+                if field is not None:
+                    mask &= self._known(field)
             self.subsets[key] = _Subset(self.index, mask)
         return self.subsets[key]
 
@@ -591,6 +596,8 @@ class _Batch:
         return picked.astype(np.int64), missing
 
     def _sums(self, field: str, sub: _Subset) -> NDArray[Any]:
+        if field == "quantity" and self.log.quantity is None:  # one unit per event
+            return np.arange(len(sub.rows) + 1, dtype=np.int64)
         values = self._field(field, sub.rows)
         if field == "score":
             return _cumulative(np.nan_to_num(values, nan=0.0), dtype=np.float64)

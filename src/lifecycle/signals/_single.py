@@ -310,8 +310,9 @@ class _Plan:
         def visit(d: Definition, name: str) -> int:
             if id(d) in seen:
                 return seen[id(d)]
-            if isinstance(d, NamedSignal) and not name:
-                name = d.name
+            if isinstance(d, NamedSignal):  # a name adds no computation: its definition's part
+                seen[id(d)] = visit(d.definition, name or d.name)
+                return seen[id(d)]
             kids = tuple(visit(part, name) for part in d.parts())
             seen[id(d)] = len(nodes)
             nodes.append(d)
