@@ -29,7 +29,6 @@ from ._definitions import (
     Definition,
     NamedSignal,
     Offset,
-    Window,
 )
 from ._standard import SIGNALS, STANDARD, check_signal_name
 
@@ -356,8 +355,8 @@ class _Interpreter:
         self.by_kind: dict[str, list[int]] = {}
         for i, kind in enumerate(events.kinds):
             self.by_kind.setdefault(kind, []).append(i)
-        self.windows: dict[tuple[str, Window], list[int]] = {}
-        self.bounds: dict[Offset, dt.date | None] = {}
+        self.windows: dict[tuple[str, int], list[int]] = {}
+        self.bounds: dict[tuple[int, str], dt.date | None] = {}
 
     def run(self, plan: _Plan) -> list[Any]:
         """The values of the plan's definitions, in order (money as Money, missing None)."""
@@ -405,10 +404,13 @@ class _Interpreter:
 
         (All-time aggregates read ``by_kind`` directly: events were cut at as_of already.)
         """
-        key = (d.event, d.within)
+        events = self.by_kind.get(d.event)
+        if not events:
+            return []
+        # By window identity (cheap); the standard signals share their window objects.
+        key = (d.event, id(d.within))
         if key not in self.windows:
             dates = self.events.dates
-            events = self.by_kind.get(d.event, [])
             high = self._back(d.within.end)
             # A start before the first representable date bounds nothing.
             low = None if d.within.start is None else self._back(d.within.start)
@@ -420,9 +422,10 @@ class _Interpreter:
         return self.windows[key]
 
     def _back(self, offset: Offset) -> dt.date | None:
-        if offset not in self.bounds:
-            self.bounds[offset] = _back(self.day, offset)
-        return self.bounds[offset]
+        key = (offset.n, offset.unit)
+        if key not in self.bounds:
+            self.bounds[key] = _back(self.day, offset)
+        return self.bounds[key]
 
     def _present(self, field: str, rows: list[int]) -> list[Any]:
         """The values of ``field`` of the events ``rows`` that have one, in order."""

@@ -16,6 +16,7 @@ from ._definitions import (
     Definition,
     NamedSignal,
     SignalKind,
+    Window,
     count,
     distinct,
     first,
@@ -55,6 +56,7 @@ _P = "purchase"
 _MONEY = "currency of the log"
 # Parts several standard signals share are one object each: an engine computes them once.
 _FIRST, _LAST, _COUNT, _TOTAL = first(_P), last(_P), count(_P), total(_P)
+_90D, _PREV_90D, _365D = Window.parse("90D"), Window.parse(("180D", "90D")), Window.parse("365D")
 _SINCE_LAST = AsOf() - _LAST
 _GAP = (_LAST - _FIRST) / (distinct(_P, "date") - Constant(1))
 
@@ -92,32 +94,32 @@ STANDARD: dict[str, NamedSignal] = dict(
             "known amounts / purchases with a known amount, rounded half-even to the minor unit",
         ),
         _standard(
-            "purchases_90d", count(_P, "90D"), "purchases", "purchases in (as_of - 90d, as_of]"
+            "purchases_90d", count(_P, _90D), "purchases", "purchases in (as_of - 90d, as_of]"
         ),
         _standard(
             "spend_90d",
-            total(_P, within="90D"),
+            total(_P, within=_90D),
             _MONEY,
             "known purchase amounts in (as_of - 90d, as_of]",
         ),
         _standard(
             "purchases_prev_90d",
-            count(_P, ("180D", "90D")),
+            count(_P, _PREV_90D),
             "purchases",
             "purchases in (as_of - 180d, as_of - 90d]",
         ),
         _standard(
             "spend_prev_90d",
-            total(_P, within=("180D", "90D")),
+            total(_P, within=_PREV_90D),
             _MONEY,
             "known purchase amounts in (as_of - 180d, as_of - 90d]",
         ),
         _standard(
-            "purchases_365d", count(_P, "365D"), "purchases", "purchases in (as_of - 365d, as_of]"
+            "purchases_365d", count(_P, _365D), "purchases", "purchases in (as_of - 365d, as_of]"
         ),
         _standard(
             "spend_365d",
-            total(_P, within="365D"),
+            total(_P, within=_365D),
             _MONEY,
             "known purchase amounts in (as_of - 365d, as_of]",
         ),
@@ -129,7 +131,7 @@ STANDARD: dict[str, NamedSignal] = dict(
         ),
         _standard(
             "complaints_90d",
-            count("complaint", "90D"),
+            count("complaint", _90D),
             "complaints",
             "complaints in (as_of - 90d, as_of]",
         ),
@@ -159,7 +161,7 @@ STANDARD: dict[str, NamedSignal] = dict(
         ),
         _standard("return_count", count("return"), "returns", "return events"),
         _standard("visit_count", count("visit"), "visits", "visit events"),
-        _standard("visits_90d", count("visit", "90D"), "visits", "visits in (as_of - 90d, as_of]"),
+        _standard("visits_90d", count("visit", _90D), "visits", "visits in (as_of - 90d, as_of]"),
         _standard(
             "cancelled",
             Arithmetic("at_or_after", last("cancellation"), _LAST),
