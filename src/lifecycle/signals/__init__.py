@@ -26,7 +26,9 @@ customer and the signal, rather than wrap.
 
 The package: ``_definitions`` (what a signal computes), ``_standard`` (the standard signals
 and :func:`define_signal`), ``_single`` (the single engine and :class:`Profile`), ``_batch``
-(the batch engine and :class:`Population`), ``_join`` (joining tables onto a population).
+(the batch engine), ``_population`` (:class:`Population`, :func:`population`,
+:func:`snapshots`), ``_join`` (joining tables onto a population), ``_methods``
+(``EventLog.profile`` and ``EventLog.population``).
 
 Examples
 --------
@@ -44,7 +46,6 @@ Examples
 ([2, 0], [21.0, nan])
 """
 
-from ._batch import Population, population, snapshots
 from ._definitions import (
     Aggregate,
     Arithmetic,
@@ -61,6 +62,7 @@ from ._definitions import (
     total,
 )
 from ._methods import install as _install_event_log_methods
+from ._population import Population, population, snapshots
 from ._single import Profile, SignalValues, profile
 from ._standard import SIGNALS, SignalSpec, check_signal_name, define_signal
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..events import EventLog
-from ._batch import Population, population
+from ._population import Population, population
 from ._single import Profile, profile
 
 __all__ = ["install"]
