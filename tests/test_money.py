@@ -625,3 +625,29 @@ class TestDivideMinor:
     def test_large_denominator(self) -> None:
         # (2**63 - 2) / (2**63 - 1) is just below 1: half-up gives 1. "Exact for int64 inputs".
         assert divide_minor([2**63 - 2], [2**63 - 1]).tolist() == [1]
+
+
+class TestDivideMinorInput:
+    @pytest.mark.parametrize(
+        ("numerator", "match"),
+        [
+            ([2.7, 3.9], "integer minor units .*float64.*never a float"),
+            ([1e300], "integer minor units .*float64"),
+            ([2**70], "must fit in int64"),
+            (np.array([2**64 - 1], dtype=np.uint64), "must fit in int64"),
+            ([True, False], "integer minor units .*bool"),
+        ],
+    )
+    def test_refuses_what_it_cannot_divide_exactly(self, numerator: Any, match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            divide_minor(numerator, 1)
+
+    def test_refuses_a_float_denominator(self) -> None:
+        with pytest.raises(ValidationError, match="'denominator' must be integer"):
+            divide_minor([10], [2.0])
+
+    def test_integer_inputs_of_any_width_are_exact(self) -> None:
+        big = np.array([2**63 - 1], dtype=np.uint64)
+        assert divide_minor(big, 1).tolist() == [2**63 - 1]
+        assert divide_minor(np.array([7], dtype=np.int8), 2, mode="half_even").tolist() == [4]
+        assert divide_minor([], 3).tolist() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -126,13 +127,27 @@ class TestRfmSummary:
 
     def test_log_without_amounts(self) -> None:
         log = make_log([buy(1, "2024-01-01"), buy(1, "2024-01-03")])
-        assert as_lists(rfm_summary(log)) == {
-            "customer": [1],
-            "frequency": [1],
-            "recency": [2.0],
-            "T": [2.0],
-            "monetary_value": [0.0],
-        }
+        rfm = as_lists(rfm_summary(log))
+        # No amounts at all: the repeat spend is unknown, not 0.
+        assert math.isnan(rfm.pop("monetary_value")[0])
+        assert rfm == {"customer": [1], "frequency": [1], "recency": [2.0], "T": [2.0]}
+
+    def test_purchases_without_an_amount_are_unknown_not_zero(self) -> None:
+        log = make_log(
+            [
+                buy(1, "2024-01-01", "5"),
+                buy(1, "2024-01-02", "10"),
+                buy(1, "2024-01-03"),
+                buy(1, "2024-01-04", "20"),
+            ],
+            currency="EUR",
+        )
+        assert rfm_summary(log).monetary_value.tolist() == [15.0]
+
+    def test_sums_past_int64_are_exact(self) -> None:
+        days = ("2024-01-01", "2024-01-02", "2024-01-03")
+        log = make_log([buy(1, d, "5e16") for d in days], currency="EUR")
+        assert rfm_summary(log).monetary_value.tolist() == [5e16]
 
     def test_log_without_purchases(self) -> None:
         log = make_log([buy(1, "2024-01-01", kind="visit")])
@@ -190,12 +205,16 @@ def test_agrees_with_the_signals(case: tuple[EventLog, dt.date]) -> None:
         mask = (log.kind_mask("purchase") & (log.date <= np.datetime64(as_of, "D")))[rows]
         days = log.date[rows][mask]
         spend = log.amount_minor[rows][mask]
+        known = np.ones(len(spend), bool) if log.amount_known is None else log.amount_known[rows]
+        known = known[mask] if log.amount_known is not None else known
         first = days.min()
-        repeat = spend[days > first].sum()
+        repeat = sum(int(a) for a in spend[(days > first) & known])
+        paid_days = len(set(days[(days > first) & known].tolist()))
         factor = 1 if log.currency is None else log.currency.factor
-        expected = (
-            Decimal(int(repeat)) / rfm.frequency[i] / factor if rfm.frequency[i] else Decimal(0)
-        )
+        if rfm.frequency[i] and not paid_days:
+            assert math.isnan(rfm.monetary_value[i])
+            continue
+        expected = Decimal(repeat) / paid_days / factor if paid_days else Decimal(0)
         assert abs(Decimal(repr(float(rfm.monetary_value[i]))) - expected) <= abs(
             expected
         ) * Decimal("1e-12")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -13,9 +16,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.strategies import as_of_dates, event_logs, log_and_as_of
-from lifecycle import EventLog, Money, Population, Profile
-from lifecycle.errors import UnknownCustomerError, UnknownSignalError, ValidationError
-from lifecycle.signals import SIGNALS, SignalSpec, population, profile, snapshots
+from lifecycle import Condition, EventLog, Money, Population, Profile, define_signal, signal
+from lifecycle.errors import (
+    SchemaError,
+    UnknownCustomerError,
+    UnknownSignalError,
+    ValidationError,
+)
+from lifecycle.signals import (
+    SIGNALS,
+    Definition,
+    NamedSignal,
+    SignalSpec,
+    count,
+    definition_from_dict,
+    distinct,
+    first,
+    last,
+    maximum,
+    mean,
+    minimum,
+    population,
+    profile,
+    snapshots,
+    total,
+)
 
 AS_OF = dt.date(2024, 12, 31)
 
@@ -263,6 +288,21 @@ class TestProfile:
     def test_repr(self, log: EventLog) -> None:
         assert repr(log.profile("ann", AS_OF)) == "Profile(customer='ann', as_of=2024-12-31)"
 
+    def test_values_cannot_be_changed_after_the_fact(self, log: EventLog) -> None:
+        p = log.profile("ann", AS_OF)
+        with pytest.raises(TypeError):
+            p.values["purchase_count"] = 99  # type: ignore[index]
+        for change in (lambda v: v.update(purchase_count=99), lambda v: v.pop("purchase_count")):
+            with pytest.raises(TypeError, match="read-only"):
+                change(p.values)
+        assert p.purchase_count != 99
+
+    def test_profiles_are_hashable_values(self, log: EventLog) -> None:
+        p, q = log.profile("ann", AS_OF), log.profile("ann", AS_OF)
+        assert p == q
+        assert hash(p) == hash(q)
+        assert len({p, q, p.with_attributes(segment="gold")}) == 2
+
 
 class TestTenure:
     @pytest.mark.parametrize(
@@ -429,6 +469,78 @@ class TestDerivedSignals:
 
 
 # ---------------------------------------------------------------------- Population
+
+
+class TestMissingAmounts:
+    """A purchase without an amount is unknown, not a purchase of 0 (both engines)."""
+
+    @pytest.fixture
+    def log(self) -> EventLog:
+        return make_log(
+            [
+                buy(1, days_before(30), "10"),
+                buy(1, days_before(20)),
+                buy(1, days_before(10), "20"),
+                buy(2, days_before(200)),
+                buy(2, days_before(10)),
+                buy(3, days_before(5), "7"),
+            ],
+            currency="EUR",
+        )
+
+    @pytest.mark.parametrize(
+        ("customer", "name", "expected"),
+        [
+            (1, "average_order_value", Money("15.00", "EUR")),
+            (1, "total_spend", Money("30.00", "EUR")),
+            (1, "spend_90d", Money("30.00", "EUR")),
+            (1, "purchase_count", 3),
+            (2, "average_order_value", None),
+            (2, "total_spend", None),
+            (2, "spend_90d", None),
+            (2, "spend_prev_90d", Money("0.00", "EUR")),
+            (3, "spend_prev_90d", Money("0.00", "EUR")),
+        ],
+    )
+    def test_known_amounts_only(
+        self, log: EventLog, customer: int, name: str, expected: Any
+    ) -> None:
+        assert single_and_batch(log, customer, AS_OF, name) == (expected, expected)
+
+
+class TestMoneyOverflow:
+    def test_sums_past_int64_raise_in_both_engines(self) -> None:
+        log = make_log([buy("big", days_before(d), "5e16") for d in (1, 2)])
+        match = "signal 'total_spend' of customer 'big' is 10000000000000000000 minor units"
+        with pytest.raises(ValidationError, match=match):
+            log.profile("big", AS_OF)
+        with pytest.raises(ValidationError, match=match):
+            log.population(AS_OF)
+
+    def test_int64_extremes_that_fit_are_exact(self) -> None:
+        top = 2**63 - 1
+        log = EventLog.from_arrays(
+            customer=[1, 2, 2],
+            date=["2024-01-01"] * 3,
+            amount_minor=[top, top - 1, 1],
+            currency="EUR",
+        )
+        pop = log.population("2024-01-02")
+        assert pop.total_spend.tolist() == [top, top]
+        assert pop.average_order_value.tolist() == [top, 2**62]
+        for i, customer in enumerate((1, 2)):
+            assert log.profile(customer, "2024-01-02").total_spend == Money.from_minor(top, "EUR")
+            assert pop.row(i)["total_spend"] == top
+
+    def test_window_sums_past_int64_name_the_window(self) -> None:
+        log = EventLog.from_arrays(
+            customer=[1, 1, 2],
+            date=["2024-01-01", "2024-01-01", "2023-01-01"],
+            amount_minor=[2**62, 2**62, 2**62],
+            currency="EUR",
+        )
+        with pytest.raises(ValidationError, match="'total_spend' of customer 1"):
+            log.population("2024-01-02")
 
 
 class TestPopulation:
@@ -610,3 +722,294 @@ class TestSnapshotsSignals:
         log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
         with pytest.raises(UnknownSignalError, match="unknown signal 'visits'"):
             snapshots(log, [1], ["2024-01-02"], signals=["visits"])
+
+
+# ---------------------------------------------------------------------- user-defined signals
+
+_WINDOWS: list[Any] = [None, "30D", "90D", "2W", "1M", "12M", "1Y", ("180D", "90D"), ("3M", "1M")]
+_EVENTS = ("purchase", "return", "visit", "complaint", "survey", "cancellation")
+_FIELDS_OF = {
+    "total": ("amount", "quantity", "score"),
+    "minimum": ("amount", "quantity", "score", "date"),
+    "maximum": ("amount", "quantity", "score", "date"),
+    "first": ("amount", "quantity", "score", "date"),
+    "last": ("amount", "quantity", "score", "date"),
+    "mean": ("amount", "quantity", "score"),
+    "distinct": ("date", "category"),
+}
+_CONSTRUCTORS = {
+    "total": total,
+    "minimum": minimum,
+    "maximum": maximum,
+    "first": first,
+    "last": last,
+    "mean": mean,
+    "distinct": distinct,
+}
+
+
+@st.composite
+def aggregates(draw: st.DrawFn) -> Definition:
+    event = draw(st.sampled_from(_EVENTS))
+    op = draw(st.sampled_from(["count", *_CONSTRUCTORS]))
+    within = draw(st.sampled_from(_WINDOWS))
+    if op == "count":
+        return count(event, within=within)
+    field = draw(st.sampled_from(_FIELDS_OF[op]))
+    if op == "distinct" and field != "date":
+        within = None
+    return _CONSTRUCTORS[op](event, field, within=within)
+
+
+@st.composite
+def definitions(draw: st.DrawFn) -> NamedSignal:
+    """A user-defined signal: an aggregate, or arithmetic over two (when the kinds fit)."""
+    left = draw(aggregates())
+    if draw(st.booleans()):
+        right = draw(aggregates())
+        op = draw(st.sampled_from(["+", "-", "/"]))
+        combine = {"+": operator.add, "-": operator.sub, "/": operator.truediv}[op]
+        # Kinds that do not combine (money + date) raise: then keep the aggregate.
+        with contextlib.suppress(ValidationError):
+            left = combine(left, right)
+    return define_signal("mine", left)
+
+
+def batch_of(kind: str, values: Any, missing: Any, i: int, currency: Any) -> Any:
+    """Row ``i`` of a computed column as the profile shows it."""
+    if missing[i]:
+        return None
+    value = values[i]
+    if kind == "money":
+        return Money.from_minor(int(value), currency)
+    if kind == "date":
+        return value.item()
+    if kind == "days":
+        return int(value)
+    if kind == "number":
+        return None if math.isnan(value) else float(value)
+    return value.item()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log_and_as_of(), definitions())
+def test_user_defined_signals_agree(case: tuple[EventLog, dt.date], named: NamedSignal) -> None:
+    log, as_of = case
+    pop = log.population(as_of)
+    values, missing = pop.compute(named)
+    extended = pop.with_signals(named)
+    for i, customer in enumerate(pop.customer.tolist()):
+        single = log.profile(customer, as_of).compute(named)
+        batch = batch_of(named.kind, values, missing, i, log.currency)
+        assert single == batch, (named, customer, single, batch)
+        assert type(single) is type(batch), (named, single, batch)
+        assert batch_value(extended, "mine", i) == single
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_snapshots_of_user_defined_signals(data: st.DataObject) -> None:
+    log = data.draw(event_logs())
+    named = data.draw(definitions())
+    customers = data.draw(st.lists(st.sampled_from(log.customers.tolist()), min_size=1))
+    dates = [data.draw(as_of_dates(log)) for _ in customers]
+    snaps = snapshots(log, customers, dates, signals=[named, "purchase_count"])
+    assert snaps.columns == ("customer", "as_of", "mine", "purchase_count")
+    for i, (customer, as_of) in enumerate(zip(customers, dates, strict=True)):
+        expected = log.profile(customer, as_of).compute(named)
+        assert batch_value(snaps, "mine", i) == expected
+
+
+class TestDefinitions:
+    def test_examples_of_the_issue(self) -> None:
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        net = define_signal(
+            "net_spend_365d", total("purchase", within="365D") - total("return", within="365D")
+        )
+        log = make_log(
+            [
+                buy(1, days_before(400), "100"),
+                buy(1, days_before(10), "50"),
+                buy(1, days_before(5), "20", kind="return"),
+                buy(1, days_before(3), kind="complaint"),
+                buy(2, days_before(40), kind="complaint"),
+            ]
+        )
+        assert single_and_batch_defined(log, 1, tickets) == (1, 1)
+        assert single_and_batch_defined(log, 2, tickets) == (0, 0)
+        assert single_and_batch_defined(log, 1, net) == (Money("30.00", "EUR"),) * 2
+        assert single_and_batch(log, 1, AS_OF, "net_spend") == (Money("130.00", "EUR"),) * 2
+        assert tickets.unit == "complaint events"
+        assert net.unit == "currency of the log"
+
+    def test_month_windows_follow_the_calendar(self) -> None:
+        # A month before 31 March (or 29 March) 2024 is 29 February: an event that day is
+        # outside; a month before 28 March is 28 February, so 29 February is inside.
+        log = make_log([buy(1, "2024-02-29"), buy(1, "2024-03-01")], currency="EUR")
+        recent = define_signal("bought_1m", count("purchase", within="1M"))
+        for day, expected in (("2024-03-31", 1), ("2024-03-29", 1), ("2024-03-28", 2)):
+            prof = log.profile(1, day).compute(recent)
+            values, _ = log.population(day).compute(recent)
+            assert prof == values[0] == expected, day
+
+    def test_days_since_last_visit(self) -> None:
+        log = make_log([buy(1, days_before(7), kind="visit"), buy(2, days_before(1))])
+        assert single_and_batch(log, 1, AS_OF, "days_since_last_visit") == (7, 7)
+        assert single_and_batch(log, 2, AS_OF, "days_since_last_visit") == (None, None)
+
+    @pytest.mark.parametrize(
+        ("build", "match"),
+        [
+            (lambda: count("visit", within="30 days"), "a window must be a number of days"),
+            (lambda: count("visit", within=("90D", "180D")), "must start further back"),
+            (lambda: count("visit", within=("3M", "30D")), "units of one family"),
+            (lambda: total("purchase", "date"), r"total\(\) reads one of"),
+            (lambda: mean("purchase", "date"), r"mean\(\) reads one of"),
+            (lambda: distinct("purchase", "category", within="30D"), "for field 'date' only"),
+            (lambda: total("purchase") + last("visit"), "cannot compute money"),
+            (lambda: count(""), "non-empty str"),
+            (lambda: count(3), "must be a str"),  # type: ignore[arg-type]
+        ],
+    )
+    def test_bad_definitions_raise(self, build: Any, match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            build()
+
+    def test_naming(self) -> None:
+        with pytest.raises(ValidationError, match="'total_spend' is a standard signal"):
+            define_signal("total_spend", count("purchase"))
+        with pytest.raises(ValidationError, match="must be an identifier"):
+            define_signal("tickets 30d", count("complaint"))
+        with pytest.raises(ValidationError, match="must be a signal definition"):
+            define_signal("x", "count('visit')")  # type: ignore[arg-type]
+
+    def test_round_trip_and_schema_errors(self) -> None:
+        named = define_signal(
+            "ratio", (total("purchase", within=("12M", "1M")) / count("purchase")), unit="x"
+        )
+        data = json.loads(json.dumps(named.to_dict()))
+        assert definition_from_dict(data) == named
+        with pytest.raises(SchemaError, match="unknown op 'median'"):
+            definition_from_dict({"schema": "lifecycle.signal/1", "op": "median"})
+        with pytest.raises(SchemaError, match="expected schema"):
+            definition_from_dict({"op": "count"})
+
+    def test_a_profile_built_by_hand_cannot_compute(self) -> None:
+        prof = Profile(customer=1, as_of=AS_OF, values={})
+        with pytest.raises(UnknownSignalError, match="not computed from an event log"):
+            prof.compute(define_signal("v", count("visit")))
+
+
+def single_and_batch_defined(log: EventLog, customer: Any, named: NamedSignal) -> tuple[Any, Any]:
+    pop = log.population(AS_OF).with_signals(named)
+    i = pop.customer.tolist().index(customer)
+    return log.profile(customer, AS_OF).compute(named), batch_value(pop, named.name, i)
+
+
+class TestDefinedSignalsInConditions:
+    @pytest.fixture
+    def log(self) -> EventLog:
+        return make_log(
+            [
+                buy(1, days_before(3), kind="complaint"),
+                buy(1, days_before(2), "10"),
+                buy(2, days_before(50), kind="complaint"),
+                buy(2, days_before(2), "30"),
+            ]
+        )
+
+    def test_both_engines_and_round_trip(self, log: EventLog) -> None:
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        cond = (signal(tickets) >= 1) & (signal("total_spend") < 20)
+        assert cond.evaluate(log.population(AS_OF)).tolist() == [True, False]
+        assert [cond.evaluate(log.profile(c, AS_OF)) for c in (1, 2)] == [True, False]
+        assert cond.signals() == frozenset({"total_spend"})
+        data = json.loads(json.dumps(cond.to_dict()))
+        assert Condition.from_dict(data) == cond
+        assert "tickets_30d >= 1 (actual 1)" in str(cond.explain(log.profile(1, AS_OF)))
+
+    def test_money_and_two_defined_signals(self, log: EventLog) -> None:
+        spent = define_signal("spent_30d", total("purchase", within="30D"))
+        before = define_signal("spent_before", total("purchase", within=("365D", "30D")))
+        assert (signal(spent) > 20).evaluate(log.population(AS_OF)).tolist() == [False, True]
+        both = signal(spent) > signal(before)
+        assert both.evaluate(log.population(AS_OF)).tolist() == [True, True]
+        assert signal(spent).between(5, 15).evaluate(log.profile(1, AS_OF)) is True
+        assert signal(spent).is_missing().evaluate(log.population(AS_OF)).tolist() == [False] * 2
+        with pytest.raises(ValidationError, match="is money"):
+            _ = signal(spent) > dt.date(2024, 1, 1)
+
+    def test_unknown_names_still_raise_at_build(self) -> None:
+        with pytest.raises(UnknownSignalError, match="unknown signal 'tickets_30d'"):
+            signal("tickets_30d")
+        with pytest.raises(ValidationError, match="or a signal named with define_signal"):
+            signal(count("complaint"))  # type: ignore[arg-type]
+
+    def test_in_a_stage_model_replay(self, log: EventLog) -> None:
+        from lifecycle.stages import LifecycleModel, Transition
+
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        model = LifecycleModel(
+            ["calm", "upset"], [Transition("calm", "upset", signal(tickets) >= 1, "tickets")]
+        )
+        assert model.classify(log.population(AS_OF)).names().tolist() == ["upset", "calm"]
+        assert model.stage_of(log.profile(1, AS_OF)).stage == "upset"
+        timeline = model.replay(log, end=AS_OF)
+        assert timeline.stage_on(1, AS_OF) == "upset"
+        # Customer 2 complained 50 days ago: upset since then (history, not snapshot).
+        assert timeline.stage_on(2, AS_OF) == "upset"
+
+
+class TestNewCustomer:
+    def test_every_standard_signal_of_a_customer_without_events(self) -> None:
+        eur = Money("0", "EUR").currency
+        p = Profile.new_customer("2024-05-01", currency=eur, attributes={"segment": "new"})
+        for name, spec in SIGNALS.items():
+            value = p[name]
+            if spec.kind == "count":
+                assert value == 0, name
+            elif spec.kind == "bool":
+                assert value is False, name
+            elif name in ("total_spend", "net_spend") or name.startswith("spend_"):
+                assert value == Money("0.00", "EUR"), name
+            else:
+                assert value is None, name
+        assert p.segment == "new"
+        assert Profile.new_customer("2024-05-01").total_spend is None
+
+    def test_defined_signals_of_a_new_customer_in_a_price_rule(self) -> None:
+        from lifecycle import PercentOff, PricingPolicy
+
+        tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        policy = PricingPolicy([PercentOff(10, when=signal(tickets) == 0)])
+        log = make_log([buy(1, days_before(3), kind="complaint"), buy(2, days_before(3), "5")])
+        assert policy.quote(Money("10", "EUR"), on=AS_OF).total == Money("9.00", "EUR")
+        single = [policy.quote(Money("10", "EUR"), customer=log.profile(c, AS_OF)) for c in (1, 2)]
+        assert [q.total for q in single] == [Money("10.00", "EUR"), Money("9.00", "EUR")]
+        batch = policy.quote_many(log.population(AS_OF), 1000, currency="EUR", on=AS_OF)
+        assert batch.total_minor.tolist() == [1000, 900]
+        assert PricingPolicy.from_dict(json.loads(json.dumps(policy.to_dict()))) == policy
+
+
+class TestDefinedSignalNameClashes:
+    def test_an_attribute_of_that_name_is_not_taken_for_it(self) -> None:
+        log = make_log([buy(1, days_before(3), segment="gold")], attributes=["segment"])
+        named = define_signal("segment", count("purchase"))
+        pop = log.population(AS_OF)
+        with pytest.raises(ValidationError, match="column 'segment' that is not this defined"):
+            pop.with_signals(named)
+        with pytest.raises(ValidationError, match="value 'segment' that is not this defined"):
+            log.profile(1, AS_OF).with_signals(named)
+
+    def test_a_standard_name_with_another_definition_is_refused(self) -> None:
+        fake = NamedSignal("total_spend", count("purchase"))
+        with pytest.raises(ValidationError, match="'total_spend' is a standard signal"):
+            signal(fake)
+        log = make_log([buy(1, days_before(3), "5")])
+        with pytest.raises(ValidationError, match="not this defined signal"):
+            log.population(AS_OF).compute(fake)
+        with pytest.raises(ValidationError, match="not this defined signal"):
+            log.profile(1, AS_OF).compute(fake)
+        assert log.profile(1, AS_OF).compute(SIGNALS["total_spend"].definition) == Money(
+            "5.00", "EUR"
+        )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -104,3 +107,106 @@ class TestRowWithObjectColumns:
         log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
         pop = log.population("2024-01-02").join({"customer": [1], "segment": ["gold"]})
         assert pop.row(0)["segment"] == "gold"
+
+
+def _mixed_population() -> Any:
+    """A population with one buyer and one visitor: the visitor's average order is missing."""
+    log = EventLog.from_records(
+        [
+            {"customer": 1, "date": "2024-01-01", "amount": "10", "currency": "EUR"},
+            {"customer": 2, "date": "2024-01-01", "kind": "visit"},
+        ]
+    )
+    return log.population("2024-01-02")
+
+
+class TestMissingMoneyOnTheWayOut:
+    def test_row_gives_none_for_masked_money(self) -> None:
+        pop = _mixed_population()
+        assert pop.row(1)["average_order_value"] is None
+        assert pop.row(0)["average_order_value"] == 1000
+        assert pop.masked("purchase_count") is None
+
+    def test_to_pandas_gives_na_not_zero(self) -> None:
+        pd = pytest.importorskip("pandas")
+        frame = _mixed_population().to_pandas()
+        column = frame["average_order_value"]
+        assert str(column.dtype) == "Int64"
+        assert column.isna().tolist() == [False, True]
+        assert column.mean() == 1000
+        assert frame["purchase_count"].dtype == np.int64
+        assert pd.isna(frame["last_purchase"][1])
+
+    def test_masked_unknown_column_raises(self) -> None:
+        with pytest.raises(KeyError, match="no column 'nope'"):
+            Table({"a": [1]}).masked("nope")
+
+
+class TestDataFrameProtocols:
+    def test_pandas_constructor_is_refused_not_silently_wrong(self) -> None:
+        pd = pytest.importorskip("pandas")
+        with pytest.raises(TypeError, match=r"use \.to_pandas\(\)"):
+            pd.DataFrame(_mixed_population())
+
+    def test_interchange_protocol_builds_the_to_pandas_frame(self) -> None:
+        pd = pytest.importorskip("pandas")
+        table = Table(
+            {
+                "a": [1, 2],
+                "b": ["x", "y"],
+                "d": np.array(["2024-01-01", "NaT"], dtype="datetime64[D]"),
+                "f": [1.5, np.nan],
+            }
+        )
+        with warnings.catch_warnings():
+            # Without pyarrow, pandas 3 warns that it falls back to the interchange protocol.
+            warnings.simplefilter("ignore")
+            frame = pd.api.interchange.from_dataframe(table)
+        pd.testing.assert_frame_equal(frame, table.to_pandas())
+
+    def test_arrow_stream_needs_pyarrow(self) -> None:
+        pytest.importorskip("pandas")
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            with pytest.raises(MissingDependencyError, match="pyarrow"):
+                Table({"a": [1]}).__arrow_c_stream__()
+        else:
+            pd = pytest.importorskip("pandas")
+            pop = _mixed_population()
+            pd.testing.assert_frame_equal(pd.DataFrame.from_arrow(pop), pop.to_pandas())
+
+
+class TestJoin:
+    @pytest.fixture
+    def pop(self) -> Any:
+        log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in ("a", "b")])
+        return log.population("2024-01-02")
+
+    def test_table_mapping_and_dataframe(self, pop: Any) -> None:
+        pd = pytest.importorskip("pandas")
+        data = {"customer": ["b"], "segment": ["gold"]}
+        frame = pd.DataFrame(data)
+        for table in (data, Table(data), frame, frame.set_index("customer")):
+            assert pop.join(table).segment.tolist() == [None, "gold"]
+
+    def test_dataframe_index_of_another_name_raises(self, pop: Any) -> None:
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({"id": ["b"], "segment": ["gold"]}).set_index("id")
+        with pytest.raises(ValidationError, match="no column 'customer' and its index is named"):
+            pop.join(frame)
+
+    @pytest.mark.parametrize("segment", [["gold"], ["gold", "silver", "bronze"]])
+    def test_short_or_long_columns_raise(self, pop: Any, segment: list[str]) -> None:
+        with pytest.raises(ValidationError, match="column 'segment' has"):
+            pop.join({"customer": ["a", "b"], "segment": segment})
+
+    def test_no_customer_matched_raises(self, pop: Any) -> None:
+        with pytest.raises(ValidationError, match="no 'customer' of the join table is a customer"):
+            pop.join({"customer": [1, 2], "segment": ["gold", "silver"]})
+
+    def test_missing_key_and_wrong_type_raise(self, pop: Any) -> None:
+        with pytest.raises(ValidationError, match="no key column 'customer'"):
+            pop.join({"segment": ["gold"]})
+        with pytest.raises(ValidationError, match="must be a Table, a mapping"):
+            pop.join([("b", "gold")])

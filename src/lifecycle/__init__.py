@@ -35,7 +35,7 @@ from .pricing import (
 from .retention import DefectionSignal
 from .rfm import rfm_summary
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
-from .signals import Population, Profile
+from .signals import Population, Profile, define_signal
 from .stages import (
     DissolutionReason,
     LifecycleModel,
@@ -91,6 +91,7 @@ __all__ = [
     "cohort_table",
     "default_lifecycle",
     "default_satisfaction",
+    "define_signal",
     "loyalty_matrix",
     "rfm_scores",
     "rfm_segments",

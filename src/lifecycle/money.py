@@ -558,9 +558,13 @@ def divide_minor(
     array([2, 4])
     >>> divide_minor([201], 100, mode="ceiling")
     array([3])
+    >>> divide_minor([2.7, 3.9], 1)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'numerator' must be integer minor units (got float64 values; money is never a float)
     """
-    num = np.asarray(numerator, dtype=np.int64)
-    den = np.asarray(denominator, dtype=np.int64)
+    num = _minor_units(numerator, "numerator")
+    den = _minor_units(denominator, "denominator")
     if (den <= 0).any():
         msg = "'denominator' must be positive"
         raise ValidationError(msg)
@@ -584,3 +588,28 @@ def divide_minor(
         msg = f"'mode' must be one of {tuple(_DECIMAL_MODES)} (got {mode!r})"
         raise ValidationError(msg)
     return (q + up).astype(np.int64)
+
+
+def _minor_units(values: ArrayLike, name: str) -> NDArray[np.int64]:
+    """``values`` as int64 minor units, refusing floats and integers int64 cannot hold."""
+    try:
+        arr = np.asarray(values)
+    except (OverflowError, ValueError) as err:
+        msg = f"{name!r} must be integer minor units within int64 (got {values!r}: {err})"
+        raise ValidationError(msg) from None
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "O" and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in arr.ravel().tolist()
+    ):
+        # Python ints NumPy could not fit in int64 or uint64.
+        msg = f"{name!r} must fit in int64 minor units (got {max(arr.ravel().tolist(), key=abs)})"
+        raise ValidationError(msg)
+    if arr.dtype.kind not in "iu":
+        why = "; money is never a float" if arr.dtype.kind in "fc" else ""
+        msg = f"{name!r} must be integer minor units (got {arr.dtype} values{why})"
+        raise ValidationError(msg)
+    if arr.dtype.kind == "u" and (arr > np.iinfo(np.int64).max).any():
+        msg = f"{name!r} must fit in int64 minor units (got {arr.max()})"
+        raise ValidationError(msg)
+    return arr.astype(np.int64)

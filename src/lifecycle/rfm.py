@@ -4,7 +4,10 @@ Follows the published BTYD papers (Fader, Hardie and Lee 2005): purchases on the
 are merged into one transaction; ``frequency`` counts purchase days after the first;
 ``recency`` is the time from the first to the last purchase day; ``T`` the time from the
 first purchase day to ``as_of``; ``monetary_value`` the mean spend of the repeat purchase
-days (0 when there are none). Times are in days divided by the unit's length.
+days (0 when there are none). Only known amounts count: a purchase without an amount is
+unknown, not 0, so the mean is over the repeat days with at least one known amount, and NaN
+when no repeat day has one (a log without amounts). Sums are exact even past int64. Times are
+in days divided by the unit's length.
 
 Examples
 --------
@@ -35,6 +38,8 @@ from .events import EventLog, as_date, segment_bounds
 from .table import Table
 
 __all__ = ["UNITS", "rfm_summary"]
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
 
 #: Length of each supported time unit in days.
 UNITS: dict[str, int] = {"D": 1, "W": 7}
@@ -88,6 +93,7 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
     rows: slice | NDArray[np.intp] = slice(None) if counted.all() else np.flatnonzero(counted)
     del counted
     code, day, amount = log.code[rows], log.date[rows].view(np.int64), log.amount_minor[rows]
+    known = log.amount_known[rows] if log.amount_known is not None else None
     # Work on the event rows, sorted by (customer, date), without building arrays per
     # purchase day: a new purchase day starts wherever the customer or the date changes.
     new_day = np.ones(len(code), dtype=bool)
@@ -95,22 +101,37 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
     new_day[1:] |= day[1:] != day[:-1]
     starts, ends = segment_bounds(code)
 
-    def per_customer(values: NDArray[Any]) -> NDArray[np.int64]:
+    def per_customer(values: NDArray[Any]) -> NDArray[Any]:
         if len(starts) == 0:  # reduceat refuses empty input
             return np.zeros(0, dtype=np.int64)
-        return np.add.reduceat(values, starts, dtype=np.int64)
+        dtype = object if values.dtype == object else np.int64
+        return np.add.reduceat(values, starts, dtype=dtype)
 
     frequency = per_customer(new_day) - 1
-    del new_day
     first, last = day[starts], day[ends]
     on_first_day = day == np.repeat(first, ends - starts + 1)
-    repeat_spend = per_customer(amount) - per_customer(np.where(on_first_day, amount, 0))
-    del on_first_day
+    # Amounts are never negative, so max * count bounds every customer's sum: past int64,
+    # sum Python ints exactly instead of letting int64 wrap.
+    big = len(amount) > 0 and int(amount.max()) * len(amount) > _INT64_MAX
+    exact = amount.astype(object) if big else amount
+    repeat_spend = per_customer(np.where(on_first_day, 0, exact))
+    # Repeat days with a known amount: a purchase without an amount is unknown, not 0.
+    paid_days = frequency
+    if known is not None:
+        # A day is paid when any of its purchases has a known amount.
+        day_id = np.cumsum(new_day) - 1
+        paid_per_day = np.zeros(int(day_id[-1]) + 1 if len(day_id) else 0, dtype=bool)
+        paid_per_day[day_id[known]] = True
+        paid_days = per_customer((paid_per_day[day_id] & new_day & ~on_first_day).astype(np.int64))
+        del day_id
+    del new_day, on_first_day
     length = UNITS[unit]
     factor = log.currency.factor if log.currency is not None else 1
     monetary = np.zeros(len(starts))
     repeat = frequency > 0
-    monetary[repeat] = repeat_spend[repeat] / frequency[repeat] / factor
+    paid = paid_days > 0
+    monetary[repeat & ~paid] = np.nan
+    monetary[paid] = (repeat_spend[paid] / paid_days[paid] / factor).astype(np.float64)
     return Table(
         {
             "customer": log.customers[code[starts]],

@@ -122,8 +122,19 @@ class Table(Mapping[str, NDArray[Any]]):
 
         return table_html(self)
 
+    def masked(self, name: str) -> NDArray[np.bool_] | None:
+        """Rows where column ``name`` holds no value although its dtype cannot say so.
+
+        A plain table has none (None); a :class:`~lifecycle.signals.Population` masks
+        money columns, whose int64 minor units have no NaN.
+        """
+        self[name]  # unknown names raise here, naming the columns
+        return None
+
     def row(self, index: int) -> dict[str, Any]:
         """One row as a dict of plain Python values (dates as :class:`datetime.date`).
+
+        A masked value (see :meth:`masked`) is None.
 
         Examples
         --------
@@ -132,10 +143,17 @@ class Table(Mapping[str, NDArray[Any]]):
         >>> Table({"segment": np.array(["gold", None], dtype=object)}).row(1)
         {'segment': None}
         """
-        return {name: plain(col[index]) for name, col in self._columns.items()}
+        out: dict[str, Any] = {}
+        for name, col in self._columns.items():
+            mask = self.masked(name)
+            out[name] = None if mask is not None and mask[index] else plain(col[index])
+        return out
 
     def to_pandas(self) -> Any:
         """A :class:`pandas.DataFrame` with the same columns (needs the ``[pandas]`` extra).
+
+        A masked integer column (money a population cannot know) becomes pandas' nullable
+        ``Int64`` with ``<NA>`` in those rows, so pandas' ``mean`` and ``sum`` skip them.
 
         Examples
         --------
@@ -143,4 +161,41 @@ class Table(Mapping[str, NDArray[Any]]):
         (2, 1)
         """
         pd = import_optional("pandas", "pandas")
-        return pd.DataFrame({name: np.array(col) for name, col in self._columns.items()})
+        data: dict[str, Any] = {}
+        for name, col in self._columns.items():
+            mask = self.masked(name)
+            if mask is not None and col.dtype.kind in "iu":
+                data[name] = pd.arrays.IntegerArray(col.astype(np.int64), mask.copy())
+            elif mask is not None:
+                data[name] = col.astype(object)
+                data[name][mask] = None
+            else:
+                data[name] = np.array(col)
+        return pd.DataFrame(data)
+
+    def __dataframe__(self, nan_as_null: bool = False, allow_copy: bool = True) -> Any:
+        """The dataframe interchange protocol, through :meth:`to_pandas`.
+
+        ``pandas.api.interchange.from_dataframe(table)`` (and other libraries that read the
+        protocol) build the same frame as :meth:`to_pandas`.
+        """
+        return self.to_pandas().__dataframe__(nan_as_null=nan_as_null, allow_copy=allow_copy)
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
+        """The Arrow PyCapsule stream protocol, through :meth:`to_pandas` (needs pyarrow).
+
+        ``pandas.DataFrame.from_arrow(table)``, ``polars.DataFrame(table)`` and
+        ``pyarrow.table(table)`` read it.
+        """
+        import_optional("pyarrow", "pandas")
+        return self.to_pandas().__arrow_c_stream__(requested_schema)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> NDArray[Any]:
+        # pandas.DataFrame(mapping) only reads a dict as columns: any other mapping becomes
+        # a frame of its keys, silently. Refusing to be an array makes that an error.
+        msg = (
+            f"a {type(self).__name__} is not an array: use .to_pandas() for a DataFrame "
+            "(pandas.DataFrame(table) cannot read a mapping of columns), "
+            "or table[name] for one column"
+        )
+        raise TypeError(msg)

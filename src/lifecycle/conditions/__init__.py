@@ -52,6 +52,7 @@ from ._compare import (
     IsIn,
     IsMissing,
     SignalRef,
+    WithSignals,
     attribute,
     signal,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "Not",
     "SignalRef",
     "TenureAtLeast",
+    "WithSignals",
     "all_of",
     "always",
     "any_of",

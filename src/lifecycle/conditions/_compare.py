@@ -18,20 +18,29 @@ from .._values import format_value
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
 from ..money import Currency, Money, to_decimal
 from ..serialization import decode_value, encode_value
-from ..signals import SIGNALS, Population, Profile, check_signal_name
+from ..signals import (
+    SIGNALS,
+    NamedSignal,
+    Population,
+    Profile,
+    check_signal_name,
+    definition_from_dict,
+)
 from ._base import _OPS, CONDITIONS, Condition, Explanation, Op, Read
 
 # ---------------------------------------------------------------------- signal references
 
 
-def _kind(name: str) -> str:
+def _kind(name: str, definition: NamedSignal | None = None) -> str:
+    if definition is not None:
+        return definition.kind
     spec = SIGNALS.get(name)
     return "attribute" if spec is None else spec.kind
 
 
-def _check_constant(name: str, value: object) -> object:
+def _check_constant(name: str, value: object, definition: NamedSignal | None = None) -> object:
     """Check a constant fits the kind of signal ``name``; normalise it losslessly."""
-    kind = _kind(name)
+    kind = _kind(name, definition)
     if kind == "attribute":
         return value
     if isinstance(value, (float, np.floating)) and not math.isfinite(value):
@@ -66,8 +75,9 @@ def _check_constant(name: str, value: object) -> object:
 class SignalRef:
     """A named signal, the left-hand side of a comparison.
 
-    Use :func:`signal` for standard signals (checked when built) and :func:`attribute` for
-    user attributes (checked when evaluated).
+    Use :func:`signal` for standard signals (checked when built) and signals defined with
+    :func:`~lifecycle.define_signal` (carried by the conditions built from them), and
+    :func:`attribute` for user attributes (checked when evaluated).
 
     Examples
     --------
@@ -78,17 +88,30 @@ class SignalRef:
     """
 
     name: str
+    definition: NamedSignal | None = None
+
+    @property
+    def kind(self) -> str:
+        """The kind of the signal (``attribute`` for a user attribute)."""
+        return _kind(self.name, self.definition)
+
+    def _check(self, value: object) -> object:
+        return _check_constant(self.name, value, self.definition)
+
+    def _carry(self, condition: Condition, *others: SignalRef) -> Condition:
+        """``condition``, carrying the defined signals it reads so any subject can compute them."""
+        defined = tuple(r.definition for r in (self, *others) if r.definition is not None)
+        return WithSignals(tuple(dict.fromkeys(defined)), condition) if defined else condition
 
     def _compare(self, op: Op, value: object) -> Condition:
         if isinstance(value, SignalRef):
-            if _kind(value.name) != _kind(self.name):
+            if value.kind != self.kind:
                 msg = (
-                    f"cannot compare {self.name!r} ({_kind(self.name)}) with "
-                    f"{value.name!r} ({_kind(value.name)})"
+                    f"cannot compare {self.name!r} ({self.kind}) with {value.name!r} ({value.kind})"
                 )
                 raise ValidationError(msg)
-            return CompareSignals(self.name, op, value.name)
-        return Compare(self.name, op, _check_constant(self.name, value))
+            return self._carry(CompareSignals(self.name, op, value.name), value)
+        return self._carry(Compare(self.name, op, self._check(value)))
 
     def __lt__(self, value: object) -> Condition:
         return self._compare("<", value)
@@ -109,7 +132,7 @@ class SignalRef:
         return self._compare("!=", value)
 
     def __hash__(self) -> int:
-        return hash(("SignalRef", self.name))
+        return hash(("SignalRef", self.name, self.definition))
 
     def between(self, low: object, high: object) -> Condition:
         """``low <= signal <= high`` (both ends included).
@@ -119,7 +142,7 @@ class SignalRef:
         >>> signal("purchase_count").between(2, 5).to_dict()["low"]
         2
         """
-        return Between(self.name, _check_constant(self.name, low), _check_constant(self.name, high))
+        return self._carry(Between(self.name, self._check(low), self._check(high)))
 
     def isin(self, values: Iterable[object]) -> Condition:
         """The signal equals one of ``values``.
@@ -129,11 +152,11 @@ class SignalRef:
         >>> attribute("segment").isin(["gold", "silver"])
         IsIn(signal='segment', values=('gold', 'silver'))
         """
-        items = tuple(_check_constant(self.name, v) for v in values)
+        items = tuple(self._check(v) for v in values)
         if not items:
             msg = f"{self.name!r}.isin() needs at least one value"
             raise ValidationError(msg)
-        return IsIn(self.name, items)
+        return self._carry(IsIn(self.name, items))
 
     def is_missing(self) -> Condition:
         """The signal has no value (no purchase yet, no survey answered, ...).
@@ -143,19 +166,35 @@ class SignalRef:
         >>> (~signal("last_survey_score").is_missing()).signals()
         frozenset({'last_survey_score'})
         """
-        return IsMissing(self.name)
+        return self._carry(IsMissing(self.name))
 
 
-def signal(name: str) -> SignalRef:
-    """Refer to a standard signal by name; unknown names raise listing the known ones.
+def signal(name: str | NamedSignal) -> SignalRef:
+    """Refer to a standard signal by name, or to a signal defined with ``define_signal``.
+
+    Unknown names raise listing the known ones. A condition built from a defined signal
+    carries its definition: it evaluates on any profile or population of a log (which
+    compute it on demand) and its ``to_dict()`` includes it.
 
     Examples
     --------
     >>> (signal("days_since_last_purchase") > 90).signals()
     frozenset({'days_since_last_purchase'})
+    >>> from lifecycle import EventLog, define_signal
+    >>> from lifecycle.signals import count
+    >>> tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-10", "kind": "complaint"},
+    ...                              {"customer": 2, "date": "2024-01-10"}])
+    >>> (signal(tickets) >= 1).evaluate(log.population("2024-01-31")).tolist()
+    [True, False]
     """
+    if isinstance(name, NamedSignal):
+        if name.name in SIGNALS and SIGNALS[name.name].definition != name:
+            msg = f"{name.name!r} is a standard signal: give a defined signal another name"
+            raise ValidationError(msg)
+        return SignalRef(name.name, name)
     if not isinstance(name, str):
-        msg = f"signal name must be a str (got {name!r})"
+        msg = f"signal name must be a str, or a signal named with define_signal (got {name!r})"
         raise ValidationError(msg)
     check_signal_name(name)
     return SignalRef(name)
@@ -533,3 +572,69 @@ class IsMissing(Condition):
 
     def _payload(self) -> dict[str, Any]:
         return {"op": "is_missing", "signal": self.signal}
+
+
+@CONDITIONS.register("with_signals")
+@attrs.frozen
+class WithSignals(Condition):
+    """A condition over signals defined with ``define_signal``, carrying their definitions.
+
+    Built by :func:`signal` for a defined signal. It computes the definitions on the subject
+    (a profile or population of a log computes them on demand, once per population), then
+    evaluates ``condition``. :meth:`signals` lists the other signals it reads: the defined
+    ones travel with it.
+
+    Examples
+    --------
+    >>> from lifecycle import define_signal
+    >>> from lifecycle.signals import total
+    >>> net = define_signal("net_365d", total("purchase", within="365D") - total("return", within="365D"))
+    >>> cond = signal(net) >= 100
+    >>> type(cond).__name__, cond.signals(), Condition.from_dict(cond.to_dict()) == cond
+    ('WithSignals', frozenset(), True)
+    """
+
+    definitions: tuple[NamedSignal, ...]
+    condition: Condition
+    op: ClassVar[str] = "with_signals"
+    _keys: ClassVar[frozenset[str]] = frozenset({"definitions", "condition"})
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], read: Read) -> Condition:
+        raw = data.get("definitions")
+        if not isinstance(raw, list) or not raw:
+            msg = "condition 'with_signals': 'definitions' must be a non-empty list"
+            raise SchemaError(msg)
+        named = []
+        for item in raw:
+            definition = definition_from_dict(item)
+            if not isinstance(definition, NamedSignal):
+                msg = f"condition 'with_signals': each definition must be a named signal (got {definition!r})"
+                raise SchemaError(msg)
+            if definition.name in SIGNALS:
+                msg = f"condition 'with_signals': {definition.name!r} is a standard signal's name"
+                raise SchemaError(msg)
+            named.append(definition)
+        return cls(tuple(named), read(data.get("condition")))
+
+    def _extend_profile(self, profile: Profile) -> Profile:
+        return profile.with_signals(*self.definitions)
+
+    def _single(self, profile: Profile) -> bool:
+        return self.condition._single(self._extend_profile(profile))
+
+    def _batch(self, population: Population) -> NDArray[np.bool_]:
+        return self.condition._batch(population.with_signals(*self.definitions))
+
+    def explain(self, profile: Profile) -> Explanation:
+        return self.condition.explain(self._extend_profile(profile))
+
+    def signals(self) -> frozenset[str]:
+        return self.condition.signals() - {d.name for d in self.definitions}
+
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "definitions": [d.to_dict() for d in self.definitions],
+            "condition": self.condition._payload(),
+        }

@@ -643,6 +643,16 @@ def _validate_score(
     return out
 
 
+def _known_amounts(amount_minor: Any, amount: Any, n: int) -> NDArray[np.bool_] | None:
+    """Which rows were given an amount: None when all were (a blank is not a zero)."""
+    if amount_minor is not None:
+        return None
+    if amount is None:
+        return np.zeros(n, dtype=bool)
+    known = np.array([v is not None for v in _broadcast("amount", amount, n).tolist()], bool)
+    return None if known.all() else known
+
+
 def _validate_columns(
     n: int,
     problems: _Problems,
@@ -710,6 +720,7 @@ def _validate_columns(
         "kind_code": kind_code,
         "kinds": kind_names,
         "amount_minor": amounts,
+        "amount_known": _known_amounts(amount_minor, amount, n),
         "currency": cur,
         "quantity": qty,
         "labels": coded,

@@ -119,6 +119,9 @@ class EventLog:
         Survey score; NaN where missing.
     attributes : dict of str to ndarray
         User columns carried per event.
+    amount_known : ndarray of bool or None
+        Whether each event's amount was given (its ``amount_minor`` 0 otherwise), or None
+        when every amount was. Spend signals use only known amounts.
 
     Examples
     --------
@@ -147,6 +150,7 @@ class EventLog:
     labels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     score: NDArray[np.float64] | None = None
     attributes: Mapping[str, NDArray[Any]] = attrs.field(factory=dict)
+    amount_known: NDArray[np.bool_] | None = None
 
     def __attrs_post_init__(self) -> None:
         # An event log is a value: its columns cannot be changed in place either.
@@ -542,18 +546,14 @@ class EventLog:
         lo, hi = np.searchsorted(self.code, np.array([code, code + 1], dtype=self.code.dtype))
         return slice(int(lo), int(hi))
 
-    def profile(self, customer: object, as_of: dt.date | str) -> Profile:
-        """One customer's signals as of a date: see :func:`lifecycle.signals.profile`."""
-        # Signals sit one layer up; importing here keeps the dependency one-way at import time.
-        from ..signals import profile
+    if TYPE_CHECKING:
+        # ``log.profile`` and ``log.population`` are defined in the signals layer, one layer
+        # up, which adds them to this class when it is imported (``import lifecycle`` does):
+        # events never imports signals. These declarations are for type checkers only.
 
-        return profile(self, customer, as_of)
+        def profile(self, customer: object, as_of: dt.date | str) -> Profile: ...
 
-    def population(self, as_of: dt.date | str) -> Population:
-        """Every customer's signals as of a date: see :func:`lifecycle.signals.population`."""
-        from ..signals import population
-
-        return population(self, as_of)
+        def population(self, as_of: dt.date | str) -> Population: ...
 
     def nbytes(self) -> int:
         """Memory held by the columns, in bytes.
@@ -874,6 +874,7 @@ def _finish(
         channel=pick(coded["channel"][0]),
         labels={name: coded[name][1] for name in _LABEL_FIELDS if coded[name][0] is not None},
         score=pick(columns["score"]),
+        amount_known=pick(columns["amount_known"]),
         attributes={
             name: _reorder(values, keep, order) for name, values in columns["attributes"].items()
         },

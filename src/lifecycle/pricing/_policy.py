@@ -326,19 +326,8 @@ class PricingPolicy:
             raise CurrencyMismatchError(msg)
 
     def _newcomer(self, on: dt.date, currency: Currency | None) -> Profile:
-        values: dict[str, Any] = {}
-        for name, spec in SIGNALS.items():
-            if spec.kind == "count":
-                values[name] = 0
-            elif spec.kind == "bool":
-                values[name] = False
-            elif spec.kind == "money" and currency is not None and name != "average_order_value":
-                values[name] = Money.zero(currency)
-            else:
-                values[name] = None
-        values.update(dict.fromkeys(self.attributes()))
-        values.update(dict(self.new_customer))
-        return Profile(customer=None, as_of=on, values=values, currency=currency)
+        attributes = {**dict.fromkeys(self.attributes()), **dict(self.new_customer)}
+        return Profile.new_customer(on, currency=currency, attributes=attributes)
 
     # -- single engine -----------------------------------------------------------
 
