@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
-import operator
 from typing import Any
 
 import numpy as np
@@ -15,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.strategies import as_of_dates, event_logs, log_and_as_of
+from conformance.strategies import as_of_dates, definitions, event_logs, log_and_as_of
 from lifecycle import Condition, EventLog, Money, Population, Profile, define_signal, signal
 from lifecycle.errors import (
     SchemaError,
@@ -25,17 +23,13 @@ from lifecycle.errors import (
 )
 from lifecycle.signals import (
     SIGNALS,
-    Definition,
     NamedSignal,
     SignalSpec,
     count,
     definition_from_dict,
     distinct,
-    first,
     last,
-    maximum,
     mean,
-    minimum,
     population,
     profile,
     snapshots,
@@ -725,54 +719,6 @@ class TestSnapshotsSignals:
 
 
 # ---------------------------------------------------------------------- user-defined signals
-
-_WINDOWS: list[Any] = [None, "30D", "90D", "2W", "1M", "12M", "1Y", ("180D", "90D"), ("3M", "1M")]
-_EVENTS = ("purchase", "return", "visit", "complaint", "survey", "cancellation")
-_FIELDS_OF = {
-    "total": ("amount", "quantity", "score"),
-    "minimum": ("amount", "quantity", "score", "date"),
-    "maximum": ("amount", "quantity", "score", "date"),
-    "first": ("amount", "quantity", "score", "date"),
-    "last": ("amount", "quantity", "score", "date"),
-    "mean": ("amount", "quantity", "score"),
-    "distinct": ("date", "category"),
-}
-_CONSTRUCTORS = {
-    "total": total,
-    "minimum": minimum,
-    "maximum": maximum,
-    "first": first,
-    "last": last,
-    "mean": mean,
-    "distinct": distinct,
-}
-
-
-@st.composite
-def aggregates(draw: st.DrawFn) -> Definition:
-    event = draw(st.sampled_from(_EVENTS))
-    op = draw(st.sampled_from(["count", *_CONSTRUCTORS]))
-    within = draw(st.sampled_from(_WINDOWS))
-    if op == "count":
-        return count(event, within=within)
-    field = draw(st.sampled_from(_FIELDS_OF[op]))
-    if op == "distinct" and field != "date":
-        within = None
-    return _CONSTRUCTORS[op](event, field, within=within)
-
-
-@st.composite
-def definitions(draw: st.DrawFn) -> NamedSignal:
-    """A user-defined signal: an aggregate, or arithmetic over two (when the kinds fit)."""
-    left = draw(aggregates())
-    if draw(st.booleans()):
-        right = draw(aggregates())
-        op = draw(st.sampled_from(["+", "-", "/"]))
-        combine = {"+": operator.add, "-": operator.sub, "/": operator.truediv}[op]
-        # Kinds that do not combine (money + date) raise: then keep the aggregate.
-        with contextlib.suppress(ValidationError):
-            left = combine(left, right)
-    return define_signal("mine", left)
 
 
 def batch_of(kind: str, values: Any, missing: Any, i: int, currency: Any) -> Any:

@@ -17,7 +17,9 @@ directory on ``sys.path``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
@@ -25,7 +27,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from lifecycle import EventLog, Money, attribute, signal
+from lifecycle import EventLog, Money, attribute, define_signal, signal
 from lifecycle.conditions import (
     All,
     Any_,
@@ -38,14 +40,28 @@ from lifecycle.conditions import (
     IsMissing,
     Not,
     TenureAtLeast,
+    WithSignals,
     all_of,
     always,
     any_of,
     never,
 )
+from lifecycle.errors import ValidationError
 from lifecycle.events import STANDARD_KINDS
 from lifecycle.money import Currency
-from lifecycle.signals import SIGNALS
+from lifecycle.signals import (
+    SIGNALS,
+    Definition,
+    NamedSignal,
+    count,
+    distinct,
+    first,
+    last,
+    maximum,
+    mean,
+    minimum,
+    total,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -357,6 +373,68 @@ def _tenure_leaf(draw: st.DrawFn, currency: Currency | None, attributes: Sequenc
     )
 
 
+# ---------------------------------------------------------------------- user-defined signals
+
+_WINDOWS: list[Any] = [None, "30D", "90D", "2W", "1M", "12M", "1Y", ("180D", "90D"), ("3M", "1M")]
+_EVENTS = ("purchase", "return", "visit", "complaint", "survey", "cancellation")
+_FIELDS_OF = {
+    "total": ("amount", "quantity", "score"),
+    "minimum": ("amount", "quantity", "score", "date"),
+    "maximum": ("amount", "quantity", "score", "date"),
+    "first": ("amount", "quantity", "score", "date"),
+    "last": ("amount", "quantity", "score", "date"),
+    "mean": ("amount", "quantity", "score"),
+    "distinct": ("date", "category"),
+}
+_CONSTRUCTORS = {
+    "total": total,
+    "minimum": minimum,
+    "maximum": maximum,
+    "first": first,
+    "last": last,
+    "mean": mean,
+    "distinct": distinct,
+}
+
+
+@st.composite
+def aggregates(draw: st.DrawFn) -> Definition:
+    event = draw(st.sampled_from(_EVENTS))
+    op = draw(st.sampled_from(["count", *_CONSTRUCTORS]))
+    within = draw(st.sampled_from(_WINDOWS))
+    if op == "count":
+        return count(event, within=within)
+    field = draw(st.sampled_from(_FIELDS_OF[op]))
+    if op == "distinct" and field != "date":
+        within = None
+    return _CONSTRUCTORS[op](event, field, within=within)
+
+
+@st.composite
+def definitions(draw: st.DrawFn, name: str = "mine") -> NamedSignal:
+    """A user-defined signal: an aggregate, or arithmetic over two (when the kinds fit)."""
+    left = draw(aggregates())
+    if draw(st.booleans()):
+        right = draw(aggregates())
+        op = draw(st.sampled_from(["+", "-", "/"]))
+        combine = {"+": operator.add, "-": operator.sub, "/": operator.truediv}[op]
+        # Kinds that do not combine (money + date) raise: then keep the aggregate.
+        with contextlib.suppress(ValidationError):
+            left = combine(left, right)
+    return define_signal(name, left)
+
+
+@st.composite
+def _with_signals_leaf(
+    draw: st.DrawFn, currency: Currency | None, attributes: Sequence[str]
+) -> Any:
+    # A user-defined signal inside a tree: the condition carries its definition.
+    named = draw(definitions("defined"))
+    if draw(st.integers(0, 3)) == 0:
+        return signal(named).is_missing()
+    return _compare(signal(named), draw(_ops), draw(_constant(named.kind, named.name, currency)))
+
+
 #: Every leaf kind of condition and its strategy, with how often trees draw it (of 20).
 LEAVES: dict[type[Condition], tuple[Callable[..., st.SearchStrategy[Any]], int]] = {
     Compare: (_compare_leaf, 8),
@@ -366,6 +444,7 @@ LEAVES: dict[type[Condition], tuple[Callable[..., st.SearchStrategy[Any]], int]]
     IsMissing: (_is_missing_leaf, 2),
     TenureAtLeast: (_tenure_leaf, 2),
     Constant: (_constant_leaf, 1),
+    WithSignals: (_with_signals_leaf, 2),
 }
 #: The combinators, built from smaller trees (see :func:`conditions`).
 COMBINATORS: tuple[type[Condition], ...] = (All, Any_, Not)
@@ -461,4 +540,8 @@ BAD_CONDITIONS: dict[type, tuple[Callable[[], object], ...]] = {
     All: (lambda: All(()), lambda: All(("x",))),  # type: ignore[arg-type]
     Any_: (lambda: Any_(()), lambda: Any_((signal("purchase_count") > 1, True))),  # type: ignore[arg-type]
     Not: (lambda: Not("purchase_count > 1"),),  # type: ignore[arg-type]
+    WithSignals: (
+        lambda: WithSignals((), signal("purchase_count") > 1),
+        lambda: WithSignals(("tickets",), signal("purchase_count") > 1),  # type: ignore[arg-type]
+    ),
 }

@@ -574,6 +574,27 @@ class IsMissing(Condition):
         return {"op": "is_missing", "signal": self.signal}
 
 
+def _check_definitions(
+    instance: object, field: attrs.Attribute[tuple[NamedSignal, ...]], value: object
+) -> None:
+    if (
+        not isinstance(value, tuple)
+        or not value
+        or not all(isinstance(d, NamedSignal) for d in value)
+    ):
+        msg = (
+            f"{field.name!r} must be a non-empty tuple of signals named with define_signal "
+            f"(got {value!r})"
+        )
+        raise ValidationError(msg)
+
+
+def _check_condition(instance: object, field: attrs.Attribute[Condition], value: object) -> None:
+    if not isinstance(value, Condition):
+        msg = f"{field.name!r} must be a Condition (got {type(value).__name__}: {value!r})"
+        raise ValidationError(msg)
+
+
 @CONDITIONS.register("with_signals")
 @attrs.frozen
 class WithSignals(Condition):
@@ -594,8 +615,8 @@ class WithSignals(Condition):
     ('WithSignals', frozenset(), True)
     """
 
-    definitions: tuple[NamedSignal, ...]
-    condition: Condition
+    definitions: tuple[NamedSignal, ...] = attrs.field(validator=_check_definitions)
+    condition: Condition = attrs.field(validator=_check_condition)
     op: ClassVar[str] = "with_signals"
     _keys: ClassVar[frozenset[str]] = frozenset({"definitions", "condition"})
 
