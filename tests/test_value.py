@@ -430,7 +430,8 @@ class TestMarkovChainModel:
                 ]
             ]
         )
-        flow = default_lifecycle().replay(log).flow("2024-01-15", "2024-02-15")
+        timeline = default_lifecycle().replay(log, end="2024-02-15")
+        flow = timeline.flow("2024-01-15", "2024-02-15")
         with pytest.raises(ValidationError, match="no customer was in stage"):
             MarkovChainModel.from_flow(flow, [1, 2, 3, 4, 0])
         flow = StageFlow.from_counts(

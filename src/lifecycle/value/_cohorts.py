@@ -56,6 +56,15 @@ class CohortTable(Table):
     (periods since acquisition), ``value`` and ``share``; ``period`` and ``measure`` say
     how it was built. ``str()`` shows one row per cohort: its size at k = 0 and the
     share at each k (a blank where the period has not happened yet).
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": c, "date": d} for c, d in [
+    ...     (1, "2024-01-05"), (1, "2024-02-07"), (2, "2024-01-20"), (3, "2024-02-02")]])
+    >>> t = cohort_table(log)
+    >>> isinstance(t, CohortTable), t.period, t.measure, t.value.tolist()
+    (True, 'M', 'customers', [2, 1, 1])
     """
 
     __slots__ = ("measure", "period")
