@@ -44,6 +44,7 @@ from ..signals import Population, Profile
 from ..table import Table
 from ._campaign import evaluate_campaign
 from ._detect import detect, risk_score
+from ._kinds import RETENTION_RULES
 from ._signals import DefectionSignal, default_signals
 
 __all__ = ["RetentionAction", "RetentionProcess", "default_worth_retaining"]
@@ -76,6 +77,7 @@ def _offer(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(msg)
 
 
+@RETENTION_RULES.register(_ACTION_SCHEMA)
 @attrs.frozen
 class RetentionAction:
     """What to do for the customers at risk for whom ``when`` holds.
@@ -88,6 +90,11 @@ class RetentionAction:
     offer : PriceRule, optional
         A price to offer with it (a :class:`~lifecycle.pricing.WinBackOffer`, a
         :class:`~lifecycle.pricing.PercentOff`, ...).
+
+    Notes
+    -----
+    A kind of retention rule, registered in
+    :data:`~lifecycle.retention.RETENTION_RULES` under ``lifecycle.retention_action/1``.
 
     Examples
     --------
@@ -211,6 +218,10 @@ class RetentionProcess:
     min_score: float = attrs.field(default=0.0, kw_only=True, validator=_score)
 
     def __attrs_post_init__(self) -> None:
+        for i, sig in enumerate(self.signals):
+            if not isinstance(sig, DefectionSignal):
+                msg = f"'signals'[{i}] must be a DefectionSignal (got {sig!r})"
+                raise ValidationError(msg)
         for i, action in enumerate(self.actions):
             if not isinstance(action, RetentionAction):
                 msg = f"'actions'[{i}] must be a RetentionAction (got {action!r})"

@@ -25,6 +25,7 @@ from ..events import as_date
 from ..serialization import check_schema
 from ..stages import Timeline
 from ..table import Table
+from ._kinds import RETENTION_RULES
 
 __all__ = ["STAGE_DROP", "DefectionSignal", "default_signals", "stage_drops"]
 
@@ -48,6 +49,7 @@ def _positive_weight(_: object, attribute_: attrs.Attribute[Any], value: Any) ->
         raise ValidationError(msg)
 
 
+@RETENTION_RULES.register(_SCHEMA)
 @attrs.frozen
 class DefectionSignal:
     """One early warning of defection: when it fires, how much it counts, and why it matters.
@@ -62,6 +64,11 @@ class DefectionSignal:
         Added to the customer's risk score when the signal fires (> 0).
     reason : str
         What the signal means, in words a retention team reads.
+
+    Notes
+    -----
+    A kind of retention rule, registered in
+    :data:`~lifecycle.retention.RETENTION_RULES` under ``lifecycle.defection_signal/1``.
 
     Examples
     --------
