@@ -35,6 +35,10 @@ class TestMain:
             "stages",
             "satisfaction_loyalty",
             "pricing",
+            "value",
+            "cohorts",
+            "stage_conversion",
+            "at_risk",
         }
         stages = report["stages"]
         assert sum(stages["snapshot"].values()) == 3000
