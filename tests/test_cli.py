@@ -36,6 +36,10 @@ class TestMain:
             "satisfaction_loyalty",
             "pricing",
             "followup",
+            "value",
+            "cohorts",
+            "stage_conversion",
+            "at_risk",
         }
         stages = report["stages"]
         assert sum(stages["snapshot"].values()) == 3000

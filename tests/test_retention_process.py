@@ -83,6 +83,7 @@ class TestRetentionProcess:
         [
             ({"actions": [ACTIONS[0], ACTIONS[0]]}, "names must be distinct"),
             ({"actions": ["call"]}, "'actions'\\[0\\] must be a RetentionAction"),
+            ({"signals": ["overdue"]}, "'signals'\\[0\\] must be a DefectionSignal"),
             ({"worth_retaining": "rich"}, "'worth_retaining' must be a Condition"),
             ({"min_score": "high"}, "'min_score' must be a number"),
         ],

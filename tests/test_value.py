@@ -32,6 +32,7 @@ from lifecycle.value import (
     rfm_scores,
     rfm_segments,
     survival,
+    value_deciles,
     value_section,
 )
 from lifecycle.value._rfm import _scores
@@ -217,6 +218,34 @@ class TestConcentration:
         with pytest.raises(ValidationError, match="top_shares"):
             pareto_table([1, 2], top_shares=(0.0, 0.5))
 
+    @given(st.lists(st.integers(-50, 1000), min_size=1, max_size=60).filter(lambda v: sum(v) > 0))
+    def test_deciles_against_a_recount(self, values: list[int]) -> None:
+        t = value_deciles(np.asarray(values, dtype=np.int64))
+        ranked = sorted(values, reverse=True)
+        n, groups = len(values), min(10, len(values))
+        sizes = [n // groups + (1 if i < n % groups else 0) for i in range(groups)]
+        assert t.customers.tolist() == sizes
+        starts = np.cumsum([0, *sizes])
+        for i in range(groups):
+            part = ranked[starts[i] : starts[i + 1]]
+            assert (t.high[i], t.low[i]) == (part[0], part[-1])
+            assert t.value_share[i] == pytest.approx(sum(part) / sum(values))
+        assert t.decile.tolist() == list(range(1, groups + 1))
+
+    @pytest.mark.parametrize(
+        ("values", "match"),
+        [
+            ([], "positive total"),
+            ([5, -5], "positive total"),
+            ([1.0, float("inf")], "finite"),
+            (["a"], "1-D array of numbers"),
+            ([[1, 2]], "1-D array of numbers"),
+        ],
+    )
+    def test_bad_deciles(self, values: list[object], match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            value_deciles(values)  # type: ignore[arg-type]
+
 
 def purchases(rows: list[tuple[int, str, str]]) -> EventLog:
     return EventLog.from_records(
@@ -225,6 +254,16 @@ def purchases(rows: list[tuple[int, str, str]]) -> EventLog:
 
 
 class TestCohortTable:
+    def test_as_of_counts_the_purchases_up_to_that_day(self) -> None:
+        log = purchases([(1, "2024-01-05", "10"), (1, "2024-04-10", "5"), (2, "2024-03-01", "1")])
+        cut = cohort_table(log, period="M", as_of="2024-03-31")
+        assert cut.k.max() == 2
+        assert cut.value.tolist() == [1, 0, 0, 0, 0, 1]
+        whole = cohort_table(log, period="M")
+        assert whole.k.max() == 3
+        with pytest.raises(ValidationError, match="purchase events on or before 2023-12-31"):
+            cohort_table(log, as_of="2023-12-31")
+
     LOG: ClassVar[list[tuple[int, str, str]]] = [
         (1, "2024-01-05", "10"),
         (1, "2024-01-20", "5"),
@@ -430,7 +469,8 @@ class TestMarkovChainModel:
                 ]
             ]
         )
-        flow = default_lifecycle().replay(log).flow("2024-01-15", "2024-02-15")
+        timeline = default_lifecycle().replay(log, end="2024-02-15")
+        flow = timeline.flow("2024-01-15", "2024-02-15")
         with pytest.raises(ValidationError, match="no customer was in stage"):
             MarkovChainModel.from_flow(flow, [1, 2, 3, 4, 0])
         flow = StageFlow.from_counts(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lifecycle import EventLog
 from lifecycle.errors import ValidationError
+from lifecycle.events import STANDARD_KINDS
 from lifecycle.value import subscription_metrics
 
 _events = st.lists(
@@ -31,6 +32,7 @@ def log_of(events: list[tuple[int, int, int]], kind: str = "subscription") -> Ev
         amount_minor=np.array([a for _, _, a in events]),
         currency="EUR",
         kind=kind,
+        kinds=[kind] if kind not in STANDARD_KINDS else [],
     )
 
 
@@ -89,6 +91,16 @@ class TestSubscriptionMetrics:
     def test_recurring_purchases_by_default(self) -> None:
         t = subscription_metrics(log_of([(1, 0, 100), (1, 2, 100)], kind="purchase"), period="Q")
         assert t.mrr.tolist() == [200]
+
+    def test_a_declared_kind_without_events_falls_back_to_purchases(self) -> None:
+        log = EventLog.from_arrays(
+            customer=np.array([1, 1]),
+            date=np.array(["2024-01-05", "2024-02-05"], dtype="datetime64[D]"),
+            amount_minor=np.array([100, 100]),
+            currency="EUR",
+            kinds=["subscription"],
+        )
+        assert subscription_metrics(log).mrr.tolist() == [100, 100]
 
     def test_errors(self) -> None:
         with pytest.raises(ValidationError, match="need amounts"):

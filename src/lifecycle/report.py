@@ -24,10 +24,21 @@ from .followup import due_soon, format_due_soon
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
 from .money import Money
+from .retention import at_risk_section, detect
 from .rfm import rfm_summary
 from .signals import Population
-from .stages import LifecycleModel, StageCodes, default_lifecycle
+from .stages import LifecycleModel, StageCodes, Timeline, default_lifecycle
 from .table import Table
+from .value import (
+    cohort_section,
+    cohort_table,
+    gini,
+    pareto_table,
+    stage_conversion,
+    stage_section,
+    value_deciles,
+    value_section,
+)
 
 __all__ = ["build_report", "format_text"]
 
@@ -101,14 +112,14 @@ def _satisfaction_loyalty(population: Population) -> dict[str, Any]:
 
 
 def _stages(
-    log: EventLog, model: LifecycleModel, snapshot: StageCodes, as_of: dt.date
+    timeline: Timeline, model: LifecycleModel, snapshot: StageCodes, as_of: dt.date
 ) -> dict[str, Any]:
     """Count customers per stage three ways.
 
-    On that day's signals alone (``snapshot``), carried through the history (a monthly
-    grid, so lapses count), and the furthest stage each customer reached.
+    On that day's signals alone (``snapshot``), carried through the history (``timeline``,
+    replayed on a monthly grid, so lapses count), and the furthest stage each customer
+    reached.
     """
-    timeline = model.replay(log, end=as_of, every="1M")
     return {
         "stages": list(model.labels),
         "snapshot": snapshot.counts(),
@@ -126,7 +137,8 @@ def _pricing(
         return None
     currency = population.currency
     staged = population.join({"customer": population.customer, "stage": stages})
-    buyers = ~staged.is_missing("average_order_value")
+    # A buyer whose purchases were all free has no price to quote: they are left out.
+    buyers = ~staged.is_missing("average_order_value") & (staged.average_order_value > 0)
     base = np.where(buyers, staged.average_order_value, 1)
     policy = demo_policy(currency)
     quotes = policy.quote_many(staged, base)
@@ -144,6 +156,102 @@ def _pricing(
     return {"policy": [rule.name for rule in policy.rules], "by_stage": by_stage}
 
 
+def _number(value: float) -> float | None:
+    # JSON has no NaN: a rate of an empty group is null.
+    return None if np.isnan(value) else float(value)
+
+
+def _value(population: Population) -> dict[str, Any] | None:
+    """Buyers' total spend by decile and the Pareto table (:mod:`lifecycle.value`).
+
+    None without amounts; empty tables when no buyer has a positive total.
+    """
+    currency = population.currency
+    if currency is None:
+        return None
+    spend = population.total_spend[population.purchase_count > 0]
+    out: dict[str, Any] = {
+        "buyers": len(spend),
+        "deciles": [],
+        "pareto": [],
+        "gini": None,
+        "text": value_section(population),
+    }
+    if not len(spend) or spend.sum() <= 0:
+        return out
+    deciles = value_deciles(spend)
+    out["deciles"] = [
+        {
+            "decile": row["decile"],
+            "customers": row["customers"],
+            "low": str(Money.from_minor(int(row["low"]), currency)),
+            "high": str(Money.from_minor(int(row["high"]), currency)),
+            "revenue_share": row["value_share"],
+        }
+        for row in (deciles.row(i) for i in range(len(deciles)))
+    ]
+    # Concentration is of what customers bring: a net refund counts as nothing.
+    positive = np.clip(spend, 0, None)
+    pareto = pareto_table(positive)
+    out["pareto"] = [pareto.row(i) for i in range(len(pareto))]
+    out["gini"] = gini(positive)
+    return out
+
+
+def _cohorts(log: EventLog, as_of: dt.date) -> dict[str, Any] | None:
+    """Quarterly acquisition cohorts and the share buying k quarters later.
+
+    None without purchases up to ``as_of``.
+    """
+    if not (log.kind_mask("purchase") & (log.date <= np.datetime64(as_of, "D"))).any():
+        return None
+    table = cohort_table(log, period="Q", measure="customers", as_of=as_of)
+    cells = [
+        {
+            "cohort": row["cohort"].isoformat(),
+            "k": row["k"],
+            "customers": row["value"],
+            "share": _number(row["share"]),
+        }
+        for row in (table.row(i) for i in range(len(table)))
+    ]
+    return {
+        "period": "Q",
+        "cells": cells,
+        "text": cohort_section(log, period="Q", as_of=as_of),
+    }
+
+
+def _stage_conversion(timeline: Timeline) -> dict[str, Any]:
+    """Conversion from each stage of the default model to the next (:mod:`lifecycle.value`)."""
+    table = stage_conversion(timeline)
+    rows = [
+        {
+            **row,
+            "rate": _number(row["rate"]),
+            "mean_days": _number(row["mean_days"]),
+            "median_days": _number(row["median_days"]),
+        }
+        for row in (table.row(i) for i in range(len(table)))
+    ]
+    return {"stages": rows, "text": stage_section(timeline)}
+
+
+def _at_risk(population: Population, top: int = 20) -> dict[str, Any]:
+    """The customers at risk under the default defection signals: how many, the top ``top``."""
+    table = detect(population)
+    shown = [table.row(i) for i in range(min(top, len(table)))]
+    return {
+        "customers": len(population),
+        "at_risk": len(table),
+        "top": [
+            {"customer": row["customer"], "score": row["score"], "reasons": row["reasons"]}
+            for row in shown
+        ],
+        "text": at_risk_section(population, top=top),
+    }
+
+
 def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     """Summarise ``log`` as of ``as_of`` as JSON-safe data, one key per section.
 
@@ -154,21 +262,27 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     ...     [{"customer": c, "date": d, "amount": "20", "currency": "EUR"} for c, d in records]
     ... )
     >>> report = build_report(log, dt.date(2024, 6, 30))
-    >>> sorted(report)
-    ['as_of', 'followup', 'overview', 'pricing', 'rfm', 'satisfaction_loyalty', 'stages']
+    >>> sorted(report)  # doctest: +NORMALIZE_WHITESPACE
+    ['as_of', 'at_risk', 'cohorts', 'followup', 'overview', 'pricing', 'rfm',
+     'satisfaction_loyalty', 'stage_conversion', 'stages', 'value']
     >>> report["overview"]["customers"], report["overview"]["revenue"]
     (2, '60.00 EUR')
     """
     population = log.population(as_of)
     model = default_lifecycle()
     stage_codes = model.classify(population)
+    timeline = model.replay(log, end=as_of, every="1M")
     return {
         "as_of": as_of.isoformat(),
         "overview": _overview(log, as_of),
         "rfm": _rfm(log, as_of),
-        "stages": _stages(log, model, stage_codes, as_of),
+        "stages": _stages(timeline, model, stage_codes, as_of),
         "satisfaction_loyalty": _satisfaction_loyalty(population),
         "pricing": _pricing(population, stage_codes.names(), list(model.labels)),
+        "value": _value(population),
+        "cohorts": _cohorts(log, as_of),
+        "stage_conversion": _stage_conversion(timeline),
+        "at_risk": _at_risk(population),
         # The demo shop's follow-up plan: the actions due in the next 7 days.
         "followup": due_soon(log, as_of),
     }
@@ -221,6 +335,7 @@ def format_text(report: dict[str, Any]) -> str:
     lines += _format_stages(report["stages"])
     lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
     lines += _format_pricing(report["pricing"])
+    lines += _format_value_retention(report)
     lines += ["", format_due_soon(report["followup"])]
     return "\n".join(lines)
 
@@ -280,4 +395,21 @@ def _format_satisfaction_loyalty(section: dict[str, Any]) -> list[str]:
         )
     lines += _format_counts("Loyalty states (LoyaltyRule defaults)", section["loyalty_states"])
     lines += _format_counts("Loyalty ladder", section["loyalty_ladder"])
+    return lines
+
+
+def _format_value_retention(report: dict[str, Any]) -> list[str]:
+    """Value deciles and Pareto, cohort retention, stage conversion, the at-risk list."""
+
+    def section(text: list[str]) -> list[str]:
+        # A heading, then its lines indented like the other sections'.
+        return ["", text[0], *(f"  {line}" if line else "" for line in text[1:])]
+
+    value, cohorts = report["value"], report["cohorts"]
+    lines = section(["Value deciles", "the log has no amounts"] if value is None else value["text"])
+    lines += section(
+        ["Cohort retention", "no purchases up to this date"] if cohorts is None else cohorts["text"]
+    )
+    lines += section(report["stage_conversion"]["text"])
+    lines += section(report["at_risk"]["text"])
     return lines

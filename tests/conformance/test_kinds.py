@@ -1,7 +1,7 @@
 """One conformance suite over every registered kind of rule.
 
 Every kind registered in ``CONDITIONS``, ``PRICE_RULES``, ``LOYALTY_RULES`` and
-``FOLLOWUP_RULES``, and the composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
+``FOLLOWUP_RULES`` and ``RETENTION_RULES``, and the composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
 with its transitions), is drawn by Hypothesis and checked the same way:
 
 - the single and the batch engine give the same answer for every customer, and
@@ -44,6 +44,7 @@ from conformance.pricing_strategies import (
     policies,
     price_rules,
 )
+from conformance.retention_strategies import BAD_RETENTION, RETENTION_KINDS
 from conformance.stage_strategies import stage_logs, stage_models
 from conformance.strategies import (
     BAD_CONDITIONS,
@@ -70,6 +71,15 @@ from lifecycle.pricing import (
     PricingPolicy,
     rule_from_dict,
 )
+from lifecycle.retention import (
+    RETENTION_RULES,
+    DefectionSignal,
+    RetentionProcess,
+    detect,
+    explain,
+    retention_rule_from_dict,
+    risk_score,
+)
 from lifecycle.stages import LifecycleModel, Transition
 
 AS_OF = dt.date(2024, 6, 30)
@@ -89,7 +99,7 @@ class Kind:
     """One kind under test: how to draw it and its subjects, and how to check it."""
 
     name: str
-    family: str  # "condition", "price rule", "loyalty", "followup", "policy", "stages"
+    family: str  # "condition", "price rule", "loyalty", "followup", "retention", "policy", "stages"
     cls: type
     draw: Callable[[st.DataObject], Any]  # an instance, drawn without a log
     bad: tuple[Callable[[], object], ...]  # constructions that must raise
@@ -148,6 +158,17 @@ KINDS: list[Kind] = [
     ),
     *(
         Kind(
+            cls.__name__,
+            "retention",
+            cls,
+            lambda data, s=RETENTION_KINDS[cls]: data.draw(s()),
+            BAD_RETENTION.get(cls, ()),
+        )
+        for cls in RETENTION_RULES.kinds
+        if cls in RETENTION_KINDS
+    ),
+    *(
+        Kind(
             f"PricingPolicy[{mode}]",
             "policy",
             PricingPolicy,
@@ -178,6 +199,7 @@ IDS = [k.name for k in KINDS]
 def test_every_registered_kind_is_covered() -> None:
     registered = {*CONDITIONS.kinds, *PRICE_RULES.kinds, *LOYALTY_RULES.kinds}
     registered |= set(FOLLOWUP_RULES.kinds)
+    registered |= set(RETENTION_RULES.kinds)
     covered = {kind.cls for kind in KINDS}
     assert registered - covered == set(), "registered kinds without a generator"
     assert [k.name for k in KINDS if not k.bad] == [], "kinds without bad constructions"
@@ -185,6 +207,7 @@ def test_every_registered_kind_is_covered() -> None:
     assert set(PRICE_RULE_KINDS) | set(LOYALTY_KINDS) | set(FOLLOWUP_KINDS) <= registered
     # A follow-up rule's kind tag is the one it registered under.
     assert all(FOLLOWUP_RULES.lookup(cls.kind) is cls for cls in FOLLOWUP_RULES.kinds)
+    assert set(PRICE_RULE_KINDS) | set(LOYALTY_KINDS) | set(RETENTION_KINDS) <= registered
 
 
 # ---------------------------------------------------------------------- the checks
@@ -202,6 +225,7 @@ def test_serialization_round_trips(kind: Kind, data: st.DataObject) -> None:
         "price rule": rule_from_dict,
         "loyalty": loyalty_from_dict,
         "followup": followup_rule_from_dict,
+        "retention": retention_rule_from_dict,
     }.get(kind.family)
     if reader is not None:
         assert reader(encoded) == obj
@@ -241,6 +265,7 @@ def test_engines_agree_and_explain(kind: Kind, data: st.DataObject) -> None:
         "policy": _price_engines,
         "loyalty": _loyalty_engines,
         "followup": _followup_engines,
+        "retention": _retention_engines,
         "stages": _stage_engines,
     }[kind.family](kind, data)
 
@@ -337,3 +362,34 @@ def _stage_engines(kind: Kind, data: st.DataObject) -> None:
 def _followup_engines(kind: Kind, data: st.DataObject) -> None:
     # The check of tests/test_followup_engines.py, on plans of this one kind of rule.
     assert_engines_agree(*data.draw(engine_cases(kind.cls)))
+
+
+def _retention_engines(kind: Kind, data: st.DataObject) -> None:
+    # A signal fires alike on both engines, and detect agrees with risk_score and explain;
+    # an action picks the same customers in RetentionProcess.plan as in plan_one.
+    log = data.draw(event_logs(max_customers=4, max_events=20))
+    as_of = data.draw(as_of_dates(log))
+    rule = data.draw(RETENTION_KINDS[kind.cls](log.currency, log.attributes))
+    pop = log.population(as_of)
+    batch = rule.when.evaluate(pop).tolist()
+    if isinstance(rule, DefectionSignal):
+        assert rule.fires(pop).tolist() == batch
+        at_risk = detect(pop, [rule])
+        scores = dict(zip(at_risk.customer.tolist(), at_risk.score.tolist(), strict=True))
+        for i, customer in enumerate(pop.customer.tolist()):
+            profile = log.profile(customer, as_of)
+            assert rule.fires(profile) == batch[i]
+            assert risk_score(profile, [rule]) == scores.get(customer, 0.0)
+            why = explain(profile, [rule])
+            assert why.reasons == ((rule.name,) if batch[i] else ())
+        return
+    process = RetentionProcess(actions=[rule])
+    plan = process.plan(pop)
+    planned = dict(zip(plan.customer.tolist(), plan.action.tolist(), strict=True))
+    for i, customer in enumerate(pop.customer.tolist()):
+        profile = log.profile(customer, as_of)
+        assert rule.when.evaluate(profile) == batch[i]
+        worth, score, action = process.plan_one(profile)
+        assert (customer in planned) == (worth and score > process.min_score)
+        if customer in planned:
+            assert planned[customer] == action == (rule.name if batch[i] else "")

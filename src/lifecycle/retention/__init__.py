@@ -7,7 +7,9 @@ whole population and lists those at risk with the signals that fired and their v
 :func:`explain` and :func:`risk_score` answer for one customer, and agree with it.
 
 The four-step process (exploration, evaluation, strategies, feedback) is
-:class:`RetentionProcess`, with a :class:`RetentionAction` per strategy. Feedback and lost
+:class:`RetentionProcess`, with a :class:`RetentionAction` per strategy. Defection signals
+and actions are the kinds of retention rule: they register in :data:`RETENTION_RULES`, and
+:func:`retention_rule_from_dict` reads any of them back. Feedback and lost
 customers: :func:`evaluate_campaign` measures the retention and revenue
 lift of a campaign's treated customers over a control group, with intervals;
 :func:`switching_matrix` and :func:`gains_and_losses` show who stayed, switched, arrived
@@ -26,6 +28,7 @@ True
 
 from ._campaign import SmallGroupWarning, evaluate_campaign
 from ._detect import RiskExplanation, at_risk_section, detect, explain, risk_score
+from ._kinds import RETENTION_RULES, retention_rule_from_dict
 from ._lost import LostCustomerReport, lost_customer_report
 from ._process import RetentionAction, RetentionProcess, default_worth_retaining
 from ._signals import STAGE_DROP, DefectionSignal, default_signals, stage_drops
@@ -33,6 +36,7 @@ from ._switching import NONE, gains_and_losses, switching_matrix
 
 __all__ = [
     "NONE",
+    "RETENTION_RULES",
     "STAGE_DROP",
     "DefectionSignal",
     "LostCustomerReport",
@@ -48,6 +52,7 @@ __all__ = [
     "explain",
     "gains_and_losses",
     "lost_customer_report",
+    "retention_rule_from_dict",
     "risk_score",
     "stage_drops",
     "switching_matrix",

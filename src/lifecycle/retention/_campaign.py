@@ -33,7 +33,23 @@ __all__ = ["SmallGroupWarning", "evaluate_campaign"]
 
 
 class SmallGroupWarning(UserWarning):
-    """The groups of a campaign are too small for its lift to be told from chance."""
+    """The groups of a campaign are too small for its lift to be told from chance.
+
+    A ``UserWarning`` from :func:`evaluate_campaign`: the lift is still computed, but its
+    interval rests on a normal approximation that needs more customers.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": c, "date": "2024-02-10", "amount": "5"}
+    ...                              for c in (1, 2, 3)], currency="EUR")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = evaluate_campaign([1, 2], [3], log, ("2024-01-01", "2024-03-31"))
+    >>> caught[0].category is SmallGroupWarning, issubclass(SmallGroupWarning, UserWarning)
+    (True, True)
+    """
 
 
 def _ids(name: str, values: ArrayLike) -> NDArray[Any]:

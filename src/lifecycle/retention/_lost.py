@@ -75,6 +75,26 @@ class LostCustomerReport:
         ``reason`` or ``stage_before``, ``customers``, ``share``, ``value_lost``; most
         customers first.
     currency : Currency or None
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> from lifecycle.stages import default_lifecycle
+    >>> log = EventLog.from_records([
+    ...     {"customer": c, "date": d, "amount": "30"}
+    ...     for c, d in [(1, "2023-01-05"), (2, "2023-01-05"), (2, "2024-05-01")]],
+    ...     currency="EUR")
+    >>> timeline = default_lifecycle().replay(log, end="2024-06-01", every="1M")
+    >>> report = lost_customer_report(timeline, log)
+    >>> report.customers.customer.tolist(), report.by_reason.reason.tolist()
+    ([1], ['unrecorded'])
+    >>> print(report)
+    Lost customers: 1
+      by recorded reason:
+        unrecorded                1  100.0%  30.00 EUR
+      by stage at loss:
+        exploration               1  100.0%  30.00 EUR
+      complained in the 90 days before the loss: 0 (a contact followed the latest complaint for 0)
     """
 
     customers: Table

@@ -44,6 +44,7 @@ from ..signals import Population, Profile
 from ..table import Table
 from ._campaign import evaluate_campaign
 from ._detect import detect, risk_score
+from ._kinds import RETENTION_RULES
 from ._signals import DefectionSignal, default_signals
 
 __all__ = ["RetentionAction", "RetentionProcess", "default_worth_retaining"]
@@ -76,6 +77,7 @@ def _offer(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(msg)
 
 
+@RETENTION_RULES.register(_ACTION_SCHEMA)
 @attrs.frozen
 class RetentionAction:
     """What to do for the customers at risk for whom ``when`` holds.
@@ -88,6 +90,11 @@ class RetentionAction:
     offer : PriceRule, optional
         A price to offer with it (a :class:`~lifecycle.pricing.WinBackOffer`, a
         :class:`~lifecycle.pricing.PercentOff`, ...).
+
+    Notes
+    -----
+    A kind of retention rule, registered in
+    :data:`~lifecycle.retention.RETENTION_RULES` under ``lifecycle.retention_action/1``.
 
     Examples
     --------
@@ -121,7 +128,18 @@ class RetentionAction:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RetentionAction:
-        """Rebuild an action from :meth:`to_dict` output."""
+        """Rebuild an action from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> from lifecycle.pricing import PercentOff
+        >>> a = RetentionAction("offer", signal("lapse_ratio") > 2, "10% off the next order",
+        ...                     offer=PercentOff(10))
+        >>> again = RetentionAction.from_dict(a.to_dict())
+        >>> again == a, again.offer.percent
+        (True, Decimal('10'))
+        """
         body = check_schema(data, _ACTION_SCHEMA, ("name", "when", "description", "offer"))
         _require(body, ("name", "when", "description"), _ACTION_SCHEMA)
         offer = body.get("offer")
@@ -200,6 +218,10 @@ class RetentionProcess:
     min_score: float = attrs.field(default=0.0, kw_only=True, validator=_score)
 
     def __attrs_post_init__(self) -> None:
+        for i, sig in enumerate(self.signals):
+            if not isinstance(sig, DefectionSignal):
+                msg = f"'signals'[{i}] must be a DefectionSignal (got {sig!r})"
+                raise ValidationError(msg)
         for i, action in enumerate(self.actions):
             if not isinstance(action, RetentionAction):
                 msg = f"'actions'[{i}] must be a RetentionAction (got {action!r})"
@@ -228,7 +250,18 @@ class RetentionProcess:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RetentionProcess:
-        """Rebuild a process from :meth:`to_dict` output."""
+        """Rebuild a process from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> process = RetentionProcess(
+        ...     actions=[RetentionAction("call", signal("total_spend") >= 500, "a call")],
+        ...     min_score=1.5)
+        >>> again = RetentionProcess.from_dict(process.to_dict())
+        >>> again == process, [a.name for a in again.actions], again.min_score
+        (True, ['call'], 1.5)
+        """
         keys = ("worth_retaining", "signals", "actions", "min_score")
         body = check_schema(data, _PROCESS_SCHEMA, keys)
         _require(body, keys, _PROCESS_SCHEMA)
@@ -248,6 +281,22 @@ class RetentionProcess:
             The customers worth retaining and at risk, as :func:`detect` lists them
             (highest score first), with ``action`` (the first action whose condition
             holds; ``""`` when none does).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> log = EventLog.from_records([
+        ...     {"customer": c, "date": d, "amount": a}
+        ...     for c, d, a in [(1, "2024-01-05", "200"), (1, "2024-02-05", "200"),
+        ...                     (1, "2024-03-05", "200"), (2, "2024-01-10", "20"),
+        ...                     (2, "2024-02-10", "20"), (2, "2024-03-10", "20")]],
+        ...     currency="EUR")
+        >>> process = RetentionProcess(actions=[
+        ...     RetentionAction("call", signal("total_spend") >= 500, "a call"),
+        ...     RetentionAction("email", signal("purchase_count") >= 1, "an e-mail")])
+        >>> plan = process.plan(log.population("2024-07-31"))
+        >>> plan.customer.tolist(), plan.action.tolist()
+        ([1, 2], ['call', 'email'])
         """
         if not isinstance(population, Population):
             msg = f"'population' must be a Population (got {type(population).__name__})"
@@ -295,5 +344,21 @@ class RetentionProcess:
         log: EventLog,
         window: tuple[dt.date | str, dt.date | str],
     ) -> Table:
-        """Step 4: :func:`evaluate_campaign` of the treated customers against a control group."""
+        """Step 4: :func:`evaluate_campaign` of the treated customers against a control group.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records(
+        ...     [{"customer": c, "date": "2024-02-10", "amount": "50"} for c in (1, 2, 3, 5)]
+        ...     + [{"customer": c, "date": "2023-12-01", "amount": "1"} for c in range(1, 9)],
+        ...     currency="EUR")
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # four customers a group: a SmallGroupWarning
+        ...     t = RetentionProcess().feedback([1, 2, 3, 4], [5, 6, 7, 8], log,
+        ...                                     ("2024-01-01", "2024-03-31"))
+        >>> t.metric.tolist(), t.lift.tolist()
+        (['retention', 'revenue_per_customer'], [0.5, 2500.0])
+        """
         return evaluate_campaign(treated, control, log, window)

@@ -25,6 +25,7 @@ from ..events import as_date
 from ..serialization import check_schema
 from ..stages import Timeline
 from ..table import Table
+from ._kinds import RETENTION_RULES
 
 __all__ = ["STAGE_DROP", "DefectionSignal", "default_signals", "stage_drops"]
 
@@ -48,6 +49,7 @@ def _positive_weight(_: object, attribute_: attrs.Attribute[Any], value: Any) ->
         raise ValidationError(msg)
 
 
+@RETENTION_RULES.register(_SCHEMA)
 @attrs.frozen
 class DefectionSignal:
     """One early warning of defection: when it fires, how much it counts, and why it matters.
@@ -62,6 +64,11 @@ class DefectionSignal:
         Added to the customer's risk score when the signal fires (> 0).
     reason : str
         What the signal means, in words a retention team reads.
+
+    Notes
+    -----
+    A kind of retention rule, registered in
+    :data:`~lifecycle.retention.RETENTION_RULES` under ``lifecycle.defection_signal/1``.
 
     Examples
     --------
@@ -81,11 +88,33 @@ class DefectionSignal:
     reason: str = attrs.field(validator=_text)
 
     def fires(self, subject: Any) -> Any:
-        """Whether the signal fires: a bool for a Profile, a bool array for a Population."""
+        """Whether the signal fires: a bool for a Profile, a bool array for a Population.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> quiet = DefectionSignal("quiet", signal("days_since_last_purchase") > 60, 2.0,
+        ...                         "no purchase for two months")
+        >>> log = EventLog.from_records([{"customer": c, "date": d}
+        ...                              for c, d in [(1, "2024-01-01"), (2, "2024-05-20")]])
+        >>> quiet.fires(log.population("2024-06-01")).tolist()
+        [True, False]
+        >>> quiet.fires(log.profile(2, "2024-06-01"))
+        False
+        """
         return self.when.evaluate(subject)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :meth:`from_dict` reads it back."""
+        """Plain JSON-safe data; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> s = DefectionSignal("complained", signal("complaints_90d") >= 1, 2.0, "a complaint")
+        >>> d = s.to_dict()
+        >>> d["schema"], d["name"], d["weight"], d["when"]["op"]
+        ('lifecycle.defection_signal/1', 'complained', 2.0, '>=')
+        """
         return {
             "schema": _SCHEMA,
             "name": self.name,
@@ -96,7 +125,19 @@ class DefectionSignal:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DefectionSignal:
-        """Rebuild a signal from :meth:`to_dict` output."""
+        """Rebuild a signal from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> from lifecycle import signal
+        >>> s = DefectionSignal("complained", signal("complaints_90d") >= 1, 2.0, "a complaint")
+        >>> DefectionSignal.from_dict(s.to_dict()) == s
+        True
+        >>> DefectionSignal.from_dict({"schema": "lifecycle.defection_signal/1", "name": "x"})
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.SchemaError: lifecycle.defection_signal/1: missing keys ['reason', 'weight', 'when']
+        """
         body = check_schema(data, _SCHEMA, ("name", "when", "weight", "reason"))
         missing = {"name", "when", "weight", "reason"} - set(body)
         if missing:

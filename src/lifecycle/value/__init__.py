@@ -5,7 +5,7 @@
   segments from a documented, replaceable map;
 * :func:`customer_margins`: revenue, cost of goods and cost of service per customer,
   and why the unprofitable ones lose money;
-* :func:`pareto_table` and :func:`gini`: how concentrated value is;
+* :func:`value_deciles`, :func:`pareto_table` and :func:`gini`: how concentrated value is;
 * :func:`cohort_table`: acquisition cohorts and what they do k periods later;
 * :func:`clv_margin_multiple` (Gupta and Lehmann 2003), :class:`MarkovChainModel`
   (Pfeifer and Carraway 2000) and :func:`retention_economics`: lifetime value, with its
@@ -29,7 +29,7 @@ True
 
 from ._clv import clv_margin_multiple, retention_economics
 from ._cohorts import PERIODS, CohortTable, cohort_table
-from ._concentration import TOP_SHARES, gini, pareto_table
+from ._concentration import TOP_SHARES, gini, pareto_table, value_deciles
 from ._markov import MarkovChainModel
 from ._profit import customer_margins
 from ._rfm import DEFAULT_SEGMENTS, SEGMENT_NAMES, rfm_scores, rfm_segments
@@ -60,5 +60,6 @@ __all__ = [
     "stage_section",
     "subscription_metrics",
     "survival",
+    "value_deciles",
     "value_section",
 ]

@@ -16,6 +16,7 @@ cohort      size      +0      +1      +2
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 import numpy as np
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 
 from .._validation import check_choice
 from ..errors import ValidationError
-from ..events import EventLog
+from ..events import EventLog, as_date
 from ..table import Table
 
 __all__ = ["PERIODS", "CohortTable", "cohort_table"]
@@ -56,6 +57,15 @@ class CohortTable(Table):
     (periods since acquisition), ``value`` and ``share``; ``period`` and ``measure`` say
     how it was built. ``str()`` shows one row per cohort: its size at k = 0 and the
     share at each k (a blank where the period has not happened yet).
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([{"customer": c, "date": d} for c, d in [
+    ...     (1, "2024-01-05"), (1, "2024-02-07"), (2, "2024-01-20"), (3, "2024-02-02")]])
+    >>> t = cohort_table(log)
+    >>> isinstance(t, CohortTable), t.period, t.measure, t.value.tolist()
+    (True, 'M', 'customers', [2, 1, 1])
     """
 
     __slots__ = ("measure", "period")
@@ -93,6 +103,8 @@ def cohort_table(
     log: EventLog,
     period: Literal["M", "Q", "Y", "W"] = "M",
     measure: Literal["customers", "revenue", "orders"] = "customers",
+    *,
+    as_of: dt.date | str | None = None,
 ) -> CohortTable:
     """Customers acquired per period, and what they do k periods later.
 
@@ -109,12 +121,15 @@ def cohort_table(
     period : {"M", "Q", "Y", "W"}
         Calendar months, quarters, years, or weeks starting on Monday.
     measure : {"customers", "revenue", "orders"}
+    as_of : date or ISO string, keyword-only
+        Count only purchases on or before this day (the log as it was then); default all.
 
     Returns
     -------
     CohortTable
         ``cohort`` (datetime64[D]), ``k`` (int64), ``value`` (int64), ``share`` (float64),
-        one row per cohort and k, sorted; every k up to the log's last period is present,
+        one row per cohort and k, sorted; every k up to the period of the last purchase
+        counted is present,
         zeros included. A cohort whose first-period revenue is 0 has NaN shares.
 
     Raises
@@ -137,8 +152,11 @@ def cohort_table(
     check_choice("period", period, PERIODS)
     check_choice("measure", measure, _MEASURES)
     buys = log.kind_mask("purchase")
+    if as_of is not None:
+        buys &= log.date <= np.datetime64(as_date(as_of, "as_of"), "D")
     if not buys.any():
-        msg = "cannot build cohorts from a log without purchase events"
+        upto = "" if as_of is None else f" on or before {as_date(as_of, 'as_of').isoformat()}"
+        msg = f"cannot build cohorts from a log without purchase events{upto}"
         raise ValidationError(msg)
     if measure == "revenue" and log.currency is None:
         msg = "measure='revenue' needs amounts, but the log has none"

@@ -1,4 +1,4 @@
-"""How concentrated customer value is: the Pareto table and the Gini coefficient (private).
+"""How concentrated customer value is: deciles, the Pareto table and the Gini coefficient (private).
 
 Examples
 --------
@@ -18,7 +18,7 @@ from .._validation import as_float_array
 from ..errors import ValidationError
 from ..table import Table
 
-__all__ = ["TOP_SHARES", "gini", "pareto_table"]
+__all__ = ["TOP_SHARES", "gini", "pareto_table", "value_deciles"]
 
 #: The shares of customers :func:`pareto_table` reports, best first.
 TOP_SHARES: tuple[float, ...] = (0.01, 0.05, 0.1, 0.2, 0.5)
@@ -101,3 +101,58 @@ def gini(values: ArrayLike) -> float:
     n = len(x)
     rank = np.arange(1, n + 1, dtype=np.float64)
     return float(2 * np.dot(rank, x) / (n * x.sum()) - (n + 1) / n)
+
+
+def value_deciles(values: ArrayLike) -> Table:
+    """Customers in ten groups by value, highest first: each group's range and its share.
+
+    The values are sorted from highest to lowest and cut into ten groups as equal in size
+    as they can be (the first ones one customer larger when ``n`` is not a multiple of
+    ten; fewer groups when there are fewer than ten customers). This is the report's value
+    deciles table.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_customers,)
+        Value per customer (spend in minor units, margin): finite, with a positive total.
+        Negative values (customers who returned more than they bought) are kept: the
+        shares are of the net total.
+
+    Returns
+    -------
+    Table
+        ``decile`` (1 is the highest), ``customers``, ``low`` and ``high`` (the group's
+        smallest and largest value, in the values' own dtype) and ``value_share`` (the
+        group's part of the total).
+
+    Examples
+    --------
+    >>> t = value_deciles([500, 100, 100, 50, 40, 30, 20, 10, 10, 5, 5, 0])
+    >>> t.decile.tolist()[:3], t.customers.tolist()[:3], t.high.tolist()[:3]
+    ([1, 2, 3], [2, 2, 1], [500, 100, 40])
+    >>> round(float(t.value_share[0]), 3)
+    0.69
+    """
+    x = np.asarray(values)
+    if x.ndim != 1 or x.dtype.kind not in "iuf":
+        msg = f"'values' must be a 1-D array of numbers (got dtype {x.dtype}, shape {x.shape})"
+        raise ValidationError(msg)
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        i = int(np.flatnonzero(~np.isfinite(x))[0])
+        msg = f"'values' must be finite (got {x[i]} at index {i})"
+        raise ValidationError(msg)
+    total = x.sum()
+    if not len(x) or not total > 0:
+        msg = f"'values' must have a positive total (got {len(x)} values summing to {total})"
+        raise ValidationError(msg)
+    order = np.sort(x)[::-1]
+    groups = np.array_split(order, min(10, len(order)))
+    return Table(
+        {
+            "decile": np.arange(1, len(groups) + 1, dtype=np.int64),
+            "customers": np.array([len(g) for g in groups], dtype=np.int64),
+            "low": np.array([g.min() for g in groups], dtype=x.dtype),
+            "high": np.array([g.max() for g in groups], dtype=x.dtype),
+            "value_share": np.array([g.sum() / total for g in groups], dtype=np.float64),
+        }
+    )

@@ -296,7 +296,15 @@ class MarkovChainModel:
 
     @classmethod
     def from_dict(cls, data: Any) -> MarkovChainModel:
-        """Rebuild a model from :meth:`to_dict` output."""
+        """Rebuild a model from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> data = {"schema": "lifecycle.markov_chain_model/1", "states": ["active", "lapsed"],
+        ...         "transition_matrix": [[0.8, 0.2], [0.1, 0.9]], "rewards": [100, 0]}
+        >>> MarkovChainModel.from_dict(data).states
+        ('active', 'lapsed')
+        """
         body = check_schema(data, _SCHEMA, ("states", "transition_matrix", "rewards"))
         return cls(body["states"], body["transition_matrix"], body["rewards"])
 

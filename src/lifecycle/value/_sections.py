@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..events import EventLog
 from ..money import Money
 from ..signals import Population
 from ._cohorts import cohort_table
-from ._concentration import gini, pareto_table
+from ._concentration import gini, pareto_table, value_deciles
 
 
 def value_section(population: Population) -> list[str]:
@@ -46,15 +47,17 @@ def value_section(population: Population) -> list[str]:
     lines = [f"Value deciles (total spend per buyer, {population.currency.code})"]
     if not len(spend) or spend.sum() <= 0:
         return [*lines, "no buyers with spend"]
-    order = np.sort(spend)[::-1]
-    groups = np.array_split(order, min(10, len(order)))
-    total = order.sum()
+    deciles = value_deciles(spend)
     lines.append(f"{'decile':>6}  {'customers':>9}  {'from':>10}  {'to':>10}  {'revenue':>8}")
     cur = population.currency
-    for k, group in enumerate(groups, start=1):
-        low = Money.from_minor(int(group.min()), cur).amount
-        high = Money.from_minor(int(group.max()), cur).amount
-        lines.append(f"{k:>6}  {len(group):>9}  {low:>10}  {high:>10}  {group.sum() / total:>8.1%}")
+    for i in range(len(deciles)):
+        row = deciles.row(i)
+        low = Money.from_minor(int(row["low"]), cur).amount
+        high = Money.from_minor(int(row["high"]), cur).amount
+        lines.append(
+            f"{row['decile']:>6}  {row['customers']:>9}  {low:>10}  {high:>10}  "
+            f"{row['value_share']:>8.1%}"
+        )
     pareto = pareto_table(np.clip(spend, 0, None))
     lines.append("")
     lines.append(
@@ -71,8 +74,16 @@ def value_section(population: Population) -> list[str]:
     return lines
 
 
-def cohort_section(log: EventLog, *, period: Literal["M", "Q", "Y", "W"] = "Q") -> list[str]:
+def cohort_section(
+    log: EventLog,
+    *,
+    period: Literal["M", "Q", "Y", "W"] = "Q",
+    as_of: dt.date | str | None = None,
+) -> list[str]:
     r"""Cohort retention: the share of each acquisition cohort buying k periods later.
+
+    The grid of :func:`cohort_table` with ``measure="customers"``, of the purchases up to
+    ``as_of`` (default all).
 
     Examples
     --------
@@ -86,7 +97,7 @@ def cohort_section(log: EventLog, *, period: Literal["M", "Q", "Y", "W"] = "Q") 
     2024-Q2       0
     """
     names = {"M": "month", "Q": "quarter", "Y": "year", "W": "week"}
-    table = cohort_table(log, period=period, measure="customers")
+    table = cohort_table(log, period=period, measure="customers", as_of=as_of)
     head = (
         f"Cohort retention (share of each {names[period]}'s new buyers who buy "
         f"k {names[period]}s later)"

@@ -6,7 +6,7 @@ Examples
 >>> log = EventLog.from_records([
 ...     {"customer": c, "date": d, "amount": a, "kind": "subscription"}
 ...     for c, d, a in [(1, "2024-01-01", "10"), (1, "2024-02-01", "15"), (2, "2024-01-03", "20"),
-...                     (3, "2024-02-05", "5")]], currency="EUR")
+...                     (3, "2024-02-05", "5")]], currency="EUR", kinds=["subscription"])
 >>> t = subscription_metrics(log)
 >>> t.mrr.tolist(), t.new.tolist(), t.expansion.tolist(), t.churned.tolist()
 ([3000, 2000], [3000, 500], [0, 500], [0, 2000])
@@ -54,7 +54,8 @@ def subscription_metrics(
     log : EventLog
     period : {"M", "Q", "Y", "W"}
     kind : str, keyword-only
-        The recurring event kind; default ``"subscription"`` when the log has that kind,
+        The recurring event kind; default ``"subscription"`` when the log has events of
+        that kind (a kind declared with ``kinds=["subscription"]`` when the log is made),
         else ``"purchase"`` (recurring purchases).
 
     Returns
@@ -87,10 +88,11 @@ def subscription_metrics(
     if log.currency is None:
         msg = "subscription metrics need amounts, but the log has none"
         raise ValidationError(msg)
+    # A declared kind may have no events: fall back to purchases only on events, not names.
     chosen = (
         kind
         if kind is not None
-        else ("subscription" if "subscription" in log.kinds else "purchase")
+        else ("subscription" if log.kind_mask("subscription").any() else "purchase")
     )
     if chosen not in log.kinds:
         msg = f"'kind' {chosen!r} is not an event kind of this log (kinds: {log.kinds})"

@@ -40,6 +40,12 @@ class SurvivalTable(Table):
         low within the data.
     confidence : float
         Level of the ``lower`` and ``upper`` bands.
+
+    Examples
+    --------
+    >>> km = survival([1, 2, 3, 4], [True, True, False, True])
+    >>> isinstance(km, SurvivalTable), km.median, km.confidence
+    (True, 2.0, 0.95)
     """
 
     __slots__ = ("confidence", "median")
