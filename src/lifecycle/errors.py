@@ -21,6 +21,7 @@ True True
 from __future__ import annotations
 
 __all__ = [
+    "ConvergenceError",
     "CurrencyMismatchError",
     "LifecycleError",
     "MissingDependencyError",
@@ -120,6 +121,16 @@ class PricingError(ValidationError):
 
 class NotFittedError(LifecycleError, AttributeError):
     """A fitted-model method was called before ``fit``."""
+
+
+class ConvergenceError(LifecycleError, RuntimeError):
+    """A model fit did not converge; the message names the cause (never silent garbage).
+
+    Examples
+    --------
+    >>> issubclass(ConvergenceError, LifecycleError)
+    True
+    """
 
 
 class MissingDependencyError(LifecycleError, ImportError):

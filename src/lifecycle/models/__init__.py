@@ -1,0 +1,17 @@
+"""Customer-base models ("buy till you die"): fitted, vectorised, usable as signals.
+
+SciPy comes with the ``models`` extra (``pip install "customer-lifecycle[models]"``) and is
+imported only when a model is fitted or a special function is needed: importing
+``lifecycle.models`` does not import it.
+
+Examples
+--------
+>>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+>>> model = BetaGeoModel.from_params(BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W"))
+>>> model.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(3)
+array([0.859])
+"""
+
+from ._bgnbd import BetaGeoModel, BetaGeoParams
+
+__all__ = ["BetaGeoModel", "BetaGeoParams"]
