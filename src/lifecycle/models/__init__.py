@@ -9,9 +9,22 @@ Examples
 >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
 >>> model = BetaGeoModel.from_params(BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W"))
 >>> model.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(3)
-array([0.859])
+array([0.727])
 """
 
 from ._bgnbd import BetaGeoModel, BetaGeoParams
+from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
+from ._paretonbd import ParetoNBDModel, ParetoNBDParams
+from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
 
-__all__ = ["BetaGeoModel", "BetaGeoParams"]
+__all__ = [
+    "BetaGeoModel",
+    "BetaGeoParams",
+    "GammaGammaModel",
+    "GammaGammaParams",
+    "ParetoNBDModel",
+    "ParetoNBDParams",
+    "ShiftedBetaGeoModel",
+    "ShiftedBetaGeoParams",
+    "customer_lifetime_value",
+]

@@ -169,7 +169,7 @@ def maximize(
         agree = best is not None and abs(result.fun - best.fun) < 1e-9 * max(1.0, abs(best.fun))
         if best is None or result.fun < best.fun:
             best = result
-        if agree and best.success:
+        if agree:
             break
     if best is None:
         _fail("the log-likelihood is not finite at any starting point", on_failure)
@@ -184,10 +184,12 @@ def maximize(
         side = ["1e8" if theta[names.index(n)] > 0 else "1e-8" for n in at_bound]
         shown = ", ".join(f"{n!r} -> {s}" for n, s in zip(at_bound, side, strict=True))
         causes.append(f"parameters ran to a bound ({shown}); the data do not identify them")
-    if not best.success:
-        causes.append(f"the optimiser stopped: {best.message}")
-    if gradient_norm > max(1e-4, 100 * tol):
-        causes.append(f"the gradient norm is {gradient_norm:.3g} at the end")
+    # Truncated Newton often reports a failed line search at an optimum it cannot improve
+    # in floating point; the gradient decides.
+    if gradient_norm > max(1e-5, 100 * tol):
+        causes.append(
+            f"the gradient norm is {gradient_norm:.3g} at the end (optimiser: {best.message})"
+        )
     converged = not causes
     if causes:
         _fail("; ".join(causes), on_failure)
@@ -365,8 +367,8 @@ class FittedModel(Generic[P]):
 
         Examples
         --------
-        >>> from lifecycle.models import GammaGammaModel
-        >>> model = GammaGammaModel().fit(frequency=[1, 2, 3, 1, 4], monetary_value=[5, 7, 6, 9, 8])
+        >>> from lifecycle.models import ShiftedBetaGeoModel
+        >>> model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
         >>> model.summary().columns
         ('parameter', 'estimate', 'standard_error', 'lower_95', 'upper_95')
         """
@@ -391,12 +393,12 @@ class FittedModel(Generic[P]):
 
         Examples
         --------
-        >>> from lifecycle.models import GammaGammaModel
-        >>> model = GammaGammaModel().fit(frequency=[1, 2, 3, 1, 4], monetary_value=[5, 7, 6, 9, 8])
+        >>> from lifecycle.models import ShiftedBetaGeoModel
+        >>> model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
         >>> data = model.to_dict()
         >>> data["schema"], sorted(data["params"])
-        ('lifecycle.gamma_gamma/1', ['gamma', 'p', 'q'])
-        >>> GammaGammaModel.from_dict(data).params_ == model.params_
+        ('lifecycle.sbg/1', ['alpha', 'beta'])
+        >>> ShiftedBetaGeoModel.from_dict(data).params_ == model.params_
         True
         """
         result = self._fitted()
