@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, as_int_array
 from ..errors import ValidationError
-from ._base import FittedModel, Objective, positive, special, unit_field
+from ._base import FittedModel, Objective, dot, positive, special, unit_field
 from ._data import Compressed, compress, rfm_arrays, weights_array
 
 __all__ = [
@@ -106,26 +106,37 @@ def _loglik_grad(
     log_tx = np.log(alpha + tx)
     t1 = t1_x[ix] - rx * log_t
     t2 = t2_x[ix] - rx * log_tx
-    top = np.maximum(t1, t2)
-    e1 = np.exp(t1 - top)
-    e2 = np.exp(t2 - top)
-    total = e1 + e2
-    value = head_x[ix] + top + np.log(total)
+    # log(e^t1 + e^t2) = t1 + log1p(e^(t2 - t1)); t2 - t1 = (r+x) log((alpha+T)/(alpha+t_x))
+    # + const(x) >= ... may be either sign, so go through the larger of the two.
+    gap = t2 - t1
+    e = np.exp(-np.abs(gap))
+    value = head_x[ix] + np.maximum(t1, t2) + np.log1p(e)
     if not gradient:
         return value, np.zeros(4)
-    w1 = e1 / total
-    w2 = 1.0 - w1
+    # w2 = e^t2 / (e^t1 + e^t2), from the same exponential.
+    w2 = np.where(gap > 0, 1 / (1 + e), e / (1 + e))
+    w1 = 1.0 - w2
     dg = sp.digamma
-    d_r = (dg(r + ux) - dg(r))[ix] + np.log(alpha) - w1 * log_t - w2 * log_tx
-    d_alpha = r / alpha - rx * (w1 / (alpha + t) + w2 / (alpha + tx))
+    # Terms that depend on x only are summed per distinct x (weights pooled by x).
+    wx = np.bincount(ix, weights=weight, minlength=len(ux))
+    ww2 = weight * w2
+    w2x = np.bincount(ix, weights=ww2, minlength=len(ux))
+    w1x = wx - w2x
     abx = dg(a + b + ux)
-    da1 = (dg(a) - abx)[ix]
-    da2 = np.where(repeat, dg(a + 1) - abx, 0.0)[ix]
-    db1 = (dg(b + ux) - abx)[ix]
-    db2 = np.where(repeat, dg(bx1) - abx, 0.0)[ix]
-    d_a = -(dg(a) - dg(a + b)) + w1 * da1 + w2 * da2
-    d_b = -(dg(b) - dg(a + b)) + w1 * db1 + w2 * db2
-    grad = np.array([weight @ d_r, weight @ d_alpha, weight @ d_a, weight @ d_b])
+    ww1 = weight - ww2
+    d_r = wx @ (dg(r + ux) - dg(r)) + wx.sum() * np.log(alpha) - dot(ww1, log_t) - dot(ww2, log_tx)
+    d_alpha = wx.sum() * r / alpha - dot(ww1 * rx, 1 / (alpha + t)) - dot(ww2 * rx, 1 / (alpha + tx))
+    d_a = (
+        -wx.sum() * (dg(a) - dg(a + b))
+        + w1x @ (dg(a) - abx)
+        + w2x @ np.where(repeat, dg(a + 1) - abx, 0.0)
+    )
+    d_b = (
+        -wx.sum() * (dg(b) - dg(a + b))
+        + w1x @ (dg(b + ux) - abx)
+        + w2x @ np.where(repeat, dg(bx1) - abx, 0.0)
+    )
+    grad = np.array([d_r, d_alpha, d_a, d_b])
     return value, grad
 
 
@@ -144,7 +155,7 @@ def objective(data: Compressed) -> Objective:
             value, grad = _loglik_grad(
                 (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, data.weight, distinct=distinct
             )
-        return float(data.weight @ value), grad * p
+        return dot(data.weight, value), grad * p
 
     return f
 

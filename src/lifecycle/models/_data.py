@@ -116,13 +116,27 @@ def rfm_arrays(
         msg = f"arrays must have equal lengths (got {shown})"
         raise ValidationError(msg)
     check_rows("frequency", x != np.floor(x), "a whole number", x, customers)
-    pairs = np.char.add(np.char.add(tx.astype(str), " > "), t.astype(str)) if (tx > t).any() else t
-    check_rows("recency", tx > t, "<= 'T'", pairs, customers)
+    late = tx > t
+    if late.any():
+        i = int(np.argmax(late))
+        check_rows("recency", late, "<= 'T'", _shown(i, f"{tx[i]} > {t[i]}"), customers)
     check_rows("T", t <= 0, "> 0", t, customers)
-    both = np.char.add(np.char.add("frequency ", x.astype(str)), np.char.add(", recency ", tx.astype(str)))
-    check_rows("recency", (x > 0) & (tx == 0), "> 0 when 'frequency' > 0", both, customers)
-    check_rows("recency", (x == 0) & (tx > 0), "0 when 'frequency' is 0", both, customers)
+    for bad, rule in (
+        ((x > 0) & (tx == 0), "> 0 when 'frequency' > 0"),
+        ((x == 0) & (tx > 0), "0 when 'frequency' is 0"),
+    ):
+        if bad.any():
+            i = int(np.argmax(bad))
+            both = _shown(i, f"frequency {x[i]}, recency {tx[i]}")
+            check_rows("recency", bad, rule, both, customers)
     return x, tx, t, customers
+
+
+def _shown(index: int, text: str) -> NDArray[Any]:
+    """An array that shows ``text`` at ``index`` (what check_rows prints for the first row)."""
+    out = np.empty(index + 1, dtype=object)
+    out[index] = text
+    return out
 
 
 def weights_array(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:

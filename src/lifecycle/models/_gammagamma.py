@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array, check_choice
 from ..errors import ValidationError
 from ..table import Table
-from ._base import UNIT_DAYS, FittedModel, Objective, positive, special
+from ._base import UNIT_DAYS, FittedModel, Objective, dot, positive, special
 from ._data import _column, check_rows, rfm_arrays, weights_array
 
 __all__ = ["GammaGammaModel", "GammaGammaParams", "customer_lifetime_value"]
@@ -93,7 +93,7 @@ def _loglik_grad(theta: tuple[float, float, float], x: F, m: F, w: F) -> tuple[f
     d_p = x * (dpq - sp.digamma(px) + np.log(m) + np.log(x) - log_gm)
     d_q = dpq - sp.digamma(q) + math.log(g) - log_gm
     d_g = q / g - (px + q) / (g + m * x)
-    return float(w @ value), np.array([w @ d_p, w @ d_q, w @ d_g])
+    return dot(w, value), np.array([dot(w, d_p), dot(w, d_q), dot(w, d_g)])
 
 
 def _objective(x: F, m: F, w: F) -> Objective:

@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
 from ..errors import ValidationError
-from ._base import FittedModel, Objective, positive, special, unit_field
+from ._base import FittedModel, Objective, dot, positive, special, unit_field
 from ._data import Compressed, compress, rfm_arrays, weights_array
 
 __all__ = [
@@ -207,7 +207,7 @@ def objective(data: Compressed) -> Objective:
             head, _, bracket, grad = _log_terms(
                 (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, gradient=True
             )
-        return float(data.weight @ (head + bracket)), (grad @ data.weight) * p
+        return dot(data.weight, head + bracket), np.einsum("ij,j->i", grad, data.weight) * p
 
     return f
 
