@@ -124,7 +124,11 @@ def ours(case: str, data: dict[str, np.ndarray], unit: str, repeat: int) -> dict
     )
     t, table = best(
         lambda: gg.customer_lifetime_value(
-            bg, **args, monetary_value=data["monetary_value"], horizon=12, discount_rate=0.01,
+            bg,
+            **args,
+            monetary_value=data["monetary_value"],
+            horizon=12,
+            discount_rate=0.01,
             unit="M",
         ),
         repeat,
@@ -138,9 +142,7 @@ def same(a: dict[str, Any], b: dict[str, Any] | None) -> str:
     if "total" in a:
         return "yes" if abs(a["total"] - b["total"]) <= 1e-6 * abs(b["total"]) else "NO"
     names = {"v": "gamma"}
-    worst = max(
-        abs(a["params"][names.get(k, k)] - v) / abs(v) for k, v in b["params"].items()
-    )
+    worst = max(abs(a["params"][names.get(k, k)] - v) / abs(v) for k, v in b["params"].items())
     return f"{'yes' if worst <= 1e-3 else 'NO'} ({worst:.1e})"
 
 
@@ -175,12 +177,16 @@ def main() -> None:
                     (Path(folder) / f"{key}.npy").unlink()
             peer_time = f"{theirs['time']:12.3f}" if theirs else f"{'-':>12}"
             ratio = f"{theirs['time'] / mine['time']:8.1f}x" if theirs else f"{'-':>9}"
-            print(f"{label:36} {mine['time']:9.3f} {peer_time} {ratio}  {same(mine, theirs)}",
-                  flush=True)
+            print(
+                f"{label:36} {mine['time']:9.3f} {peer_time} {ratio}  {same(mine, theirs)}",
+                flush=True,
+            )
     large = simulate(args.large, 7)
     mine = ours("bg", large, "D", 1)
-    print(f"{f'BG/NBD fit, {args.large:,} simulated':36} {mine['time']:9.3f} "
-          f"{'-':>12} {'-':>9}  target < 2 s: {'met' if mine['time'] < 2 else 'NOT met'}")
+    print(
+        f"{f'BG/NBD fit, {args.large:,} simulated':36} {mine['time']:9.3f} "
+        f"{'-':>12} {'-':>9}  target < 2 s: {'met' if mine['time'] < 2 else 'NOT met'}"
+    )
     print(json.dumps({"large_params": mine["params"]}))
 
 

@@ -27,7 +27,7 @@ import pytest
 
 pytest.importorskip("scipy")
 
-from lifecycle.models import (  # noqa: E402
+from lifecycle.models import (
     BetaGeoModel,
     GammaGammaModel,
     ParetoNBDModel,

@@ -16,6 +16,7 @@ from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
+from ._signals import model_signals, profile_signals
 
 __all__ = [
     "BetaGeoModel",
@@ -27,4 +28,6 @@ __all__ = [
     "ShiftedBetaGeoModel",
     "ShiftedBetaGeoParams",
     "customer_lifetime_value",
+    "model_signals",
+    "profile_signals",
 ]

@@ -33,10 +33,10 @@ from ..table import Table, import_optional
 
 __all__ = [
     "UNIT_DAYS",
-    "dot",
     "FitResult",
     "FittedModel",
     "Objective",
+    "dot",
     "maximize",
     "positive",
     "special",
@@ -71,7 +71,7 @@ def special() -> Any:
     return import_optional("scipy.special", "models")
 
 
-def positive(_: object, attribute: Any, value: object) -> None:
+def positive(_: object, attribute: Any, value: float) -> None:
     """An attrs validator: a finite number > 0 (not a bool).
 
     Examples
@@ -85,7 +85,7 @@ def positive(_: object, attribute: Any, value: object) -> None:
     lifecycle.errors.ValidationError: 'r' must be a finite number > 0 (got -1.0)
     """
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok or not math.isfinite(float(value)) or float(value) <= 0:  # type: ignore[arg-type]
+    if not ok or not math.isfinite(float(value)) or float(value) <= 0:
         msg = f"{attribute.name!r} must be a finite number > 0 (got {value!r})"
         raise ValidationError(msg)
 
@@ -124,9 +124,7 @@ def _hessian(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.flo
     return (out + out.T) / 2
 
 
-def _standard_errors(
-    objective: Objective, theta: NDArray[np.float64]
-) -> tuple[float, ...]:
+def _standard_errors(objective: Objective, theta: NDArray[np.float64]) -> tuple[float, ...]:
     """Standard errors of the parameters (not their logs) by the delta method."""
     hess = _hessian(objective, theta)
     try:
@@ -176,7 +174,7 @@ def maximize(
         if not math.isfinite(result.fun):
             continue
         # Two starts that reach the same optimum settle it; more would only cost time.
-        agree = best is not None and abs(result.fun - best.fun) < 1e-9 * max(1.0, abs(best.fun))
+        agree = best is not None and abs(result.fun - best.fun) < 1e-8 * max(1.0, abs(best.fun))
         if best is None or result.fun < best.fun:
             best = result
         if agree:
@@ -334,7 +332,9 @@ class FittedModel(Generic[P]):
 
     def _starts(self, default: Sequence[float]) -> list[list[float]]:
         """The starting points: the user's (or the default), then spread-out variants."""
-        first = [float(self.initial.get(n, d)) for n, d in zip(self.param_names, default, strict=True)]
+        first = [
+            float(self.initial.get(n, d)) for n, d in zip(self.param_names, default, strict=True)
+        ]
         starts = [first]
         factors = (1.0, 0.1, 10.0, 0.3, 3.0)
         for k in range(1, self.n_starts):
@@ -344,9 +344,9 @@ class FittedModel(Generic[P]):
                 starts[-1] = [v * (1 + k) for v in first]
         return starts
 
-    def _maximize(self, objective: Objective, default: Sequence[float], scale: float) -> tuple[
-        NDArray[np.float64], float, bool, float, tuple[float, ...]
-    ]:
+    def _maximize(
+        self, objective: Objective, default: Sequence[float], scale: float
+    ) -> tuple[NDArray[np.float64], float, bool, float, tuple[float, ...]]:
         penalizer = self.penalizer
 
         def penalized(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:

@@ -30,6 +30,7 @@ from .._validation import as_float_array, as_int_array
 from ..errors import ValidationError
 from ._base import FittedModel, Objective, dot, positive, special, unit_field
 from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._signals import TransactionSignals
 
 __all__ = [
     "BetaGeoModel",
@@ -115,7 +116,6 @@ def _loglik_grad(
         return value, np.zeros(4)
     # w2 = e^t2 / (e^t1 + e^t2), from the same exponential.
     w2 = np.where(gap > 0, 1 / (1 + e), e / (1 + e))
-    w1 = 1.0 - w2
     dg = sp.digamma
     # Terms that depend on x only are summed per distinct x (weights pooled by x).
     wx = np.bincount(ix, weights=weight, minlength=len(ux))
@@ -125,7 +125,9 @@ def _loglik_grad(
     abx = dg(a + b + ux)
     ww1 = weight - ww2
     d_r = wx @ (dg(r + ux) - dg(r)) + wx.sum() * np.log(alpha) - dot(ww1, log_t) - dot(ww2, log_tx)
-    d_alpha = wx.sum() * r / alpha - dot(ww1 * rx, 1 / (alpha + t)) - dot(ww2 * rx, 1 / (alpha + tx))
+    d_alpha = (
+        wx.sum() * r / alpha - dot(ww1 * rx, 1 / (alpha + t)) - dot(ww2 * rx, 1 / (alpha + tx))
+    )
     d_a = (
         -wx.sum() * (dg(a) - dg(a + b))
         + w1x @ (dg(a) - abx)
@@ -276,7 +278,7 @@ def probability_of_purchases(params: BetaGeoParams, n: ArrayLike, t: ArrayLike) 
     return out
 
 
-class BetaGeoModel(FittedModel[BetaGeoParams]):
+class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
     """The BG/NBD model of Fader, Hardie and Lee (2005), fitted by maximum likelihood.
 
     Parameters

@@ -52,9 +52,7 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _column(
-    name: str, data: Mapping[str, Any] | None, given: ArrayLike | None
-) -> ArrayLike | None:
+def _column(name: str, data: Mapping[str, Any] | None, given: ArrayLike | None) -> ArrayLike | None:
     if given is not None:
         if data is not None:
             msg = f"give {name!r} either in 'data' or as an argument, not both"
@@ -211,7 +209,7 @@ def compress(
         rows, inverse = np.unique(np.stack([ix, itx, it], axis=1), axis=0, return_inverse=True)
         inverse = inverse.ravel()
         kx, ktx, kt = rows[:, 0], rows[:, 1], rows[:, 2]
-    weight = np.bincount(inverse, weights=weights, minlength=len(kx))
+    weight = np.bincount(inverse, weights=weights, minlength=len(kx)).astype(np.float64)
     keep = weight > 0
     return Compressed(
         x=ux[kx][keep],

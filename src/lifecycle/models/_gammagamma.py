@@ -86,8 +86,13 @@ def _loglik_grad(theta: tuple[float, float, float], x: F, m: F, w: F) -> tuple[f
     px = p * x
     log_gm = np.log(g + m * x)
     value = (
-        sp.gammaln(px + q) - sp.gammaln(px) - sp.gammaln(q) + q * math.log(g)
-        + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_gm
+        sp.gammaln(px + q)
+        - sp.gammaln(px)
+        - sp.gammaln(q)
+        + q * math.log(g)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * log_gm
     )
     dpq = sp.digamma(px + q)
     d_p = x * (dpq - sp.digamma(px) + np.log(m) + np.log(x) - log_gm)
@@ -288,7 +293,9 @@ def customer_lifetime_value(
         upto = transaction_model.conditional_expected_purchases(
             i * step, frequency=x, recency=tx, T=tt
         )
-        factor = (1 + discount_rate) ** -i if discounting == "discrete" else math.exp(-discount_rate * i)
+        factor = (
+            (1 + discount_rate) ** -i if discounting == "discrete" else math.exp(-discount_rate * i)
+        )
         period = (upto - before) * value * factor
         columns[f"period_{i}"] = period
         total += period

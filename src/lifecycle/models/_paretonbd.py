@@ -38,6 +38,7 @@ from .._validation import as_float_array
 from ..errors import ValidationError
 from ._base import FittedModel, Objective, dot, positive, special, unit_field
 from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._signals import TransactionSignals
 
 __all__ = [
     "ParetoNBDModel",
@@ -177,9 +178,7 @@ def _log_terms(
     return head, t1, top + np.log(bracket), grad
 
 
-def loglik(
-    params: ParetoNBDParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
-) -> F:
+def loglik(params: ParetoNBDParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> F:
     """Each customer's log-likelihood under Pareto/NBD, computed in log space.
 
     Examples
@@ -283,7 +282,7 @@ def _conditional(params: ParetoNBDParams, t: F, x: F, tx: F, tt: F) -> F:
     return out
 
 
-class ParetoNBDModel(FittedModel[ParetoNBDParams]):
+class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
     """The Pareto/NBD model, fitted by maximum likelihood on a log-space likelihood.
 
     Hyperparameters as for :class:`~lifecycle.models.BetaGeoModel`.
@@ -324,8 +323,10 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams]):
             raise ValidationError(msg)
         packed = compress(x, tx, t, w)
         scale = float(packed.weight.sum())
+        # alpha and beta are in time units: start them at the mean observation length.
+        span = float(np.average(packed.T, weights=packed.weight))
         values, value, converged, norm, errors = self._maximize(
-            objective(packed), (1.0, 1.0, 1.0, 1.0), scale
+            objective(packed), (1.0, span, 1.0, span), scale
         )
         self._set(values, value, packed.n_customers, converged, norm, errors)
         return self

@@ -22,6 +22,7 @@ heterogeneity", Marketing Science 29(1), 85-93 (equation 6, DERL).
 from __future__ import annotations
 
 import math
+
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -62,17 +63,19 @@ def _counts(
             raise ValidationError(msg)
         counts = as_int_array("active", active, low=0)
         if len(counts) < 2:
-            msg = f"'active' needs the cohort and at least one later period (got {len(counts)} value)"
+            msg = (
+                f"'active' needs the cohort and at least one later period (got {len(counts)} value)"
+            )
             raise ValidationError(msg)
-        lost = counts[:-1] - counts[1:]
-        first_violation("active", np.concatenate([[False], lost < 0]), "non-increasing", counts)
-        censored = np.zeros(len(lost))
-        censored[-1] = counts[-1]
-        return lost.astype(np.float64), censored
-    periods = as_int_array("lifetimes", lifetimes, low=1)
-    if observed is None:
+        drops = counts[:-1] - counts[1:]
+        first_violation("active", np.concatenate([[False], drops < 0]), "non-increasing", counts)
+        survivors = np.zeros(len(drops))
+        survivors[-1] = counts[-1]
+        return drops.astype(np.float64), survivors
+    if lifetimes is None or observed is None:
         msg = "'observed' is required with 'lifetimes' (True where the churn was seen)"
         raise ValidationError(msg)
+    periods = as_int_array("lifetimes", lifetimes, low=1)
     seen = as_bool_array("observed", observed)
     if len(seen) != len(periods):
         msg = f"arrays must have equal lengths (got lifetimes={len(periods)}, observed={len(seen)})"
