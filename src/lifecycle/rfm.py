@@ -36,8 +36,8 @@ from .table import Table
 
 __all__ = ["UNITS", "rfm_summary"]
 
-#: Length of each supported time unit in days.
-UNITS: dict[str, int] = {"D": 1, "W": 7}
+#: Length of each supported time unit in days ("M" is a mean Gregorian month, 365.25/12).
+UNITS: dict[str, float] = {"D": 1, "W": 7, "M": 365.25 / 12}
 
 
 def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str = "D") -> Table:
@@ -49,8 +49,9 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
         Only ``purchase`` events on or before ``as_of`` count.
     as_of : date or ISO string, optional
         End of the observation period; default the log's last event date.
-    unit : {"D", "W"}
-        Time unit of ``recency`` and ``T``: days, or weeks of 7 days.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T``: days, weeks of 7 days, or months of 365.25/12
+        days (never a hidden 30).
 
     Returns
     -------
@@ -72,6 +73,8 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
     >>> log = EventLog.from_records([{"customer": "a", "date": "2024-03-01"}])
     >>> rfm_summary(log, as_of="2024-03-08").T.tolist()
     [7.0]
+    >>> rfm_summary(log, as_of="2024-03-31", unit="M").T.round(4).tolist()
+    [0.9856]
     """
     if unit not in UNITS:
         msg = f"'unit' must be one of {tuple(UNITS)} (got {unit!r})"
