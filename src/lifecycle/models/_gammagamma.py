@@ -58,7 +58,11 @@ class GammaGammaParams:
 
 
 def _spend_arrays(
-    data: Mapping[str, Any] | None, frequency: ArrayLike | None, monetary_value: ArrayLike | None
+    data: Mapping[str, Any] | None,
+    frequency: ArrayLike | None,
+    monetary_value: ArrayLike | None,
+    *,
+    fitting: bool = False,
 ) -> tuple[F, F, NDArray[Any] | None]:
     customers = None if data is None or "customer" not in data else np.asarray(data["customer"])
     given = {}
@@ -76,7 +80,8 @@ def _spend_arrays(
         msg = f"arrays must have equal lengths (got frequency={len(x)}, monetary_value={len(m)})"
         raise ValidationError(msg)
     check_rows("frequency", x != np.floor(x), "a whole number", x, customers)
-    check_rows("monetary_value", (x > 0) & (m == 0), "> 0 for a repeat buyer", m, customers)
+    if fitting:  # the Gamma likelihood needs positive values; predictions do not
+        check_rows("monetary_value", (x > 0) & (m == 0), "> 0 for a repeat buyer", m, customers)
     return x, m, customers
 
 
@@ -150,7 +155,7 @@ class GammaGammaModel(FittedModel[GammaGammaParams]):
         ConvergenceError
             The fit did not converge (unless ``on_failure="warn"``).
         """
-        x, m, _ = _spend_arrays(data, frequency, monetary_value)
+        x, m, _ = _spend_arrays(data, frequency, monetary_value, fitting=True)
         w = weights_array(weights, len(x))
         used = (x > 0) & (w > 0)
         if not used.any():
