@@ -26,9 +26,10 @@ from lifecycle.models import (
     ParetoNBDModel,
     ParetoNBDParams,
     ShiftedBetaGeoModel,
+    _bgnbd,
+    _paretonbd,
     customer_lifetime_value,
 )
-from lifecycle.models import _bgnbd, _paretonbd
 
 BG = BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W")
 PARETO = ParetoNBDParams(0.5533, 10.578, 0.6063, 11.670, unit="W")
@@ -152,7 +153,8 @@ class TestStability:
         model = BetaGeoModel.from_params(BG)
         p = model.probability_alive(frequency=self.x, recency=self.tx, T=self.T)
         e = model.conditional_expected_purchases(52, frequency=self.x, recency=self.tx, T=self.T)
-        assert np.isfinite(p).all() and np.isfinite(e).all()
+        assert np.isfinite(p).all()
+        assert np.isfinite(e).all()
         assert ((p >= 0) & (p <= 1)).all()
 
 
@@ -172,7 +174,7 @@ class TestPersistence:
 
     def test_wrong_schema(self) -> None:
         data = BetaGeoModel.from_params(BG).to_dict()
-        with pytest.raises(SchemaError, match="expected schema 'lifecycle.pareto_nbd/1'"):
+        with pytest.raises(SchemaError, match=r"expected schema 'lifecycle\.pareto_nbd/1'"):
             ParetoNBDModel.from_dict(data)
 
     def test_unit_is_kept(self) -> None:

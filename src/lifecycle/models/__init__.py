@@ -15,6 +15,7 @@ array([0.727])
 from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
+from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
 from ._signals import model_signals, profile_signals
 
@@ -30,4 +31,5 @@ __all__ = [
     "customer_lifetime_value",
     "model_signals",
     "profile_signals",
+    "report_section",
 ]
