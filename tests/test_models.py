@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("scipy")
 
@@ -29,6 +31,7 @@ from lifecycle.models import (
     _bgnbd,
     _paretonbd,
     customer_lifetime_value,
+    simulate,
 )
 
 BG = BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W")
@@ -281,3 +284,28 @@ class TestSignals:
         rfm = rfm_summary(log, "2024-12-31", unit="W")
         table = model.signals(log, as_of="2024-12-31")
         assert np.allclose(table["p_alive"], model.probability_alive(rfm), rtol=1e-12)
+
+
+class TestSimulate:
+    @settings(max_examples=3, deadline=None)
+    @given(
+        r=st.floats(0.3, 1.5),
+        alpha=st.floats(2.0, 10.0),
+        a=st.floats(0.5, 1.5),
+        b=st.floats(1.5, 4.0),
+        seed=st.integers(0, 2**16),
+    )
+    def test_fit_recovers_parameters(
+        self, r: float, alpha: float, a: float, b: float, seed: int
+    ) -> None:
+        truth = BetaGeoParams(r, alpha, a, b, unit="W")
+        data = simulate(truth, 20_000, T=52.0, seed=seed)
+        fitted = BetaGeoModel(unit="W").fit(data).params_
+        # 20,000 customers pin the purchase process tightly and the dropout process loosely.
+        assert fitted.r == pytest.approx(r, rel=0.15)
+        assert fitted.alpha == pytest.approx(alpha, rel=0.2)
+        assert fitted.a / (fitted.a + fitted.b) == pytest.approx(a / (a + b), rel=0.25)
+
+    def test_bad_n(self) -> None:
+        with pytest.raises(ValidationError, match="'n' must be an int >= 1"):
+            simulate(BG, 0, T=5.0, seed=1)

@@ -18,6 +18,7 @@ from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
 from ._signals import model_signals, profile_signals
+from ._simulate import simulate
 
 __all__ = [
     "BetaGeoModel",
@@ -32,4 +33,5 @@ __all__ = [
     "model_signals",
     "profile_signals",
     "report_section",
+    "simulate",
 ]
