@@ -161,10 +161,10 @@ class TestRfmSummary:
         assert rfm.customer.tolist() == [-2, 10]
         assert rfm.customer.dtype.kind == "i"
 
-    @pytest.mark.parametrize("unit", ["M", "d", "days", ""])
+    @pytest.mark.parametrize("unit", ["m", "d", "days", ""])
     def test_unknown_unit(self, log: EventLog, unit: str) -> None:
         with pytest.raises(
-            ValidationError, match=rf"'unit' must be one of \('D', 'W'\) \(got '{unit}'\)"
+            ValidationError, match=rf"'unit' must be one of \('D', 'W', 'M'\) \(got '{unit}'\)"
         ):
             rfm_summary(log, unit=unit)
 
@@ -179,7 +179,7 @@ class TestRfmSummary:
             rfm_summary(empty)
 
     def test_units(self) -> None:
-        assert UNITS == {"D": 1, "W": 7}
+        assert UNITS == {"D": 1, "W": 7, "M": 365.25 / 12}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,6 +21,7 @@ True True
 from __future__ import annotations
 
 __all__ = [
+    "ConvergenceError",
     "CurrencyMismatchError",
     "LifecycleError",
     "MissingDependencyError",
@@ -140,6 +141,16 @@ class NotFittedError(LifecycleError, AttributeError):
     --------
     >>> issubclass(NotFittedError, AttributeError), issubclass(NotFittedError, LifecycleError)
     (True, True)
+    """
+
+
+class ConvergenceError(LifecycleError, RuntimeError):
+    """A model fit did not converge; the message names the cause (never silent garbage).
+
+    Examples
+    --------
+    >>> issubclass(ConvergenceError, LifecycleError)
+    True
     """
 
 

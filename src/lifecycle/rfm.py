@@ -41,8 +41,8 @@ __all__ = ["UNITS", "rfm_summary"]
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
-#: Length of each supported time unit in days.
-UNITS: dict[str, int] = {"D": 1, "W": 7}
+#: Length of each supported time unit in days ("M" is a mean Gregorian month, 365.25/12).
+UNITS: dict[str, float] = {"D": 1, "W": 7, "M": 365.25 / 12}
 
 
 def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str = "D") -> Table:
@@ -54,8 +54,9 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
         Only ``purchase`` events on or before ``as_of`` count.
     as_of : date or ISO string, optional
         End of the observation period; default the log's last event date.
-    unit : {"D", "W"}
-        Time unit of ``recency`` and ``T``: days, or weeks of 7 days.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T``: days, weeks of 7 days, or months of 365.25/12
+        days (never a hidden 30).
 
     Returns
     -------
@@ -77,6 +78,8 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
     >>> log = EventLog.from_records([{"customer": "a", "date": "2024-03-01"}])
     >>> rfm_summary(log, as_of="2024-03-08").T.tolist()
     [7.0]
+    >>> rfm_summary(log, as_of="2024-03-31", unit="M").T.round(4).tolist()
+    [0.9856]
     """
     if unit not in UNITS:
         msg = f"'unit' must be one of {tuple(UNITS)} (got {unit!r})"

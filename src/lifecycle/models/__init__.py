@@ -1,0 +1,37 @@
+"""Customer-base models ("buy till you die"): fitted, vectorised, usable as signals.
+
+SciPy comes with the ``models`` extra (``pip install "customer-lifecycle[models]"``) and is
+imported only when a model is fitted or a special function is needed: importing
+``lifecycle.models`` does not import it.
+
+Examples
+--------
+>>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+>>> model = BetaGeoModel.from_params(BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W"))
+>>> model.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(3)
+array([0.727])
+"""
+
+from ._bgnbd import BetaGeoModel, BetaGeoParams
+from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
+from ._paretonbd import ParetoNBDModel, ParetoNBDParams
+from ._report import report_section
+from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
+from ._signals import model_signals, profile_signals
+from ._simulate import simulate
+
+__all__ = [
+    "BetaGeoModel",
+    "BetaGeoParams",
+    "GammaGammaModel",
+    "GammaGammaParams",
+    "ParetoNBDModel",
+    "ParetoNBDParams",
+    "ShiftedBetaGeoModel",
+    "ShiftedBetaGeoParams",
+    "customer_lifetime_value",
+    "model_signals",
+    "profile_signals",
+    "report_section",
+    "simulate",
+]

@@ -1,0 +1,487 @@
+"""What every fitted model shares: parameters, the maximum-likelihood fit, diagnostics.
+
+A model's maths lives in pure functions of its parameters (``_bgnbd.py`` and siblings); the
+estimator classes are thin wrappers following scikit-learn's contract: hyperparameters in a
+keyword-only ``__init__``, ``fit`` returns ``self``, learned state in trailing-underscore
+attributes that raise :class:`~lifecycle.errors.NotFittedError` before ``fit``, and no
+training data kept.
+
+The fit maximises the log-likelihood over the logarithms of the parameters (so they stay
+positive) with L-BFGS-B, bounded to ``[1e-8, 1e8]`` for each parameter, from several
+starting points, with the models' analytic gradients. A fit that ends at a bound, with a
+large gradient or with the optimiser's failure raises
+:class:`~lifecycle.errors.ConvergenceError` naming the cause (or warns, if asked).
+Standard errors come from the inverse of the Hessian of the log-likelihood, differenced
+from the analytic gradient.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .._validation import check_choice
+from ..errors import ConvergenceError, NotFittedError, ValidationError
+from ..serialization import check_keys, check_schema
+from ..table import Table, import_optional
+
+__all__ = [
+    "UNIT_DAYS",
+    "FitResult",
+    "FittedModel",
+    "Objective",
+    "dot",
+    "maximize",
+    "positive",
+    "special",
+    "unit_field",
+]
+
+#: Days in each time unit a model can be fitted in; "M" is a mean Gregorian month.
+UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Y": 365.25}
+
+LOG_BOUND = math.log(1e8)
+METHOD = "TNC"
+OPTIONS = {
+    "TNC": lambda n, tol: {"maxfun": n, "ftol": 0.0, "gtol": tol, "xtol": 0.0},
+    "L-BFGS-B": lambda n, tol: {"maxiter": n, "ftol": 1e-15, "gtol": tol},
+}
+
+#: ``(theta) -> (log-likelihood, gradient in theta)`` for log-parameters ``theta``.
+Objective = Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
+
+
+def dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """``a @ b`` for long vectors without BLAS.
+
+    A threaded BLAS dot product stalls for milliseconds when the machine is busy; a fit
+    calls this hundreds of times, so it sums in NumPy's own loop instead.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
+def special() -> Any:
+    """``scipy.special``, imported on first use (the ``models`` extra)."""
+    return import_optional("scipy.special", "models")
+
+
+def positive(_: object, attribute: Any, value: float) -> None:
+    """An attrs validator: a finite number > 0 (not a bool).
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class P:
+    ...     r: float = attrs.field(validator=positive)
+    >>> P(-1.0)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'r' must be a finite number > 0 (got -1.0)
+    """
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(float(value)) or float(value) <= 0:
+        msg = f"{attribute.name!r} must be a finite number > 0 (got {value!r})"
+        raise ValidationError(msg)
+
+
+def _check_unit(_: object, attribute: Any, value: object) -> None:
+    check_choice(attribute.name, value, tuple(UNIT_DAYS))
+
+
+def unit_field(default: str = "D") -> Any:
+    """An attrs field for the time unit a model's parameters are in."""
+    return attrs.field(default=default, validator=_check_unit, kw_only=True)
+
+
+@attrs.frozen
+class FitResult:
+    """What a fit learned, kept by the estimator (no training data)."""
+
+    params: Any
+    log_likelihood: float
+    n_customers: int
+    standard_errors: tuple[float, ...]
+    converged: bool
+    gradient_norm: float
+
+
+def _hessian(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Hessian of the log-likelihood in ``theta``, central differences of the gradient."""
+    n = len(theta)
+    out = np.empty((n, n))
+    for i in range(n):
+        h = 1e-5 * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        out[i] = (objective(up)[1] - objective(down)[1]) / (2 * h)
+    return (out + out.T) / 2
+
+
+def _standard_errors(objective: Objective, theta: NDArray[np.float64]) -> tuple[float, ...]:
+    """Standard errors of the parameters (not their logs) by the delta method."""
+    hess = _hessian(objective, theta)
+    try:
+        cov = np.linalg.inv(-hess)
+    except np.linalg.LinAlgError:
+        return tuple(math.nan for _ in theta)
+    var = np.diag(cov) * np.exp(2 * theta)
+    return tuple(float(math.sqrt(v)) if v > 0 else math.nan for v in var)
+
+
+def maximize(
+    objective: Objective,
+    starts: Sequence[Sequence[float]],
+    *,
+    names: Sequence[str],
+    scale: float,
+    max_iter: int,
+    tol: float,
+    on_failure: str,
+) -> tuple[NDArray[np.float64], float, bool, float, tuple[float, ...]]:
+    """Maximise ``objective`` over log-parameters from each start; keep the best.
+
+    Returns the parameters, the log-likelihood, whether the fit converged, the gradient norm
+    (of the log-likelihood per customer, in log-parameters) and the standard errors.
+    ``scale`` (the number of customers) makes the optimiser see a mean log-likelihood, so
+    its tolerances mean the same for 100 customers and for 10 million.
+    """
+    optimize = import_optional("scipy.optimize", "models")
+
+    def negative_mean(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        value, grad = objective(theta)
+        if not math.isfinite(value):
+            return math.inf, np.zeros_like(theta)
+        return -value / scale, -grad / scale
+
+    best: Any = None
+    for start in starts:
+        theta0 = np.log(np.asarray(start, dtype=np.float64))
+        result = optimize.minimize(
+            negative_mean,
+            theta0,
+            jac=True,
+            method=METHOD,
+            bounds=[(-LOG_BOUND, LOG_BOUND)] * len(theta0),
+            options=OPTIONS[METHOD](max_iter, tol),
+        )
+        if not math.isfinite(result.fun):
+            continue
+        # Two starts that reach the same optimum settle it; more would only cost time.
+        agree = best is not None and abs(result.fun - best.fun) < 1e-8 * max(1.0, abs(best.fun))
+        if best is None or result.fun < best.fun:
+            best = result
+        if agree:
+            break
+    if best is None:
+        _fail("the log-likelihood is not finite at any starting point", on_failure)
+        n = len(starts[0])
+        return np.full(n, math.nan), math.nan, False, math.nan, tuple([math.nan] * n)
+    theta = np.asarray(best.x, dtype=np.float64)
+    value, grad = objective(theta)
+    gradient_norm = float(np.linalg.norm(grad / scale))
+    causes = []
+    at_bound = [names[i] for i in range(len(theta)) if abs(theta[i]) > LOG_BOUND - 1e-3]
+    if at_bound:
+        side = ["1e8" if theta[names.index(n)] > 0 else "1e-8" for n in at_bound]
+        shown = ", ".join(f"{n!r} -> {s}" for n, s in zip(at_bound, side, strict=True))
+        causes.append(f"parameters ran to a bound ({shown}); the data do not identify them")
+    # Truncated Newton often reports a failed line search at an optimum it cannot improve
+    # in floating point; the gradient decides.
+    if gradient_norm > max(1e-5, 100 * tol):
+        causes.append(
+            f"the gradient norm is {gradient_norm:.3g} at the end (optimiser: {best.message})"
+        )
+    converged = not causes
+    if causes:
+        _fail("; ".join(causes), on_failure)
+    errors = _standard_errors(objective, theta) if converged else tuple(math.nan for _ in theta)
+    return np.exp(theta), value, converged, gradient_norm, errors
+
+
+def _fail(cause: str, on_failure: str) -> None:
+    msg = f"the fit did not converge: {cause}"
+    if on_failure == "raise":
+        raise ConvergenceError(msg)
+    warnings.warn(msg, RuntimeWarning, stacklevel=4)
+
+
+P = TypeVar("P")
+
+
+class FittedModel(Generic[P]):
+    """Base of the estimators: fitted attributes, ``summary``, ``to_dict``/``from_dict``.
+
+    Subclasses set ``schema``, ``params_type`` and ``param_names`` and implement ``fit``.
+    """
+
+    schema: ClassVar[str]
+    params_type: ClassVar[type[Any]]
+    param_names: ClassVar[tuple[str, ...]]
+
+    def __init__(
+        self,
+        *,
+        unit: str = "D",
+        penalizer: float = 0.0,
+        initial: Mapping[str, float] | None = None,
+        n_starts: int = 3,
+        max_iter: int = 1000,
+        tol: float = 1e-8,
+        on_failure: str = "raise",
+    ) -> None:
+        check_choice("unit", unit, tuple(UNIT_DAYS))
+        check_choice("on_failure", on_failure, ("raise", "warn"))
+        if not (isinstance(penalizer, (int, float)) and penalizer >= 0):
+            msg = f"'penalizer' must be a number >= 0 (got {penalizer!r})"
+            raise ValidationError(msg)
+        if not (isinstance(n_starts, int) and n_starts >= 1):
+            msg = f"'n_starts' must be an int >= 1 (got {n_starts!r})"
+            raise ValidationError(msg)
+        if initial is not None:
+            check_keys(initial, "initial", optional=self.param_names)
+            for name, value in initial.items():
+                if not (isinstance(value, (int, float)) and value > 0):
+                    msg = f"initial {name!r} must be a number > 0 (got {value!r})"
+                    raise ValidationError(msg)
+        self.unit = unit
+        self.penalizer = float(penalizer)
+        self.initial = dict(initial or {})
+        self.n_starts = n_starts
+        self.max_iter = max_iter
+        self.tol = tol
+        self.on_failure = on_failure
+        self._result: FitResult | None = None
+
+    def __repr__(self) -> str:
+        if self._result is None:
+            return f"{type(self).__name__}(unit={self.unit!r}, not fitted)"
+        shown = ", ".join(
+            f"{name}={getattr(self._result.params, name):.4g}" for name in self.param_names
+        )
+        return f"{type(self).__name__}({shown}, unit={self.unit!r})"
+
+    # ------------------------------------------------------------------ fitted state
+
+    def _fitted(self) -> FitResult:
+        if self._result is None:
+            msg = f"this {type(self).__name__} is not fitted yet: call fit() first"
+            raise NotFittedError(msg)
+        return self._result
+
+    @property
+    def params_(self) -> P:
+        """The fitted parameters (a frozen attrs object named as in the paper)."""
+        params: P = self._fitted().params
+        return params
+
+    @property
+    def log_likelihood_(self) -> float:
+        """The maximised log-likelihood (summed over customers)."""
+        return self._fitted().log_likelihood
+
+    @property
+    def n_customers_(self) -> int:
+        """How many customers the fit saw (the total weight)."""
+        return self._fitted().n_customers
+
+    @property
+    def standard_errors_(self) -> dict[str, float]:
+        """Standard error of each parameter, from the inverse Hessian (NaN if singular)."""
+        return dict(zip(self.param_names, self._fitted().standard_errors, strict=True))
+
+    @property
+    def converged_(self) -> bool:
+        """Whether the fit met every convergence check."""
+        return self._fitted().converged
+
+    @property
+    def gradient_norm_(self) -> float:
+        """Norm of the mean log-likelihood's gradient (in log-parameters) at the optimum."""
+        return self._fitted().gradient_norm
+
+    def _set(
+        self,
+        values: NDArray[np.float64],
+        log_likelihood: float,
+        n_customers: int,
+        converged: bool,
+        gradient_norm: float,
+        errors: tuple[float, ...],
+    ) -> None:
+        params = self.params_type(
+            *(float(v) for v in values), **({"unit": self.unit} if self._has_unit() else {})
+        )
+        self._result = FitResult(
+            params=params,
+            log_likelihood=float(log_likelihood),
+            n_customers=n_customers,
+            standard_errors=errors,
+            converged=converged,
+            gradient_norm=gradient_norm,
+        )
+
+    def _has_unit(self) -> bool:
+        return "unit" in attrs.fields_dict(self.params_type)
+
+    def _starts(self, default: Sequence[float]) -> list[list[float]]:
+        """The starting points: the user's (or the default), then spread-out variants."""
+        first = [
+            float(self.initial.get(n, d)) for n, d in zip(self.param_names, default, strict=True)
+        ]
+        starts = [first]
+        factors = (1.0, 0.1, 10.0, 0.3, 3.0)
+        for k in range(1, self.n_starts):
+            factor = factors[k % len(factors)]
+            starts.append([v * (factor if i % 2 == 0 else 1 / factor) for i, v in enumerate(first)])
+            if k >= len(factors):
+                starts[-1] = [v * (1 + k) for v in first]
+        return starts
+
+    def _maximize(
+        self, objective: Objective, default: Sequence[float], scale: float
+    ) -> tuple[NDArray[np.float64], float, bool, float, tuple[float, ...]]:
+        penalizer = self.penalizer
+
+        def penalized(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            value, grad = objective(theta)
+            if penalizer:
+                p = np.exp(theta)
+                value -= penalizer * scale * float(np.sum(p**2))
+                grad = grad - penalizer * scale * 2 * p**2
+            return value, grad
+
+        return maximize(
+            penalized,
+            self._starts(default),
+            names=self.param_names,
+            scale=scale,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            on_failure=self.on_failure,
+        )
+
+    # ------------------------------------------------------------------ reporting
+
+    def summary(self) -> Table:
+        """The fitted parameters with standard errors and 95% Wald intervals.
+
+        Intervals are symmetric on the log scale, so they stay positive:
+        ``exp(log(p) +- 1.96 * se / p)``.
+
+        Examples
+        --------
+        >>> from lifecycle.models import ShiftedBetaGeoModel
+        >>> model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.summary().columns
+        ('parameter', 'estimate', 'standard_error', 'lower_95', 'upper_95')
+        """
+        result = self._fitted()
+        values = np.array([getattr(result.params, n) for n in self.param_names])
+        errors = np.array(result.standard_errors)
+        spread = np.exp(1.959963984540054 * errors / values)
+        return Table(
+            {
+                "parameter": np.array(self.param_names),
+                "estimate": values,
+                "standard_error": errors,
+                "lower_95": values / spread,
+                "upper_95": values * spread,
+            }
+        )
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as JSON-safe data (parameters, unit, diagnostics), schema-tagged.
+
+        Examples
+        --------
+        >>> from lifecycle.models import ShiftedBetaGeoModel
+        >>> model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> data = model.to_dict()
+        >>> data["schema"], sorted(data["params"])
+        ('lifecycle.sbg/1', ['alpha', 'beta'])
+        >>> ShiftedBetaGeoModel.from_dict(data).params_ == model.params_
+        True
+        """
+        result = self._fitted()
+        return {
+            "schema": self.schema,
+            "unit": self.unit,
+            "params": {n: getattr(result.params, n) for n in self.param_names},
+            "log_likelihood": result.log_likelihood,
+            "n_customers": result.n_customers,
+            "standard_errors": dict(zip(self.param_names, result.standard_errors, strict=True)),
+            "converged": result.converged,
+            "gradient_norm": result.gradient_norm,
+            "hyperparameters": {
+                "penalizer": self.penalizer,
+                "initial": dict(self.initial),
+                "n_starts": self.n_starts,
+                "max_iter": self.max_iter,
+                "tol": self.tol,
+                "on_failure": self.on_failure,
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+        """Rebuild a fitted model from :meth:`to_dict` output (refuses unknown keys)."""
+        keys = {
+            "unit",
+            "params",
+            "log_likelihood",
+            "n_customers",
+            "standard_errors",
+            "converged",
+            "gradient_norm",
+            "hyperparameters",
+        }
+        check_schema(data, cls.schema, keys)
+        check_keys(data, cls.schema, required={"schema", *keys})
+        hyper = check_keys(
+            data["hyperparameters"],
+            f"{cls.schema} hyperparameters",
+            required={"penalizer", "initial", "n_starts", "max_iter", "tol", "on_failure"},
+        )
+        model = cls(unit=data["unit"], **hyper)
+        params = check_keys(data["params"], f"{cls.schema} params", required=cls.param_names)
+        errors = check_keys(
+            data["standard_errors"], f"{cls.schema} standard_errors", required=cls.param_names
+        )
+        values = np.array([params[n] for n in cls.param_names], dtype=np.float64)
+        model._set(
+            values,
+            float(data["log_likelihood"]),
+            int(data["n_customers"]),
+            bool(data["converged"]),
+            float(data["gradient_norm"]),
+            tuple(float(errors[n]) for n in cls.param_names),
+        )
+        return model
+
+    @classmethod
+    def from_params(cls, params: Any) -> Any:
+        """A model answering questions with known parameters (no fit, no diagnostics).
+
+        Examples
+        --------
+        >>> from lifecycle.models import GammaGammaModel, GammaGammaParams
+        >>> GammaGammaModel.from_params(GammaGammaParams(6.25, 3.74, 15.44)).params_.p
+        6.25
+        """
+        if not isinstance(params, cls.params_type):
+            msg = f"'params' must be a {cls.params_type.__name__} (got {type(params).__name__})"
+            raise ValidationError(msg)
+        model = cls(unit=getattr(params, "unit", "D"))
+        values = np.array([getattr(params, n) for n in cls.param_names], dtype=np.float64)
+        nan = tuple(math.nan for _ in cls.param_names)
+        model._set(values, math.nan, 0, True, math.nan, nan)
+        return model

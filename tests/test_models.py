@@ -1,0 +1,311 @@
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("scipy")
+
+from lifecycle import EventLog, attribute, rfm_summary
+from lifecycle.errors import (
+    ConvergenceError,
+    LifecycleError,
+    NotFittedError,
+    SchemaError,
+    ValidationError,
+)
+from lifecycle.models import (
+    BetaGeoModel,
+    BetaGeoParams,
+    GammaGammaModel,
+    GammaGammaParams,
+    ParetoNBDModel,
+    ParetoNBDParams,
+    ShiftedBetaGeoModel,
+    _bgnbd,
+    _paretonbd,
+    customer_lifetime_value,
+    simulate,
+)
+
+BG = BetaGeoParams(0.2426, 4.4135, 0.7929, 2.4258, unit="W")
+PARETO = ParetoNBDParams(0.5533, 10.578, 0.6063, 11.670, unit="W")
+
+
+class TestLazyImport:
+    def test_import_does_not_load_scipy(self) -> None:
+        code = (
+            "import sys, lifecycle, lifecycle.models; "
+            "from lifecycle.models import BetaGeoModel, BetaGeoParams; "
+            "BetaGeoModel.from_params(BetaGeoParams(1.0, 1.0, 1.0, 1.0)); "
+            "print('scipy' in sys.modules)"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "False"
+
+
+CASES = [
+    ({"frequency": [1, 2], "recency": [0, 3], "T": [5, 5]}, "'recency' must be > 0 when"),
+    ({"frequency": [0, 2], "recency": [0, 6], "T": [5, 5]}, "'recency' must be <= 'T'.*6.0 > 5.0"),
+    ({"frequency": [0, -1], "recency": [0, 1], "T": [5, 5]}, "'frequency' must be >= 0"),
+    ({"frequency": [0, math.nan], "recency": [0, 1], "T": [5, 5]}, "'frequency' must be a number"),
+    ({"frequency": [0, 1.5], "recency": [0, 1], "T": [5, 5]}, "'frequency' must be a whole"),
+    ({"frequency": [0, 1], "recency": [0, 1], "T": [5, -5]}, "'T' must be >= 0"),
+    ({"frequency": [0, 0], "recency": [0, 0], "T": [5, 5]}, "no customer has a repeat"),
+    ({"frequency": [0, 1], "recency": [0, 1], "T": [5]}, "equal lengths"),
+]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("model", [BetaGeoModel, ParetoNBDModel])
+    @pytest.mark.parametrize(("args", "match"), CASES)
+    def test_arrays(self, model: type, args: dict[str, list[float]], match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            model().fit(**args)
+
+    def test_names_the_customer_from_a_table(self) -> None:
+        table = {"customer": ["ann", "bob"], "frequency": [0, 2], "recency": [0, 9], "T": [5, 5]}
+        with pytest.raises(ValidationError, match="first at customer 'bob' \\(index 1\\)"):
+            BetaGeoModel().fit(table)
+
+    def test_weights_of_wrong_length(self) -> None:
+        with pytest.raises(ValidationError, match="one value per customer"):
+            BetaGeoModel().fit(frequency=[0, 1], recency=[0, 1], T=[5, 5], weights=[1])
+
+    def test_negative_weight(self) -> None:
+        with pytest.raises(ValidationError, match="'weights' must be >= 0"):
+            BetaGeoModel().fit(frequency=[0, 1], recency=[0, 1], T=[5, 5], weights=[1, -1])
+
+    def test_spend_zero_for_repeat_buyer(self) -> None:
+        with pytest.raises(ValidationError, match="'monetary_value' must be > 0"):
+            GammaGammaModel().fit(frequency=[1, 2], monetary_value=[3.0, 0.0])
+
+    def test_both_data_and_arrays(self) -> None:
+        table = {"frequency": [1], "recency": [1], "T": [2]}
+        with pytest.raises(ValidationError, match="either in 'data' or as an argument"):
+            BetaGeoModel().fit(table, frequency=[1])
+
+    def test_errors_are_lifecycle_errors(self) -> None:
+        assert issubclass(ConvergenceError, LifecycleError)
+
+    def test_sbg_counts_must_not_rise(self) -> None:
+        with pytest.raises(ValidationError, match="'active' must be non-increasing"):
+            ShiftedBetaGeoModel().fit(active=[100, 80, 90])
+
+
+class TestNotFitted:
+    @pytest.mark.parametrize(
+        "model", [BetaGeoModel(), ParetoNBDModel(), GammaGammaModel(), ShiftedBetaGeoModel()]
+    )
+    def test_before_fit(self, model: object) -> None:
+        with pytest.raises(NotFittedError, match="not fitted yet"):
+            model.params_  # type: ignore[attr-defined]  # noqa: B018
+
+
+class TestConvergence:
+    def test_degenerate_data_raises_naming_the_cause(self) -> None:
+        # One repeat buyer among many: the dropout parameters are not identified.
+        with pytest.raises(ConvergenceError, match="did not converge"):
+            BetaGeoModel(max_iter=3).fit(frequency=[0, 0, 3], recency=[0, 0, 4], T=[5, 5, 5])
+
+    def test_warn_instead(self) -> None:
+        with pytest.warns(RuntimeWarning, match="did not converge"):
+            model = BetaGeoModel(max_iter=3, on_failure="warn").fit(
+                frequency=[0, 0, 3], recency=[0, 0, 4], T=[5, 5, 5]
+            )
+        assert not model.converged_
+
+
+class TestStability:
+    """Likelihoods at frequency 300-5000, ten years of days, recency = T and recency = 0."""
+
+    x = np.array([300.0, 1000.0, 5000.0, 5000.0, 0.0, 1.0])
+    T = np.array([3652.0, 3652.0, 3652.0, 3652.0, 3652.0, 3652.0])
+    tx = np.array([3652.0, 1000.0, 3652.0, 3000.0, 0.0, 1.0])
+
+    @pytest.mark.parametrize("fn", [_bgnbd.loglik, _paretonbd.loglik])
+    def test_loglik_finite(self, fn: object) -> None:
+        params = BG if fn is _bgnbd.loglik else PARETO
+        values = fn(params, self.x, self.tx, self.T)  # type: ignore[operator]
+        assert np.isfinite(values).all()
+        assert (values < 0).all()
+
+    def test_pareto_recency_equal_t_is_alive_term_only(self) -> None:
+        # At recency = T the integral term vanishes exactly: LL equals the alive term.
+        ll = _paretonbd.loglik(PARETO, [5000], [3652.0], [3652.0])[0]
+        r, alpha, s, beta = 0.5533, 10.578, 0.6063, 11.670
+        x, t = 5000, 3652.0
+        alive = (
+            math.lgamma(r + x)
+            - math.lgamma(r)
+            + r * math.log(alpha)
+            + s * math.log(beta)
+            - (r + x) * math.log(alpha + t)
+            - s * math.log(beta + t)
+        )
+        assert ll == pytest.approx(alive, rel=1e-12)
+
+    def test_predictions_finite(self) -> None:
+        model = BetaGeoModel.from_params(BG)
+        p = model.probability_alive(frequency=self.x, recency=self.tx, T=self.T)
+        e = model.conditional_expected_purchases(52, frequency=self.x, recency=self.tx, T=self.T)
+        assert np.isfinite(p).all()
+        assert np.isfinite(e).all()
+        assert ((p >= 0) & (p <= 1)).all()
+
+
+class TestPersistence:
+    def test_round_trip_through_json(self) -> None:
+        model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
+        data = json.loads(json.dumps(model.to_dict()))
+        again = ShiftedBetaGeoModel.from_dict(data)
+        assert again.params_ == model.params_
+        assert again.standard_errors_ == model.standard_errors_
+        assert again.log_likelihood_ == model.log_likelihood_
+
+    def test_unknown_key(self) -> None:
+        data = BetaGeoModel.from_params(BG).to_dict() | {"extra": 1}
+        with pytest.raises(SchemaError, match="unknown key 'extra'"):
+            BetaGeoModel.from_dict(data)
+
+    def test_wrong_schema(self) -> None:
+        data = BetaGeoModel.from_params(BG).to_dict()
+        with pytest.raises(SchemaError, match=r"expected schema 'lifecycle\.pareto_nbd/1'"):
+            ParetoNBDModel.from_dict(data)
+
+    def test_unit_is_kept(self) -> None:
+        assert BetaGeoModel.from_dict(BetaGeoModel.from_params(BG).to_dict()).params_.unit == "W"
+
+
+class TestWeights:
+    def test_weights_equal_repeated_rows(self) -> None:
+        x, tx, t = [0, 1, 2, 3, 0, 5], [0, 3, 8, 10, 0, 20], [30, 25, 28, 30, 12, 30]
+        w = [40, 20, 10, 5, 30, 3]
+        a = BetaGeoModel().fit(frequency=x, recency=tx, T=t, weights=w)
+        b = BetaGeoModel().fit(
+            frequency=np.repeat(x, w), recency=np.repeat(tx, w), T=np.repeat(t, w)
+        )
+        assert a.n_customers_ == b.n_customers_ == sum(w)
+        assert a.log_likelihood_ == pytest.approx(b.log_likelihood_, rel=1e-9)
+
+
+class TestCLV:
+    def test_discounting_per_period(self) -> None:
+        bg = BetaGeoModel.from_params(BG)
+        gg = GammaGammaModel.from_params(GammaGammaParams(6.25, 3.74, 15.44))
+        args = {"frequency": [2], "recency": [30.43], "T": [38.86], "monetary_value": [20.0]}
+        flat = customer_lifetime_value(bg, gg, **args, horizon=3, discount_rate=0.0)
+        disc = customer_lifetime_value(bg, gg, **args, horizon=3, discount_rate=0.1)
+        cont = customer_lifetime_value(
+            bg, gg, **args, horizon=3, discount_rate=0.1, discounting="continuous"
+        )
+        for i in (1, 2, 3):
+            assert disc[f"period_{i}"][0] == pytest.approx(flat[f"period_{i}"][0] / 1.1**i)
+            assert cont[f"period_{i}"][0] == pytest.approx(
+                flat[f"period_{i}"][0] * math.exp(-0.1 * i)
+            )
+        # Months are 365.25/12 days: 12 of them in weeks is exactly one year.
+        year = bg.conditional_expected_purchases(
+            365.25 / 7, frequency=[2], recency=[30.43], T=[38.86]
+        )
+        total = sum(flat[f"period_{i}"][0] for i in (1, 2, 3))
+        assert (
+            total
+            < year[0]
+            * gg.conditional_expected_average_value(frequency=[2], monetary_value=[20.0])[0]
+        )
+
+
+class TestSBG:
+    def test_per_customer_equals_counts(self) -> None:
+        active = [1000, 631, 468, 382, 326, 289, 262, 241]
+        lost = -np.diff(active)
+        lifetimes = np.concatenate([np.repeat(np.arange(1, 8), lost), np.full(241, 7)])
+        observed = np.concatenate([np.ones(lost.sum(), bool), np.zeros(241, bool)])
+        a = ShiftedBetaGeoModel().fit(active=active)
+        b = ShiftedBetaGeoModel().fit(lifetimes=lifetimes, observed=observed)
+        assert b.params_.alpha == pytest.approx(a.params_.alpha, rel=1e-6)
+        assert b.log_likelihood_ == pytest.approx(a.log_likelihood_, rel=1e-9)
+
+
+def _log() -> EventLog:
+    rng = np.random.default_rng(3)
+    records = []
+    for c in range(40):
+        for _ in range(int(rng.integers(1, 6))):
+            day = int(rng.integers(0, 300))
+            amount = str(int(rng.integers(1, 90)))
+            records.append(
+                {
+                    "customer": f"c{c}",
+                    "date": str(np.datetime64("2024-01-01") + day),
+                    "amount": amount,
+                    "currency": "EUR",
+                }
+            )
+    return EventLog.from_records(records)
+
+
+class TestSignals:
+    @pytest.mark.parametrize("unit", ["D", "W", "M"])
+    def test_profile_equals_population(self, unit: str) -> None:
+        log = _log()
+        bg = BetaGeoModel.from_params(
+            BetaGeoParams(0.3, 30.0 / {"D": 1, "W": 7, "M": 30.4375}[unit], 0.8, 2.5, unit=unit)
+        )
+        gg = GammaGammaModel.from_params(GammaGammaParams(6.0, 4.0, 15.0))
+        pop = log.population("2024-12-31").join(bg.signals(log, as_of="2024-12-31", spend_model=gg))
+        for i, customer in enumerate(pop.customer.tolist()):
+            profile = bg.profile_signals(log, customer, as_of="2024-12-31", spend_model=gg)
+            for name in ("p_alive", "expected_purchases_90d", "expected_value_365d"):
+                assert profile[name] == pop[name][i], (customer, name)
+
+    def test_condition_on_joined_column(self) -> None:
+        log = _log()
+        model = ParetoNBDModel.from_params(ParetoNBDParams(0.5, 30.0, 0.6, 40.0, unit="D"))
+        pop = log.population("2024-12-31").join(model.signals(log, as_of="2024-12-31"))
+        rule = attribute("p_alive") < 0.3
+        batch = rule.evaluate(pop)
+        assert batch.tolist() == (pop["p_alive"] < 0.3).tolist()
+        for i, customer in enumerate(pop.customer.tolist()):
+            profile = model.profile_signals(log, customer, as_of="2024-12-31")
+            assert rule.evaluate(profile) == batch[i]
+
+    def test_same_as_rfm_summary(self) -> None:
+        log = _log()
+        model = BetaGeoModel.from_params(BetaGeoParams(0.3, 4.0, 0.8, 2.5, unit="W"))
+        rfm = rfm_summary(log, "2024-12-31", unit="W")
+        table = model.signals(log, as_of="2024-12-31")
+        assert np.allclose(table["p_alive"], model.probability_alive(rfm), rtol=1e-12)
+
+
+class TestSimulate:
+    @settings(max_examples=3, deadline=None)
+    @given(
+        r=st.floats(0.3, 1.5),
+        alpha=st.floats(2.0, 10.0),
+        a=st.floats(0.5, 1.5),
+        b=st.floats(1.5, 4.0),
+        seed=st.integers(0, 2**16),
+    )
+    def test_fit_recovers_parameters(
+        self, r: float, alpha: float, a: float, b: float, seed: int
+    ) -> None:
+        truth = BetaGeoParams(r, alpha, a, b, unit="W")
+        data = simulate(truth, 20_000, T=52.0, seed=seed)
+        fitted = BetaGeoModel(unit="W").fit(data).params_
+        # 20,000 customers pin the purchase process tightly and the dropout process loosely.
+        assert fitted.r == pytest.approx(r, rel=0.15)
+        assert fitted.alpha == pytest.approx(alpha, rel=0.2)
+        assert fitted.a / (fitted.a + fitted.b) == pytest.approx(a / (a + b), rel=0.25)
+
+    def test_bad_n(self) -> None:
+        with pytest.raises(ValidationError, match="'n' must be an int >= 1"):
+            simulate(BG, 0, T=5.0, seed=1)
