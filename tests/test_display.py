@@ -9,7 +9,7 @@ import pytest
 
 from lifecycle import Currency, EventLog, Table
 from lifecycle._display import table_html, table_text
-from lifecycle.signals import Population
+from lifecycle.signals import SIGNALS, Population
 
 
 def population(**columns: object) -> Population:
@@ -133,7 +133,11 @@ class TestPopulationText:
         )
         pop = log.population("2024-07-01")
         text = table_text(pop)
-        assert text.startswith("Population: 2 rows x 25 columns, as of 2024-07-01, money in EUR")
+        # customer and every standard signal
+        columns = 1 + len(SIGNALS)
+        assert text.startswith(
+            f"Population: 2 rows x {columns} columns, as of 2024-07-01, money in EUR"
+        )
         ann, bob = text.splitlines()[2:4]
         assert "2024-01-05" in ann
         assert bob.split()[:3] == ["1", "bob", "NA"]
