@@ -12,8 +12,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from lifecycle import Condition, Currency, EventLog, Money, Table, attribute, signal
-from lifecycle._display import table_html, table_text
+from lifecycle._display import number, plural, table_html, table_text
 from lifecycle.conditions import always, tenure_at_least
+from lifecycle.instruments import ces, csat, ipa, nps
 from lifecycle.pricing import PercentOff, PricingPolicy, Quote
 from lifecycle.signals import Population
 from lifecycle.stages import (
@@ -347,3 +348,38 @@ class TestObjectHtml:
         assert text.startswith('<pre class="mermaid">\nstateDiagram-v2\n')
         assert html.unescape(text).count(model.to_mermaid()) == 1
         assert html.escape(repr(model)) in text
+
+
+class TestNumbers:
+    def test_nps_prints_rounded_and_keeps_its_value(self) -> None:
+        r = nps([8] * 153 + [3] * 97, ci="wald")
+        assert r.score == -38.800000000000004
+        text = repr(r)
+        assert text.startswith("NPSResult(score=-38.8, standard_error=3.081921, ci=(-44.8")
+        assert text.endswith(", promoters=0.0, passives=0.612, detractors=0.388, n=250)")
+        assert "00000" not in text
+
+    def test_other_results(self) -> None:
+        assert repr(csat([5, 4, 1], (1, 5))) == "CSATResult(score=66.666667, share=0.666667, n=3)"
+        assert (
+            repr(ces([1, 2, 2], version=1))
+            == "CESResult(mean=1.666667, low_effort=1.0, n=3, version=1)"
+        )
+        assert repr(ipa([4, 2], [2, 4], crosshair=(3, 3))) == "IPAResult(crosshair=(3.0, 3.0))"
+
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (-38.800000000000004, "-38.8"),
+            (25.0, "25.0"),
+            (2 / 3, "0.666667"),
+            (float("inf"), "inf"),
+        ],
+    )
+    def test_number(self, value: float, text: str) -> None:
+        assert number(value) == text
+
+    def test_plurals(self) -> None:
+        assert plural(1, "row") == "1 row"
+        assert plural(0, "customer") == "0 customers"
+        assert repr(Table({"a": [1]})).startswith("Table: 1 row x 1 column\n")
