@@ -383,3 +383,11 @@ class TestNumbers:
         assert plural(1, "row") == "1 row"
         assert plural(0, "customer") == "0 customers"
         assert repr(Table({"a": [1]})).startswith("Table: 1 row x 1 column\n")
+
+
+def test_dir_of_a_profile_lists_its_signals() -> None:
+    log = EventLog.from_records([{"customer": 1, "date": "2024-01-01"}])
+    names = dir(log.profile(1, "2024-02-01").with_attributes(segment="gold"))
+    assert {"purchase_count", "days_since_last_purchase", "segment"} <= set(names)
+    assert {"with_attributes", "tenure", "as_of"} <= set(names)
+    assert names == sorted(names)

@@ -202,6 +202,11 @@ class Profile:
             msg = f"profile has no signal {name!r}; it has: {', '.join(sorted(self.values))}"
             raise AttributeError(msg) from None
 
+    def __dir__(self) -> list[str]:
+        # Signals and attributes read as attributes, so tab completion should offer them.
+        names = {name for name in self.values if isinstance(name, str) and name.isidentifier()}
+        return sorted(set(super().__dir__()) | names)
+
     def __repr__(self) -> str:
         return f"Profile(customer={self.customer!r}, as_of={self.as_of.isoformat()})"
 
