@@ -154,9 +154,9 @@ class TestLifecycleModel:
 
     def test_repr_shows_what_is_in_force(self) -> None:
         text = repr(trial_model())
-        assert "initial='trial'" in text
-        assert "dissolution='churned'" in text
-        assert "kind='win_back'" in text
+        assert "\n  initial: trial\n" in text
+        assert "\n  dissolution: churned" in text
+        assert "1 win_back" in text
 
 
 class TestParts:

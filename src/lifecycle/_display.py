@@ -30,7 +30,15 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from .table import Table
 
-__all__ = ["table_html", "table_text"]
+__all__ = [
+    "grid_html",
+    "grid_text",
+    "number",
+    "plural",
+    "rounded_repr",
+    "table_html",
+    "table_text",
+]
 
 #: Rows shown at each end of a long table.
 EDGE = 5
@@ -42,8 +50,119 @@ CELL = 30
 MISSING = "NA"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``n`` with thousands separators and ``word``, plural unless ``n`` is 1.
+
+    Examples
+    --------
+    >>> plural(1, "row"), plural(3000, "customer")
+    ('1 row', '3,000 customers')
+    """
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def number(value: float) -> str:
+    """A float for display: at most 6 decimals, trailing zeros dropped (the value is unchanged).
+
+    Examples
+    --------
+    >>> number(-38.800000000000004), number(25.0), number(1 / 3), number(float("nan"))
+    ('-38.8', '25.0', '0.333333', 'nan')
+    """
+    if not np.isfinite(value):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float | np.floating):
+        return number(float(value))
+    if isinstance(value, tuple):
+        inner = ", ".join(_shown(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def rounded_repr(obj: Any) -> str:
+    """An attrs object's repr with its floats shown by :func:`number`.
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class R:
+    ...     score: float
+    ...     ci: tuple[float, float]
+    ...     n: int
+    >>> rounded_repr(R(-38.800000000000004, (-45.10000000000001, -32.5), 80))
+    'R(score=-38.8, ci=(-45.1, -32.5), n=80)'
+    """
+    fields = ", ".join(
+        f"{f.name}={_shown(getattr(obj, f.name))}" for f in attrs.fields(type(obj)) if f.repr
+    )
+    return f"{type(obj).__name__}({fields})"
+
+
+def grid_text(
+    title: str, corner: str, rows: list[str], columns: list[str], cells: list[list[str]]
+) -> str:
+    """A titled grid: row labels left, column labels on top, cells right-aligned.
+
+    Examples
+    --------
+    >>> print(grid_text("Flow", "from/to", ["a", "b"], ["a", "b"], [["3", "1"], ["0", "4"]]))
+    Flow
+    from/to  a  b
+    a        3  1
+    b        0  4
+    """
+    label_width = max([len(corner), *(len(r) for r in rows)])
+    widths = [max([len(name), *(len(line[j]) for line in cells)]) for j, name in enumerate(columns)]
+
+    def line(label: str, texts: list[str]) -> str:
+        parts = [label.ljust(label_width)]
+        parts += [text.rjust(width) for text, width in zip(texts, widths, strict=True)]
+        return "  ".join(parts).rstrip()
+
+    out = [title, line(corner, columns)]
+    out += [line(label, texts) for label, texts in zip(rows, cells, strict=True)]
+    return "\n".join(out)
+
+
+def grid_html(
+    title: str, corner: str, rows: list[str], columns: list[str], cells: list[list[str]]
+) -> str:
+    """The same grid as an HTML table with a caption, for notebooks.
+
+    Examples
+    --------
+    >>> print(grid_html("Counts", "stage", ["a"], ["customers"], [["3"]]))
+    <table>
+    <caption>Counts</caption>
+    <thead><tr><th>stage</th><th>customers</th></tr></thead>
+    <tbody>
+    <tr><th>a</th><td style="text-align:right">3</td></tr>
+    </tbody>
+    </table>
+    """
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in [corner, *columns])
+    body = [
+        f"<tr><th>{html.escape(label)}</th>"
+        + "".join(f'<td style="text-align:right">{html.escape(t)}</td>' for t in texts)
+        + "</tr>"
+        for label, texts in zip(rows, cells, strict=True)
+    ]
+    return "\n".join(
+        [
+            "<table>",
+            f"<caption>{html.escape(title)}</caption>",
+            f"<thead><tr>{head}</tr></thead>",
+            "<tbody>",
+            *body,
+            "</tbody>",
+            "</table>",
+        ]
+    )
 
 
 def _shown_rows(n: int) -> NDArray[np.intp]:
@@ -129,8 +248,8 @@ def _cells(table: Table, name: str, rows: NDArray[np.intp]) -> tuple[list[str], 
 def _title(table: Table) -> str:
     signals = _signals(table)
     text = (
-        f"{type(table).__name__}: {_plural(len(table), 'row')} x "
-        f"{_plural(len(table.columns), 'column')}"
+        f"{type(table).__name__}: {plural(len(table), 'row')} x "
+        f"{plural(len(table.columns), 'column')}"
     )
     if signals is not None and signals.as_of is not None:
         text += f", as of {signals.as_of.isoformat()}"
@@ -197,7 +316,7 @@ def table_text(table: Table) -> str:
             out.append("...")
         out.append(line(label, [cells[k] for _, cells, _ in columns]))
     if left_out:
-        out.append(f"({_plural(len(left_out), 'more column')}: {', '.join(left_out)})")
+        out.append(f"({plural(len(left_out), 'more column')}: {', '.join(left_out)})")
     return "\n".join(out)
 
 

@@ -111,6 +111,8 @@ class Condition:
     >>> from lifecycle import signal
     >>> isinstance(signal("purchase_count") >= 2, Condition)
     True
+    >>> print((signal("purchase_count") >= 2) & ~signal("last_survey_score").is_missing())
+    purchase_count >= 2 and not (last_survey_score is missing)
     """
 
     __slots__ = ()
@@ -269,9 +271,11 @@ class Constant(Condition):
     def _batch(self, population: Population) -> NDArray[np.bool_]:
         return np.full(len(population), self.value, dtype=bool)
 
+    def __str__(self) -> str:
+        return "always" if self.value else "never"
+
     def explain(self, profile: Profile) -> Explanation:
-        text = "always" if self.value else "never"
-        return Explanation(text, self.value, show_actual=False, op=self.op)
+        return Explanation(str(self), self.value, show_actual=False, op=self.op)
 
     def signals(self) -> frozenset[str]:
         return frozenset()
@@ -334,6 +338,9 @@ class All(Condition):
             out &= part._batch(population)
         return out
 
+    def __str__(self) -> str:
+        return " and ".join(_operand(p) for p in self.parts)
+
     def explain(self, profile: Profile) -> Explanation:
         parts = tuple(p.explain(profile) for p in self.parts)
         holds = all(p.holds for p in parts)
@@ -375,6 +382,9 @@ class Any_(Condition):
             out |= part._batch(population)
         return out
 
+    def __str__(self) -> str:
+        return " or ".join(_operand(p) for p in self.parts)
+
     def explain(self, profile: Profile) -> Explanation:
         parts = tuple(p.explain(profile) for p in self.parts)
         holds = any(p.holds for p in parts)
@@ -413,6 +423,9 @@ class Not(Condition):
     def _batch(self, population: Population) -> NDArray[np.bool_]:
         return ~self.part._batch(population)
 
+    def __str__(self) -> str:
+        return f"not ({self.part})"
+
     def explain(self, profile: Profile) -> Explanation:
         inner = self.part.explain(profile)
         return Explanation("not", not inner.holds, parts=(inner,), show_actual=False, op=self.op)
@@ -422,6 +435,11 @@ class Not(Condition):
 
     def _payload(self) -> dict[str, Any]:
         return {"op": "not", "arg": self.part._payload()}
+
+
+def _operand(part: Condition) -> str:
+    """A part of ``and``/``or`` as text: a combination in parentheses, so it reads one way."""
+    return f"({part})" if isinstance(part, All | Any_) else str(part)
 
 
 def _read_args(data: Mapping[str, Any], read: Read) -> list[Condition]:

@@ -379,12 +379,11 @@ class Compare(Condition):
     def _batch(self, population: Population) -> NDArray[np.bool_]:
         return _batch_compare(population, self.signal, self.op, self.value)
 
+    def __str__(self) -> str:
+        return f"{self.signal} {self.op} {format_value(self.value)}"
+
     def explain(self, profile: Profile) -> Explanation:
-        return Explanation(
-            f"{self.signal} {self.op} {format_value(self.value)}",
-            self._single(profile),
-            _single_value(profile, self.signal),
-        )
+        return Explanation(str(self), self._single(profile), _single_value(profile, self.signal))
 
     def signals(self) -> frozenset[str]:
         return frozenset({self.signal})
@@ -421,9 +420,12 @@ class CompareSignals(Condition):
         b, b_missing = _batch_values(population, self.other)
         return np.asarray(_OPS[self.op](a, b), dtype=bool) & ~a_missing & ~b_missing
 
+    def __str__(self) -> str:
+        return f"{self.signal} {self.op} {self.other}"
+
     def explain(self, profile: Profile) -> Explanation:
         actual = (_single_value(profile, self.signal), _single_value(profile, self.other))
-        return Explanation(f"{self.signal} {self.op} {self.other}", self._single(profile), actual)
+        return Explanation(str(self), self._single(profile), actual)
 
     def signals(self) -> frozenset[str]:
         return frozenset({self.signal, self.other})
@@ -474,9 +476,11 @@ class Between(Condition):
             population, self.signal, "<=", self.high
         )
 
+    def __str__(self) -> str:
+        return f"{self.signal} between {format_value(self.low)} and {format_value(self.high)}"
+
     def explain(self, profile: Profile) -> Explanation:
-        text = f"{self.signal} between {format_value(self.low)} and {format_value(self.high)}"
-        return Explanation(text, self._single(profile), _single_value(profile, self.signal))
+        return Explanation(str(self), self._single(profile), _single_value(profile, self.signal))
 
     def signals(self) -> frozenset[str]:
         return frozenset({self.signal})
@@ -526,10 +530,12 @@ class IsIn(Condition):
             out |= _batch_compare(population, self.signal, "==", value)
         return out
 
-    def explain(self, profile: Profile) -> Explanation:
+    def __str__(self) -> str:
         shown = ", ".join(format_value(v) for v in self.values)
-        text = f"{self.signal} in ({shown})"
-        return Explanation(text, self._single(profile), _single_value(profile, self.signal))
+        return f"{self.signal} in ({shown})"
+
+    def explain(self, profile: Profile) -> Explanation:
+        return Explanation(str(self), self._single(profile), _single_value(profile, self.signal))
 
     def signals(self) -> frozenset[str]:
         return frozenset({self.signal})
@@ -563,9 +569,12 @@ class IsMissing(Condition):
     def _batch(self, population: Population) -> NDArray[np.bool_]:
         return _batch_values(population, self.signal)[1].copy()
 
+    def __str__(self) -> str:
+        return f"{self.signal} is missing"
+
     def explain(self, profile: Profile) -> Explanation:
         actual = _single_value(profile, self.signal)
-        return Explanation(f"{self.signal} is missing", self._single(profile), actual)
+        return Explanation(str(self), self._single(profile), actual)
 
     def signals(self) -> frozenset[str]:
         return frozenset({self.signal})

@@ -155,13 +155,15 @@ class TenureAtLeast(Condition):
         )
         return due
 
+    def __str__(self) -> str:
+        return f"tenure >= {describe_period(self.years, self.months, self.days)}"
+
     def explain(self, profile: Profile) -> Explanation:
         tenure = profile.tenure
         actual = (
             None if tenure is None else describe_period(tenure.years, tenure.months, tenure.days)
         )
-        text = f"tenure >= {describe_period(self.years, self.months, self.days)}"
-        return Explanation(text, self._single(profile), actual)
+        return Explanation(str(self), self._single(profile), actual)
 
     def signals(self) -> frozenset[str]:
         return frozenset({"first_purchase"})

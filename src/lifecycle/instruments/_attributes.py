@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._display import rounded_repr
 from .._validation import check_choice, check_same_length
 from ..errors import ValidationError
 from ._common import (
@@ -85,6 +86,9 @@ class KanoResult:
     cs: float
     ds: float
     n: int
+
+    def __repr__(self) -> str:
+        return rounded_repr(self)
 
 
 def kano(functional: ArrayLike, dysfunctional: ArrayLike) -> KanoResult:
@@ -182,6 +186,9 @@ class IPAResult:
 
     codes: NDArray[np.int8] = attrs.field(repr=False)
     crosshair: tuple[float, float]
+
+    def __repr__(self) -> str:
+        return rounded_repr(self)
 
     @property
     def quadrants(self) -> NDArray[np.str_]:

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._display import rounded_repr
 from .._validation import check_same_length, first_violation
 from ..errors import ValidationError
 from ._common import (
@@ -108,6 +109,9 @@ class ServqualResult:
     overall: float
     dimensions: tuple[str, ...] | None
     n: int
+
+    def __repr__(self) -> str:
+        return rounded_repr(self)
 
 
 def _matrix(name: str, values: ArrayLike) -> NDArray[np.float64]:

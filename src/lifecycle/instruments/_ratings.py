@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._display import rounded_repr
 from .._validation import check_choice
 from ..errors import ValidationError
 from ._common import (
@@ -47,6 +48,11 @@ class NPSResult:
     (25.0, 4)
     >>> round(r.standard_error, 2)
     41.46
+
+    The repr rounds for display only (here the score is -38.800000000000004):
+
+    >>> nps([8] * 153 + [3] * 97)
+    NPSResult(score=-38.8, standard_error=3.081921, ci=None, promoters=0.0, passives=0.612, detractors=0.388, n=250)
     """
 
     score: float
@@ -56,6 +62,9 @@ class NPSResult:
     passives: float
     detractors: float
     n: int
+
+    def __repr__(self) -> str:
+        return rounded_repr(self)
 
 
 def _level(level: object) -> float:
@@ -181,6 +190,9 @@ class CSATResult:
     share: float
     n: int
 
+    def __repr__(self) -> str:
+        return rounded_repr(self)
+
 
 def csat(scores: ArrayLike, scale: ScaleLike, *, top: int = 2) -> CSATResult:
     """Customer satisfaction: the share of answers in the top boxes of the scale.
@@ -256,6 +268,9 @@ class CESResult:
     low_effort: float
     n: int
     version: int
+
+    def __repr__(self) -> str:
+        return rounded_repr(self)
 
 
 def ces(scores: ArrayLike, *, version: int = 2) -> CESResult:

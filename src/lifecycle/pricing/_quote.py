@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .._display import grid_html
 from ..money import Currency, Money
 
 __all__ = ["Quote", "Step"]
@@ -107,6 +108,11 @@ class Quote:
     >>> print(q.explain())
     A new customer pays 17.99 EUR for 1 x 19.99 EUR on 2024-05-01 (list price 19.99 EUR,
     10.01% off). Rule 'spring sale' (10% off): 19.99 -> 17.99 EUR (met: always).
+    >>> q
+    Quote: a new customer on 2024-05-01, 1 x 19.99 EUR
+      list price: 19.99 EUR
+      spring sale: 19.99 EUR -> 17.99 EUR (met: always)
+      total: 17.99 EUR (10.01% off)
     """
 
     customer: Any
@@ -116,6 +122,33 @@ class Quote:
     total: Money
     unit_price: Money
     steps: tuple[Step, ...]
+
+    def _rows(self) -> tuple[str, list[str], list[list[str]]]:
+        who = "a new customer" if self.customer is None else f"customer {self.customer!r}"
+        title = f"Quote: {who} on {self.on.isoformat()}, {self.quantity} x {self.base_price}"
+        names = ["list price"]
+        cells = [[str(self.list_total), ""]]
+        for step in self.steps:
+            names.append(step.name)
+            if step.before is None or step.after is None:
+                cells.append(["not applied", step.why])
+            else:
+                cells.append([f"{step.before} -> {step.after}", step.why])
+        off = self.discount_percent
+        names.append("total")
+        cells.append([str(self.total), f"{off}% off" if off >= 0 else f"{-off}% above list"])
+        return title, names, cells
+
+    def __repr__(self) -> str:
+        title, names, cells = self._rows()
+        lines = [title]
+        for name, (amount, why) in zip(names, cells, strict=True):
+            lines.append(f"  {name}: {amount}" + (f" ({why})" if why else ""))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        title, names, cells = self._rows()
+        return grid_html(title, "step", names, ["amount", "why"], cells)
 
     @property
     def currency(self) -> Currency:

@@ -122,6 +122,11 @@ class Profile:
             check_signal_name(name, self.values)
             raise
 
+    def __dir__(self) -> list[str]:
+        # Signals and attributes read as attributes, so tab completion should offer them.
+        names = {name for name in self.values if isinstance(name, str) and name.isidentifier()}
+        return sorted(set(super().__dir__()) | names)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)

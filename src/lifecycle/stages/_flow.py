@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._display import grid_html, grid_text, plural
 from ..table import Table
 
 __all__ = ["StageFlow"]
@@ -47,6 +48,12 @@ class StageFlow:
     ...                              np.array([[1, 1], [0, 0]]), np.array([0, 0]))
     >>> flow.table().row(1)
     {'source': 'a', 'target': 'b', 'customers': 1, 'rate': 0.5}
+    >>> flow
+    StageFlow: 2024-01-01 -> 2024-02-01, 2 customers (0 new)
+    from/to  a  b
+    a        1  1
+    b        0  0
+    (new)    0  0
     """
 
     labels: tuple[str, ...]
@@ -55,6 +62,24 @@ class StageFlow:
     counts: NDArray[np.int64] = attrs.field(repr=False)
     rates: NDArray[np.float64] = attrs.field(repr=False)
     new: NDArray[np.int64] = attrs.field(repr=False)
+
+    def _grid(self) -> tuple[str, list[str], list[list[str]]]:
+        total = int(self.counts.sum()) + int(self.new.sum())
+        title = (
+            f"StageFlow: {self.start.isoformat()} -> {self.end.isoformat()}, "
+            f"{plural(total, 'customer')} ({int(self.new.sum()):,} new)"
+        )
+        rows = [*self.labels, "(new)"]
+        cells = [[f"{int(n):,}" for n in row] for row in (*self.counts, self.new)]
+        return title, rows, cells
+
+    def __repr__(self) -> str:
+        title, rows, cells = self._grid()
+        return grid_text(title, "from/to", rows, list(self.labels), cells)
+
+    def _repr_html_(self) -> str:
+        title, rows, cells = self._grid()
+        return grid_html(title, "from/to", rows, list(self.labels), cells)
 
     @classmethod
     def from_counts(

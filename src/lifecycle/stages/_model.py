@@ -22,11 +22,13 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._display import plural
 from ..conditions import condition_from_dict
 from ..errors import SchemaError, UnknownSignalError, ValidationError
 from ..events import EventLog
@@ -128,6 +130,12 @@ class LifecycleModel:
     >>> LifecycleModel(["a", "b"], [Transition("a", "b", signal("visit_count") >= 1, "seen")],
     ...                reversible=False).allowed_moves("a")[0].kind
     'forward'
+    >>> LifecycleModel(["a", "b"], [Transition("a", "b", signal("visit_count") >= 1, "seen")])
+    LifecycleModel(2 stages, 1 transition)
+      transitions: 1 forward
+      stages: a -> b
+      initial: a
+      dissolution: none
     """
 
     stages: tuple[Stage, ...] = attrs.field(converter=_to_stages)
@@ -187,11 +195,32 @@ class LifecycleModel:
         object.__setattr__(self, "_engine", engine)
 
     def __repr__(self) -> str:
+        # A summary: the full form, every rule included, is to_dict().
+        kinds: dict[str, int] = {}
+        for t in self.transitions:
+            kinds[str(t.kind)] = kinds.get(str(t.kind), 0) + 1
+        by_kind = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        lines = [
+            f"LifecycleModel({plural(len(self.stages), 'stage')}, "
+            f"{plural(len(self.transitions), 'transition')}"
+            + ("" if self.reversible else ", forward-only")
+            + ")",
+            f"  transitions: {by_kind}",
+            f"  stages: {' -> '.join(self.labels)}",
+            f"  initial: {self.initial}",
+            f"  dissolution: {self.dissolution or 'none'}",
+        ]
+        if self.attributes:
+            lines.append(f"  attributes: {', '.join(self.attributes)}")
+        if self.relationship_kind is not None:
+            lines.append(f"  relationship kind: {self.relationship_kind}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        # Front ends with Mermaid draw the <pre class="mermaid">; the others show the summary.
         return (
-            f"LifecycleModel(stages={self.stages!r}, transitions={self.transitions!r}, "
-            f"initial={self.initial!r}, dissolution={self.dissolution!r}, "
-            f"reversible={self.reversible!r}, attributes={self.attributes!r}, "
-            f"relationship_kind={self.relationship_kind!r})"
+            f'<pre class="mermaid">\n{html.escape(self.to_mermaid())}\n</pre>\n'
+            f"<pre>{html.escape(repr(self))}</pre>"
         )
 
     @property

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .._display import grid_html, plural
 from ..signals import Profile
 from ..table import Table
 from ._parts import StageChange, Transition
@@ -123,6 +124,10 @@ class StageCodes:
     (2, 'awareness')
     >>> codes.table()["stage"].tolist()
     ['awareness', 'exploration']
+    >>> codes
+    StageCodes: 2 customers
+      exploration  1
+      awareness    1
     """
 
     customer: NDArray[Any] = attrs.field(repr=False)
@@ -131,6 +136,25 @@ class StageCodes:
 
     def __len__(self) -> int:
         return len(self.code)
+
+    def _counts_grid(self) -> tuple[str, list[str], list[list[str]]]:
+        counts = self.counts()
+        title = f"StageCodes: {plural(len(self), 'customer')}"
+        return title, list(counts), [[f"{n:,}"] for n in counts.values()]
+
+    def __repr__(self) -> str:
+        title, stages, cells = self._counts_grid()
+        width = max((len(s) for s in stages), default=0)
+        count_width = max((len(c[0]) for c in cells), default=0)
+        rows = [
+            f"  {stage.ljust(width)}  {cell[0].rjust(count_width)}"
+            for stage, cell in zip(stages, cells, strict=True)
+        ]
+        return "\n".join([title, *rows])
+
+    def _repr_html_(self) -> str:
+        title, stages, cells = self._counts_grid()
+        return grid_html(title, "stage", stages, ["customers"], cells)
 
     def names(self) -> NDArray[np.str_]:
         """The stage name of each customer (a string array).
