@@ -237,7 +237,8 @@ class EventLog:
             ``kinds``. Any other kind is refused, with the closest known kind as a hint, so
             a typo such as ``"purchse"`` cannot become a kind of its own.
         amount_minor : array-like of int, optional
-            Amounts as integer minor units (cents for EUR). Must be >= 0.
+            Amounts as integer minor units (cents for EUR). Must be >= 0. In an array of
+            Python objects None is an unknown amount, as it is in ``amount``.
         amount : array-like of str or Decimal, optional
             Amounts as decimal strings, converted exactly (slower). Give one of ``amount``
             and ``amount_minor``.
