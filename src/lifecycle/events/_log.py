@@ -51,7 +51,7 @@ def provide_io(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_IO)
-    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas']
+    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars']
     """
     _IO.update(functions)
 
@@ -592,6 +592,17 @@ class EventLog:
         (1, 3)
         """
         frame: Any = _io("to_pandas")(self)
+        return frame
+
+    def to_polars(self) -> Any:
+        """The log as a :class:`polars.DataFrame`: see :func:`lifecycle.io.to_polars`.
+
+        Examples
+        --------
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_polars().shape
+        (1, 3)
+        """
+        frame: Any = _io("to_polars")(self)
         return frame
 
 
