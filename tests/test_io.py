@@ -403,7 +403,15 @@ class TestPandas:
     def test_to_pandas_types(self) -> None:
         frame = io.to_pandas(sample_log())
         assert frame["date"].dtype.kind == "M"
-        assert frame["amount_minor"].dtype == np.int64
+        # The survey and the visit have no amount: nullable Int64, <NA> there, never 0.
+        assert frame["amount_minor"].dtype == "Int64"
+        assert frame["amount_minor"].isna().tolist() == [False, True, True]
+        known = loaded(
+            EventLog.from_records(
+                [{"customer": 1, "date": "2024-01-01", "amount": "1.00", "currency": "EUR"}]
+            )
+        )
+        assert io.to_pandas(known)["amount_minor"].dtype == np.int64
         assert isinstance(frame["category"].dtype, pd.CategoricalDtype)
         assert frame["category"].isna().tolist() == [True, True, False]
         assert frame["currency"].tolist() == ["EUR"] * 3

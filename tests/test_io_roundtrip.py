@@ -52,6 +52,11 @@ def assert_same_log(copy: EventLog, log: EventLog) -> None:
     np.testing.assert_array_equal(copy.kind_code, log.kind_code)
     assert copy.currency == log.currency
     np.testing.assert_array_equal(copy.amount_minor, log.amount_minor)
+    if log.amount_known is None:
+        assert copy.amount_known is None
+    else:
+        assert copy.amount_known is not None
+        assert copy.amount_known.tolist() == log.amount_known.tolist()
     assert copy.amount_minor.dtype == np.int64
     for name in ("quantity", "category", "product", "channel", "score"):
         mine, theirs = getattr(copy, name), getattr(log, name)
@@ -143,21 +148,27 @@ class TestPandas:
         frame = io.to_pandas(log)
         assert isinstance(frame["kind"].dtype, pd.CategoricalDtype)
         if log.currency is not None:
-            assert frame["amount_minor"].dtype == np.int64
+            nullable = log.amount_known is not None
+            assert frame["amount_minor"].dtype == ("Int64" if nullable else np.int64)
         copy = loaded(io.from_pandas(frame, attributes=list(log.attributes), kinds=own(log)))
         assert_same_log(copy, log)
         assert_same_population(copy, log, as_of)
 
 
 def write_sqlite(log: EventLog) -> sqlite3.Connection:
-    """The log as an SQLite table: ISO dates, integer minor units, NULL where missing."""
+    """The log as an SQLite table: ISO dates, integer minor units, NULL where missing or unknown."""
     db = sqlite3.connect(":memory:")
     names = ["customer", "date", "kind"]
     rows: list[list[Any]] = [log.customer.tolist(), log.date.astype(str).tolist()]
     rows.append(log.kind.tolist())
     if log.currency is not None:
         names += ["amount_minor", "currency"]
-        rows += [log.amount_minor.tolist(), [log.currency.code] * len(log)]
+        known = log.amount_known
+        amounts = [
+            a if known is None or known[i] else None
+            for i, a in enumerate(log.amount_minor.tolist())
+        ]
+        rows += [amounts, [log.currency.code] * len(log)]
     if log.quantity is not None:
         names.append("quantity")
         rows.append(log.quantity.tolist())
@@ -273,3 +284,85 @@ class TestDecimalAmounts:
         assert [(r.row, r.column) for r in ours.rejected] == [
             (r.row, r.column) for r in exact.rejected
         ]
+
+
+def one_unknown_amount() -> EventLog:
+    """Three purchases, the middle one's amount unknown (not zero)."""
+    return loaded(
+        EventLog.from_records(
+            [
+                {"customer": 1, "date": "2024-01-05", "amount": "25.00", "currency": "EUR"},
+                {"customer": 1, "date": "2024-02-05", "currency": "EUR"},
+                {"customer": 2, "date": "2024-03-05", "amount": "10.00", "currency": "EUR"},
+            ]
+        )
+    )
+
+
+def through_sqlite(log: EventLog) -> EventLog:
+    return loaded(io.read_sql(write_sqlite(log), "SELECT * FROM events"))
+
+
+def through_parquet(log: EventLog) -> EventLog:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.parquet"
+        io.write_parquet(log, path)
+        return loaded(io.read_parquet(path))
+
+
+class TestUnknownAmount:
+    """An unknown amount stays unknown through every format: null on the way out, not 0."""
+
+    @pytest.mark.parametrize(
+        "through",
+        [
+            lambda log: loaded(io.from_arrow(io.to_arrow(log))),
+            through_parquet,
+            lambda log: loaded(io.from_polars(io.to_polars(log))),
+            lambda log: loaded(io.from_pandas(io.to_pandas(log))),
+            through_sqlite,
+        ],
+        ids=["arrow", "parquet", "polars", "pandas", "sqlite"],
+    )
+    def test_round_trip(self, through: Any) -> None:
+        log = one_unknown_amount()
+        assert log.amount_known is not None
+        copy = through(log)
+        assert_same_log(copy, log)
+        as_of = dt.date(2024, 6, 1)
+        assert_same_population(copy, log, as_of)
+        # Customer 1's one known purchase is the average, not (2500 + 0) / 2.
+        assert copy.population(as_of)["average_order_value"].tolist()[0] == 2500
+
+    def test_written_as_null(self) -> None:
+        log = one_unknown_amount()
+        assert io.to_arrow(log).column("amount_minor").to_pylist() == [2500, None, 1000]
+        assert io.to_polars(log)["amount_minor"].to_list() == [2500, None, 1000]
+        column = io.to_pandas(log)["amount_minor"]
+        assert column.dtype == "Int64"
+        assert column.isna().tolist() == [False, True, False]
+
+    def test_null_minor_units_read_as_unknown(self) -> None:
+        table = pa.table(
+            {"customer": [1, 2], "date": ["2024-01-01"] * 2, "amount_minor": [None, 300]}
+        )
+        log = loaded(io.from_arrow(table, currency="EUR"))
+        assert log.amount_minor.tolist() == [0, 300]
+        assert log.amount_known is not None
+        assert log.amount_known.tolist() == [False, True]
+
+    def test_null_decimal_read_as_unknown(self) -> None:
+        amounts = pa.array([Decimal("1.50"), None], pa.decimal128(10, 2))
+        table = pa.table({"customer": [1, 2], "date": ["2024-01-01"] * 2, "amount": amounts})
+        log = loaded(io.from_arrow(table, currency="EUR"))
+        assert log.amount_known is not None
+        assert log.amount_known.tolist() == [True, False]
+
+    def test_bad_minor_units_object_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="row 1: 'amount' must be integer minor units"):
+            EventLog.from_arrays(
+                customer=[1, 2],
+                date=["2024-01-01"] * 2,
+                amount_minor=np.array([5, "7"], dtype=object),
+                currency="EUR",
+            )

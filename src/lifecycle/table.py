@@ -16,16 +16,41 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._values import plain
-from .errors import MissingDependencyError, ValidationError
+from .errors import LifecycleError, MissingDependencyError, ValidationError
 
-__all__ = ["Table", "import_optional"]
+__all__ = ["Table", "import_optional", "provide_converters"]
+
+#: The functions of lifecycle.io that Table.to_arrow and Table.to_polars delegate to. io
+#: sits above table (it knows a Population's money columns), so table cannot import it;
+#: io hands them over when it is imported, and ``import lifecycle`` imports it.
+_CONVERTERS: dict[str, Callable[..., Any]] = {}
+
+
+def provide_converters(**functions: Callable[..., Any]) -> None:
+    """Register the converters that Table's Arrow and polars methods delegate to (by lifecycle.io).
+
+    Examples
+    --------
+    >>> sorted(_CONVERTERS)
+    ['to_arrow', 'to_polars']
+    """
+    _CONVERTERS.update(functions)
+
+
+def _converter(name: str) -> Callable[..., Any]:
+    try:
+        return _CONVERTERS[name]
+    except KeyError:
+        # Only reachable while the lifecycle package itself is half imported.
+        msg = f"lifecycle.io has not provided {name!r} yet: import lifecycle first"
+        raise LifecycleError(msg) from None
 
 
 def import_optional(module: str, extra: str) -> Any:
@@ -176,19 +201,54 @@ class Table(Mapping[str, NDArray[Any]]):
     def __dataframe__(self, nan_as_null: bool = False, allow_copy: bool = True) -> Any:
         """The dataframe interchange protocol, through :meth:`to_pandas`.
 
-        ``pandas.api.interchange.from_dataframe(table)`` (and other libraries that read the
-        protocol) build the same frame as :meth:`to_pandas`.
+        Libraries that read the protocol build the same frame as :meth:`to_pandas`. pandas 3's
+        ``pandas.api.interchange.from_dataframe(table)`` reads :meth:`__arrow_c_stream__`
+        instead when pyarrow is installed, as ``pandas.DataFrame.from_arrow`` does.
         """
         return self.to_pandas().__dataframe__(nan_as_null=nan_as_null, allow_copy=allow_copy)
 
-    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
-        """The Arrow PyCapsule stream protocol, through :meth:`to_pandas` (needs pyarrow).
+    def to_arrow(self) -> Any:
+        """A :class:`pyarrow.Table`: see :func:`lifecycle.io.table_to_arrow` (``arrow`` extra).
 
-        ``pandas.DataFrame.from_arrow(table)``, ``polars.DataFrame(table)`` and
-        ``pyarrow.table(table)`` read it.
+        Missing values and masked money are null, dates ``date32``; a population's money
+        columns stay ``int64`` minor units with the currency in their metadata.
+
+        Examples
+        --------
+        >>> Table({"a": [1, 2], "f": [0.5, np.nan]}).to_arrow().column("f").to_pylist()
+        [0.5, None]
         """
-        import_optional("pyarrow", "pandas")
-        return self.to_pandas().__arrow_c_stream__(requested_schema)
+        arrow: Any = _converter("to_arrow")(self)
+        return arrow
+
+    def to_polars(self) -> Any:
+        """A :class:`polars.DataFrame`: see :func:`lifecycle.io.table_to_polars` (``polars`` extra).
+
+        Examples
+        --------
+        >>> Table({"a": [1, 2], "f": [0.5, np.nan]}).to_polars()["f"].to_list()
+        [0.5, None]
+        """
+        frame: Any = _converter("to_polars")(self)
+        return frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
+        """The Arrow PyCapsule stream protocol, through :meth:`to_arrow` (``arrow`` extra).
+
+        ``pyarrow.table(table)``, DuckDB (``duckdb.sql("SELECT ... FROM table")``) and
+        ``pandas.DataFrame.from_arrow(table)`` read it: the same columns, nulls and money
+        metadata as :meth:`to_arrow`. pyarrow turns an integer column with nulls into
+        float64 for pandas: :meth:`to_pandas` keeps masked money integer (``Int64``). polars
+        takes a table as a mapping of its raw columns, which loses the mask of money: use
+        :meth:`to_polars`.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> pa.table(Table({"a": [1, 2]})).column("a").to_pylist()
+        [1, 2]
+        """
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
 
     def __array__(self, dtype: object = None, copy: object = None) -> NDArray[Any]:
         # pandas.DataFrame(mapping) only reads a dict as columns: any other mapping becomes

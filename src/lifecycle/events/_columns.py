@@ -497,6 +497,8 @@ def _validate_amounts(
         raise ValidationError(msg)
     if amount_minor is not None:
         arr = _broadcast("amount_minor", amount_minor, n)
+        if arr.dtype.kind == "O":
+            arr = _minor_objects(arr, n, currency, problems)
         if arr.dtype.kind not in "iu":
             msg = (
                 f"'amount_minor' must be integer minor units (got dtype {arr.dtype}); "
@@ -643,13 +645,47 @@ def _validate_score(
     return out
 
 
+def _minor_objects(
+    arr: NDArray[Any], n: int, currency: Currency | None, problems: _Problems
+) -> NDArray[np.int64]:
+    """Minor units given as Python objects: None (a null) is an unknown amount, read as 0.
+
+    Anything but an integer is a bad row; so is an integer beyond int64, which would wrap.
+    """
+    out = np.zeros(n, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    huge = np.zeros(n, dtype=bool)
+    for i, value in enumerate(arr.tolist()):
+        if value is None:
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            bad[i] = True
+        elif int(value) >= _INT64_LIMIT:
+            huge[i] = True
+        else:
+            # A negative value stays negative for the ">= 0" check to name.
+            out[i] = max(int(value), -_INT64_LIMIT)
+    problems.add(bad, "amount", "must be integer minor units (or missing)", arr)
+    problems.add(huge, "amount", _too_large(currency), arr)
+    return out
+
+
 def _known_amounts(amount_minor: Any, amount: Any, n: int) -> NDArray[np.bool_] | None:
-    """Which rows were given an amount: None when all were (a blank is not a zero)."""
+    """Which rows were given an amount: None when all were (a blank is not a zero).
+
+    A missing value is None in either column: ``amount_minor`` holds one only as Python
+    objects (a null read from SQL, Arrow or a nullable frame column).
+    """
     if amount_minor is not None:
-        return None
-    if amount is None:
+        minor = _broadcast("amount_minor", amount_minor, n)
+        if minor.dtype.kind != "O":
+            return None
+        given = minor
+    elif amount is None:
         return np.zeros(n, dtype=bool)
-    known = np.array([v is not None for v in _broadcast("amount", amount, n).tolist()], bool)
+    else:
+        given = _broadcast("amount", amount, n)
+    known = np.array([v is not None for v in given.tolist()], dtype=bool)
     return None if known.all() else known
 
 

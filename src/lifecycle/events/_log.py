@@ -51,7 +51,7 @@ def provide_io(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_IO)
-    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas']
+    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars']
     """
     _IO.update(functions)
 
@@ -237,7 +237,8 @@ class EventLog:
             ``kinds``. Any other kind is refused, with the closest known kind as a hint, so
             a typo such as ``"purchse"`` cannot become a kind of its own.
         amount_minor : array-like of int, optional
-            Amounts as integer minor units (cents for EUR). Must be >= 0.
+            Amounts as integer minor units (cents for EUR). Must be >= 0. In an array of
+            Python objects None is an unknown amount, as it is in ``amount``.
         amount : array-like of str or Decimal, optional
             Amounts as decimal strings, converted exactly (slower). Give one of ``amount``
             and ``amount_minor``.
@@ -591,6 +592,17 @@ class EventLog:
         (1, 3)
         """
         frame: Any = _io("to_pandas")(self)
+        return frame
+
+    def to_polars(self) -> Any:
+        """The log as a :class:`polars.DataFrame`: see :func:`lifecycle.io.to_polars`.
+
+        Examples
+        --------
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_polars().shape
+        (1, 3)
+        """
+        frame: Any = _io("to_polars")(self)
         return frame
 
 

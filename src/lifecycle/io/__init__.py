@@ -36,6 +36,7 @@ Examples
 """
 
 from ..events._log import provide_io
+from ..table import provide_converters
 from ._arrow import from_arrow, read_parquet, to_arrow, write_parquet
 from ._csv import read_csv
 from ._frames import from_pandas, from_polars, to_pandas, to_polars
@@ -50,7 +51,10 @@ provide_io(
     from_arrow=from_arrow,
     to_arrow=to_arrow,
     to_pandas=to_pandas,
+    to_polars=to_polars,
 )
+# Table.to_arrow, to_polars and __arrow_c_stream__ delegate to these, for the same reason.
+provide_converters(to_arrow=table_to_arrow, to_polars=table_to_polars)
 
 __all__ = [
     "from_arrow",

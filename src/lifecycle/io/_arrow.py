@@ -12,7 +12,8 @@ kind                      dictionary<int16, string>: the log's kinds, in order;
                           the schema lists the kinds beyond the standard ones
                           (``lifecycle.kinds``, a JSON list)
 amount_minor              int64 minor units; the field and the schema carry the
-                          currency (``lifecycle.currency``, ``lifecycle.minor_units``)
+                          currency (``lifecycle.currency``, ``lifecycle.minor_units``);
+                          null where the amount is unknown
 quantity                  int64
 category, product,        dictionary<int32, string>; null where missing
 channel
@@ -21,7 +22,8 @@ attributes                their own type; null where missing
 ========================  ==========================================================
 
 Money never passes through a float: an amount column read by :func:`from_arrow` must hold
-integer minor units, decimals or decimal strings; a floating-point column is refused.
+integer minor units, decimals or decimal strings; a floating-point column is refused. A null
+amount is an unknown amount (``EventLog.amount_known``), never 0, both ways.
 """
 
 from __future__ import annotations
@@ -371,11 +373,11 @@ def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) 
         return None
 
 
-def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[np.int64] | None:
+def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[Any] | None:
     """A decimal128 amount column as minor units, straight from its 128-bit integers.
 
     Only when every amount is exact in minor units, fits int64 and is not negative; a null
-    is an event without an amount (0), as on the exact path. Otherwise None: the exact path
+    is an unknown amount (None, as on the exact path). Otherwise None: the exact path
     converts row by row and names each bad row.
     """
     array = _combined(pa, column)
@@ -405,8 +407,8 @@ def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[np.int64
         if ((low % factor != 0) & valid).any():
             return None
         minor = low // factor
-    out: NDArray[np.int64] = np.where(valid, minor, 0)
-    return out
+    out: NDArray[Any] = np.where(valid, minor, 0)
+    return _with_nulls(out, ~valid) if array.null_count else out
 
 
 def _stated_currency(schema: Any, name: str) -> Currency | None:
@@ -507,6 +509,13 @@ def _integer_values(array: Any, field: str, name: str) -> NDArray[Any]:
     return values
 
 
+def _with_nulls(values: NDArray[Any], null: NDArray[np.bool_]) -> NDArray[Any]:
+    """Integers as Python objects with None where ``null``: how a loader is given unknown amounts."""
+    out = values.astype(object)
+    out[null] = None
+    return out
+
+
 def _type_error(field: str, name: str, allowed: str, kind: Any) -> ValidationError:
     return ValidationError(f"{field!r} column {name!r} must hold {allowed} (got {kind})")
 
@@ -527,8 +536,9 @@ def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     if field in ("customer", "quantity", "amount_minor"):
         if types.is_integer(kind):
             if field == "amount_minor" and array.null_count:
-                # A null amount is an event without one, as a record without "amount" is.
-                array = array.fill_null(0)
+                # A null amount is unknown, as a record's None "amount" is: never 0.
+                values = _integer_values(array.fill_null(0), field, name)
+                return _with_nulls(values, array.is_null().to_numpy(zero_copy_only=False))
             return _integer_values(array, field, name)
         if field == "customer" and text:
             return _text_values(array)
@@ -598,7 +608,8 @@ def to_arrow(log: EventLog) -> Any:
     """The log as a :class:`pyarrow.Table` (needs the ``arrow`` extra), losing nothing.
 
     Amounts stay ``int64`` minor units with the currency in the metadata, dates are
-    ``date32``, kinds and labels are dictionary columns, a missing label or score is null.
+    ``date32``, kinds and labels are dictionary columns, a missing label or score and an
+    unknown amount (``log.amount_known``) are null.
     The metadata also lists the log's own kinds (``lifecycle.kinds``), which
     :func:`from_arrow` and :func:`read_parquet` then accept without ``kinds=``.
     Numeric columns are handed to Arrow without a copy.
@@ -615,10 +626,10 @@ def to_arrow(log: EventLog) -> Any:
     ['customer', 'date', 'kind', 'amount_minor', 'category']
     >>> str(table.schema.field("amount_minor").type), table.schema.metadata[b"lifecycle.currency"]
     ('int64', b'EUR')
-    >>> table.column("category").to_pylist()
-    [None, 'books']
-    >>> from_arrow(table).amount_minor.tolist()
-    [2500, 0]
+    >>> table.column("category").to_pylist(), table.column("amount_minor").to_pylist()
+    ([None, 'books'], [2500, None])
+    >>> from_arrow(table).amount_known.tolist()
+    [True, False]
     """
     pa = _pyarrow()
     names: list[Any] = []
@@ -639,7 +650,9 @@ def to_arrow(log: EventLog) -> Any:
     if log.currency is not None:
         money = _money_metadata(log.currency)
         table_metadata |= money
-        add("amount_minor", pa.array(log.amount_minor), money)
+        known = log.amount_known
+        unknown = None if known is None else ~known
+        add("amount_minor", pa.array(log.amount_minor, mask=unknown), money)
     if log.quantity is not None:
         add("quantity", pa.array(log.quantity))
     for field in LABEL_FIELDS:

@@ -78,6 +78,8 @@ def from_pandas(
 
     A categorical or pandas string column's missing values (``NaN``, ``pd.NA``) are read as
     missing, except in the amount column, where NaN is refused as it is by every loader.
+    ``<NA>`` in a nullable ``Int64`` ``amount_minor`` column is an unknown amount
+    (``log.amount_known``), never 0.
 
     Examples
     --------
@@ -131,7 +133,13 @@ def from_pandas(
 
     def values(name: Any, *, missing_is_none: bool = True) -> Any:
         column = frame[name]
-        if missing_is_none and isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+        nullable = isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype))
+        if name == sources.get("amount_minor") and isinstance(column.dtype, pd.Int64Dtype):
+            # <NA> in a nullable Int64 column is an unknown amount, never 0.
+            if not column.hasnans:
+                return column.to_numpy(dtype=np.int64)
+            nullable = True
+        if missing_is_none and nullable:
             objects = column.astype(object)
             return objects.where(objects.notna(), None).to_numpy()
         return column.to_numpy()
@@ -151,9 +159,10 @@ def to_pandas(log: EventLog) -> Any:
     """The log as a :class:`pandas.DataFrame` that :func:`from_pandas` reads back as it was.
 
     Columns: ``customer``, ``date`` (``datetime64``), ``kind`` (categorical),
-    ``amount_minor`` (``int64``) and ``currency`` when the log has amounts, then the
-    optional ``quantity``, categorical ``category``/``product``/``channel``, ``score`` and
-    the attributes.
+    ``amount_minor`` and ``currency`` when the log has amounts, then the optional
+    ``quantity``, categorical ``category``/``product``/``channel``, ``score`` and the
+    attributes. ``amount_minor`` is ``int64``, or nullable ``Int64`` with ``<NA>`` where an
+    amount is unknown (``log.amount_known``) when some is.
 
     Examples
     --------
@@ -164,10 +173,12 @@ def to_pandas(log: EventLog) -> Any:
     >>> frame = to_pandas(log)
     >>> frame.columns.tolist()
     ['customer', 'date', 'kind', 'amount_minor', 'currency', 'category']
-    >>> frame["amount_minor"].tolist(), frame["category"].tolist()
-    ([2500, 0], [nan, 'books'])
-    >>> from_pandas(frame).amount_minor.tolist()
-    [2500, 0]
+    >>> frame["amount_minor"].dtype.name, frame["amount_minor"].isna().tolist()
+    ('Int64', [False, True])
+    >>> frame["category"].tolist()
+    [nan, 'books']
+    >>> from_pandas(frame).amount_known.tolist()
+    [True, False]
     """
     pd = import_optional("pandas", "pandas")
     columns: dict[str, Any] = {
@@ -176,7 +187,12 @@ def to_pandas(log: EventLog) -> Any:
         "kind": pd.Categorical.from_codes(log.kind_code, categories=list(log.kinds)),
     }
     if log.currency is not None:
-        columns["amount_minor"] = log.amount_minor
+        known = log.amount_known
+        columns["amount_minor"] = (
+            log.amount_minor
+            if known is None
+            else pd.arrays.IntegerArray(np.array(log.amount_minor), ~known)
+        )
         columns["currency"] = pd.Categorical.from_codes(
             np.zeros(len(log), dtype=np.int8), categories=[log.currency.code]
         )
@@ -192,7 +208,9 @@ def to_pandas(log: EventLog) -> Any:
     # A frame owns its data: a log's columns are read-only and pandas would share them.
     return pd.DataFrame(
         {
-            name: values if isinstance(values, pd.Categorical) else np.array(values)
+            name: values
+            if isinstance(values, (pd.Categorical, pd.api.extensions.ExtensionArray))
+            else np.array(values)
             for name, values in columns.items()
         }
     )
