@@ -40,6 +40,7 @@ class TestMain:
             "cohorts",
             "stage_conversion",
             "at_risk",
+            "models",
         }
         stages = report["stages"]
         assert sum(stages["snapshot"].values()) == 3000

@@ -23,6 +23,7 @@ from .events import EventLog
 from .followup import due_soon, format_due_soon
 from .instruments import nps
 from .loyalty import LadderRung, LoyaltyLadder, LoyaltyRule, count_states
+from .models._report import section_data
 from .money import Money
 from .retention import at_risk_section, detect
 from .rfm import rfm_summary
@@ -43,6 +44,7 @@ from .value import (
 __all__ = ["build_report", "format_text"]
 
 _QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
+MODELS_HEADING = "Customer-base models (lifecycle.models)"
 
 
 def _overview(log: EventLog, as_of: dt.date) -> dict[str, Any]:
@@ -263,7 +265,7 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     ... )
     >>> report = build_report(log, dt.date(2024, 6, 30))
     >>> sorted(report)  # doctest: +NORMALIZE_WHITESPACE
-    ['as_of', 'at_risk', 'cohorts', 'followup', 'overview', 'pricing', 'rfm',
+    ['as_of', 'at_risk', 'cohorts', 'followup', 'models', 'overview', 'pricing', 'rfm',
      'satisfaction_loyalty', 'stage_conversion', 'stages', 'value']
     >>> report["overview"]["customers"], report["overview"]["revenue"]
     (2, '60.00 EUR')
@@ -283,6 +285,9 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
         "cohorts": _cohorts(log, as_of),
         "stage_conversion": _stage_conversion(timeline),
         "at_risk": _at_risk(population),
+        # BG/NBD (and Gamma-Gamma with amounts) on the whole log: well under a second on the
+        # demo data; without SciPy the text says how to get it.
+        "models": section_data(log, as_of=as_of),
         # The demo shop's follow-up plan: the actions due in the next 7 days.
         "followup": due_soon(log, as_of),
     }
@@ -336,6 +341,7 @@ def format_text(report: dict[str, Any]) -> str:
     lines += _format_satisfaction_loyalty(report["satisfaction_loyalty"])
     lines += _format_pricing(report["pricing"])
     lines += _format_value_retention(report)
+    lines += ["", MODELS_HEADING, *(f"  {line}" for line in report["models"]["text"])]
     lines += ["", format_due_soon(report["followup"])]
     return "\n".join(lines)
 

@@ -152,6 +152,11 @@ class Table(Mapping[str, NDArray[Any]]):
 
         A plain table has none (None); a :class:`~lifecycle.signals.Population` masks
         money columns, whose int64 minor units have no NaN.
+
+        Examples
+        --------
+        >>> Table({"a": [1, 2]}).masked("a") is None
+        True
         """
         self[name]  # unknown names raise here, naming the columns
         return None

@@ -311,6 +311,8 @@ class ContactLimits:
     consent : Consent, optional
         Where channel opt-outs are recorded.
 
+    Notes
+    -----
     A limit of 0 could never be satisfied and raises; so do negative limits, a
     repeated priority and a blackout range that ends before it starts.
 

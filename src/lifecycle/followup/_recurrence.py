@@ -150,6 +150,8 @@ class Every(Trigger):
         ``bymonth``, ``bymonthday``, ``byweekday`` (``"MO"``, ``"FR(-1)"`` or dateutil
         weekdays), ``bysetpos``, ``byyearday``, ``byweekno``, ``byeaster``, ``wkst``.
 
+    Notes
+    -----
     A rule without ``count`` or ``until`` has no end: schedule it with an ``end`` date.
 
     Examples

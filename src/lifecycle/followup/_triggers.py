@@ -390,6 +390,8 @@ class After(Trigger):
     first_only : bool
         Only the customer's first event of the kind (a thank-you for the first purchase).
 
+    Notes
+    -----
     Several events of the kind on one day set the action off once.
 
     Examples
@@ -565,6 +567,8 @@ class Anniversary(Trigger):
     when : Condition, optional
         Evaluated on the customer as of the due day.
 
+    Notes
+    -----
     Anniversaries fall strictly after the date itself, from the customer's first event on
     (nobody is greeted before they are a customer).
 

@@ -433,7 +433,15 @@ class FittedModel(Generic[P]):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
-        """Rebuild a fitted model from :meth:`to_dict` output (refuses unknown keys)."""
+        """Rebuild a fitted model from :meth:`to_dict` output (refuses unknown keys).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+        >>> model = BetaGeoModel.from_params(BetaGeoParams(0.25, 4.0, 0.8, 2.5, unit="W"))
+        >>> BetaGeoModel.from_dict(model.to_dict()).params_ == model.params_
+        True
+        """
         keys = {
             "unit",
             "params",

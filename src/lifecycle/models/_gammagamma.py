@@ -154,6 +154,15 @@ class GammaGammaModel(FittedModel[GammaGammaParams]):
             Bad input, naming the first bad customer, or no repeat buyer.
         ConvergenceError
             The fit did not converge (unless ``on_failure="warn"``).
+
+        Examples
+        --------
+        >>> model = GammaGammaModel().fit(
+        ...     frequency=[1, 2, 3, 1, 4, 2, 5, 1, 1, 2],
+        ...     monetary_value=[20, 55, 30, 8, 140, 22, 35, 15, 90, 12],
+        ... )
+        >>> model.converged_, model.n_customers_
+        (True, 10)
         """
         x, m, _ = _spend_arrays(data, frequency, monetary_value, fitting=True)
         w = weights_array(weights, len(x))

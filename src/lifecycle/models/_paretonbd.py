@@ -315,6 +315,14 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
             Bad input, naming the first bad customer.
         ConvergenceError
             The fit did not converge (unless ``on_failure="warn"``).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoParams, simulate
+        >>> data = simulate(BetaGeoParams(0.25, 4.0, 0.8, 2.5, unit="W"), 200, T=39.0, seed=1)
+        >>> model = ParetoNBDModel(unit="W").fit(data)
+        >>> model.converged_, model.n_customers_
+        (True, 200)
         """
         x, tx, t, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
         w = weights_array(weights, len(x))

@@ -149,6 +149,17 @@ class ShiftedBetaGeoModel(FittedModel[ShiftedBetaGeoParams]):
             Bad counts (negative, rising), mismatched lengths, nobody churning.
         ConvergenceError
             The fit did not converge (unless ``on_failure="warn"``).
+
+        Examples
+        --------
+        >>> model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.converged_, model.n_customers_
+        (True, 1000)
+        >>> lives = ShiftedBetaGeoModel().fit(
+        ...     lifetimes=[1, 1, 2, 3, 4], observed=[True, True, True, False, False]
+        ... )
+        >>> lives.n_customers_
+        5
         """
         lost, censored = _counts(active, lifetimes, observed)
         if lost.sum() == 0:

@@ -189,11 +189,26 @@ class Definition:
         raise NotImplementedError
 
     def parts(self) -> tuple[Definition, ...]:
-        """The definitions this one is computed from."""
+        """The definitions this one is computed from (none for an aggregate).
+
+        Examples
+        --------
+        >>> count("purchase").parts()
+        ()
+        """
         return ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; :func:`definition_from_dict` reads it back."""
+        """Plain JSON-safe data; :func:`definition_from_dict` reads it back.
+
+        Examples
+        --------
+        >>> data = (count("purchase") - count("return")).to_dict()
+        >>> data["schema"], data["op"]
+        ('lifecycle.signal/1', '-')
+        >>> definition_from_dict(data) == count("purchase") - count("return")
+        True
+        """
         return {"schema": _SCHEMA, **self._payload()}
 
     def _payload(self) -> dict[str, Any]:
@@ -304,6 +319,13 @@ class Arithmetic(Definition):
         return _result_kind(self.op, self.left.kind, self.right.kind)
 
     def parts(self) -> tuple[Definition, ...]:
+        """The two operands, ``(left, right)``.
+
+        Examples
+        --------
+        >>> (count("purchase") - count("return")).parts() == (count("purchase"), count("return"))
+        True
+        """
         return (self.left, self.right)
 
     def _payload(self) -> dict[str, Any]:
@@ -400,6 +422,15 @@ class NamedSignal(Definition):
         return self.definition.kind
 
     def parts(self) -> tuple[Definition, ...]:
+        """The named definition, alone.
+
+        Examples
+        --------
+        >>> from lifecycle import define_signal
+        >>> tickets = define_signal("tickets_30d", count("complaint", within="30D"))
+        >>> tickets.parts() == (count("complaint", within="30D"),)
+        True
+        """
         return (self.definition,)
 
     def _payload(self) -> dict[str, Any]:

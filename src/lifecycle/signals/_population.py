@@ -83,7 +83,16 @@ class Population(Table):
         self._kinds = {name: spec.kind for name, spec in SIGNALS.items()} | dict(kinds or {})
 
     def kind_of(self, name: str) -> SignalKind:
-        """The kind of column ``name`` (``"attribute"`` for user columns)."""
+        """The kind of column ``name`` (``"attribute"`` for user columns).
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "kind": "visit"}])
+        >>> pop = log.population("2024-01-02")
+        >>> pop.kind_of("purchase_count"), pop.kind_of("total_spend")
+        ('count', 'money')
+        """
         if name not in self:
             check_signal_name(name, self)
         return self._kinds.get(name, "attribute")
@@ -140,6 +149,8 @@ class Population(Table):
         on : str
             Name of the key column.
 
+        Notes
+        -----
         Customers the table lacks get a missing value: NaN in a numeric column, NaT in a
         date column, None otherwise. A table none of whose keys is a customer of the
         population (often ids of another type: ``1`` is not ``"1"``) raises.

@@ -59,6 +59,15 @@ class SignalValues(dict[str, Any]):
     __slots__ = ()
 
     def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        """Refuse any change: every mutating method of the mapping is this one.
+
+        Examples
+        --------
+        >>> SignalValues({"purchase_count": 2}).update(purchase_count=3)
+        Traceback (most recent call last):
+        ...
+        TypeError: SignalValues are read-only: a profile's signals cannot be changed
+        """
         msg = "SignalValues are read-only: a profile's signals cannot be changed"
         raise TypeError(msg)
 
@@ -146,7 +155,14 @@ class Profile:
         return None if first is None else relativedelta(self.as_of, first)
 
     def with_attributes(self, **attributes: Any) -> Profile:
-        """A copy with user attributes added (for example joined from a CRM table)."""
+        """A copy with user attributes added (for example joined from a CRM table).
+
+        Examples
+        --------
+        >>> p = Profile.new_customer("2024-05-01").with_attributes(segment="gold")
+        >>> p.segment, p.purchase_count
+        ('gold', 0)
+        """
         clash = set(attributes) & set(SIGNALS)
         if clash:
             msg = f"attribute names must not shadow standard signals (got {sorted(clash)})"
