@@ -516,7 +516,20 @@ class EventLog:
         return np.isin(self.kind_code, np.asarray(codes, dtype=np.int16))
 
     def customer_code(self, customer: object) -> int:
-        """The code of ``customer``, or :class:`~lifecycle.errors.UnknownCustomerError`."""
+        """The code of ``customer``, or :class:`~lifecycle.errors.UnknownCustomerError`.
+
+        Codes index :attr:`customers`, which holds the ids sorted.
+
+        Examples
+        --------
+        >>> log = EventLog.from_records([{"customer": c, "date": "2024-01-01"} for c in "ba"])
+        >>> log.customer_code("b")
+        1
+        >>> log.customer_code(1)
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.UnknownCustomerError: customer 1 has no events in this log (its ids are strings)
+        """
         ids = self.customers
         if ids.dtype.kind in "iu":
             if isinstance(customer, (bool, np.bool_)) or not isinstance(
