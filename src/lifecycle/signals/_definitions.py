@@ -207,6 +207,21 @@ class Definition:
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Definition:
+        """Rebuild a definition of this class from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> Aggregate.from_dict(count("visit").to_dict()) == count("visit")
+        True
+        """
+        definition = definition_from_dict(data)
+        if not isinstance(definition, cls):
+            msg = f"expected a {cls.__name__} definition (got {type(definition).__name__})"
+            raise SchemaError(msg)
+        return definition
+
     def __add__(self, other: object) -> Definition:
         return _arith("+", self, other)
 
