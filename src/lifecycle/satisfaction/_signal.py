@@ -64,6 +64,15 @@ class SatisfactionScoreSignal(AttributeScore):
         return self.model.leaf_names
 
     def score_columns(self, answers: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+        """The model's index of rows of answers, by :meth:`SatisfactionModel.score`.
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionScoreSignal(SatisfactionModel([Dimension("speed")]))
+        >>> score.score_columns({"speed": np.array([1.0, 3.0])}).tolist()
+        [0.0, 50.0]
+        """
         index: NDArray[np.float64] = self.model.score(answers, missing=self.missing).index
         return index
 
@@ -72,6 +81,15 @@ class SatisfactionScoreSignal(AttributeScore):
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> SatisfactionScoreSignal:
+        """Rebuild one from its payload: the model's ``to_dict()`` and ``missing``.
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionScoreSignal(SatisfactionModel([Dimension("speed")]), "raise")
+        >>> SatisfactionScoreSignal.from_payload(score.to_dict()) == score
+        True
+        """
         model = data["model"]
         if not isinstance(model, Mapping):
             msg = f"signal 'satisfaction': 'model' must be a mapping (got {model!r})"

@@ -472,12 +472,30 @@ class AttributeScore(Definition):
         raise NotImplementedError
 
     def score_columns(self, answers: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
-        """The scores of rows of answers (float64, NaN where missing)."""
+        """The scores of rows of answers (float64, NaN where missing).
+
+        ``answers`` maps each of :attr:`attributes` to a float64 column, NaN where unknown.
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
+        >>> score.score_columns({"speed": np.array([4.0, np.nan])}).tolist()
+        [75.0, nan]
+        """
         raise NotImplementedError
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> AttributeScore:
-        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``)."""
+        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``).
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
+        >>> DEFINITIONS["satisfaction"].from_payload(score.to_dict()) == score
+        True
+        """
         raise NotImplementedError
 
 
