@@ -179,6 +179,17 @@ class TestAsASignal:
         assert timeline.stage_on(1, AS_OF) == "unhappy"  # speed fell to 1 on day 80: 57.1
         assert LifecycleModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
 
+    def test_as_the_satisfaction_a_loyalty_rule_reads(self, log: EventLog) -> None:
+        from lifecycle.loyalty import LoyaltyRule, LoyaltyState
+
+        # Named "satisfaction", the signal is the column a LoyaltyRule reads by default.
+        sat = MODEL.signal("satisfaction")
+        rule = LoyaltyRule()
+        batch = rule.evaluate(log.population(AS_OF).with_signals(sat)).tolist()
+        single = [rule.evaluate(log.profile(c, AS_OF).with_signals(sat)) for c in (1, 2)]
+        assert single == [LoyaltyState.DISAPPOINTED, LoyaltyState.SATISFIED]  # 57.1 and 70
+        assert [int(state) for state in single] == batch[:2]
+
     def test_in_a_price_rule(self, log: EventLog) -> None:
         from lifecycle import PercentOff, PricingPolicy
 
