@@ -1,7 +1,7 @@
 """One conformance suite over every registered kind of rule.
 
-Every kind registered in ``CONDITIONS``, ``PRICE_RULES``, ``LOYALTY_RULES`` and
-``FOLLOWUP_RULES`` and ``RETENTION_RULES``, and the composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
+Every kind registered in ``CONDITIONS``, ``PRICE_RULES``, ``LOYALTY_RULES``,
+``FOLLOWUP_RULES``, ``RETENTION_RULES`` and ``DEFINITIONS`` (signal definitions), and the composites built from them (a ``PricingPolicy`` per combine mode, a ``LifecycleModel``
 with its transitions), is drawn by Hypothesis and checked the same way:
 
 - the single and the batch engine give the same answer for every customer, and
@@ -29,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.definition_strategies import BAD_DEFINITIONS, DEFINITION_KINDS
 from conformance.followup_strategies import (
     BAD_FOLLOWUP,
     FOLLOWUP_KINDS,
@@ -54,7 +55,7 @@ from conformance.strategies import (
     event_logs,
     leaves_of,
 )
-from lifecycle import EventLog, Money, signal
+from lifecycle import EventLog, Money, define_signal, signal
 from lifecycle.conditions import (
     CONDITIONS,
     Condition,
@@ -80,6 +81,7 @@ from lifecycle.retention import (
     retention_rule_from_dict,
     risk_score,
 )
+from lifecycle.signals import DEFINITIONS, definition_from_dict
 from lifecycle.stages import LifecycleModel, Transition
 
 AS_OF = dt.date(2024, 6, 30)
@@ -169,6 +171,17 @@ KINDS: list[Kind] = [
     ),
     *(
         Kind(
+            cls.__name__,
+            "definition",
+            cls,
+            lambda data, s=DEFINITION_KINDS[cls][0]: data.draw(s),
+            BAD_DEFINITIONS.get(cls, ()),
+        )
+        for cls in DEFINITIONS.kinds
+        if cls in DEFINITION_KINDS
+    ),
+    *(
+        Kind(
             f"PricingPolicy[{mode}]",
             "policy",
             PricingPolicy,
@@ -200,6 +213,7 @@ def test_every_registered_kind_is_covered() -> None:
     registered = {*CONDITIONS.kinds, *PRICE_RULES.kinds, *LOYALTY_RULES.kinds}
     registered |= set(FOLLOWUP_RULES.kinds)
     registered |= set(RETENTION_RULES.kinds)
+    registered |= set(DEFINITIONS.kinds)
     covered = {kind.cls for kind in KINDS}
     assert registered - covered == set(), "registered kinds without a generator"
     assert [k.name for k in KINDS if not k.bad] == [], "kinds without bad constructions"
@@ -226,6 +240,7 @@ def test_serialization_round_trips(kind: Kind, data: st.DataObject) -> None:
         "loyalty": loyalty_from_dict,
         "followup": followup_rule_from_dict,
         "retention": retention_rule_from_dict,
+        "definition": definition_from_dict,
     }.get(kind.family)
     if reader is not None:
         assert reader(encoded) == obj
@@ -267,6 +282,7 @@ def test_engines_agree_and_explain(kind: Kind, data: st.DataObject) -> None:
         "followup": _followup_engines,
         "retention": _retention_engines,
         "stages": _stage_engines,
+        "definition": _definition_engines,
     }[kind.family](kind, data)
 
 
@@ -357,6 +373,35 @@ def _stage_engines(kind: Kind, data: st.DataObject) -> None:
         path = model.stage_of(log.profile(customer, as_of))
         assert codes[i] == path.stage
         assert isinstance(path.explain(), str)
+
+
+def _definition_engines(kind: Kind, data: st.DataObject) -> None:
+    # A defined signal of this kind, alone and inside a condition, computes alike.
+    definition = kind.draw(data)
+    log, as_of = data.draw(DEFINITION_KINDS[kind.cls][1](definition))
+    pop = log.population(as_of)
+    customers = pop.customer.tolist()
+    try:
+        values, _ = pop.compute(definition)
+    except ValidationError:  # missing="raise" and someone did not answer: some profile raises
+        raised = 0
+        for customer in customers:
+            try:
+                log.profile(customer, as_of).compute(definition)
+            except ValidationError:
+                raised += 1
+        assert raised > 0
+        return
+    named = define_signal("scored", definition)
+    cond = signal(named) >= 50
+    batch = cond.evaluate(pop).tolist()
+    for i, customer in enumerate(customers):
+        profile = log.profile(customer, as_of)
+        single = profile.compute(definition)
+        assert (single is None) == bool(np.isnan(values[i]))
+        if single is not None:
+            assert single == values[i]
+        assert cond.evaluate(profile) == batch[i]
 
 
 def _followup_engines(kind: Kind, data: st.DataObject) -> None:

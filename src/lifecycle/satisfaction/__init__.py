@@ -28,11 +28,13 @@ from ._default import default_satisfaction
 from ._dimension import Dimension
 from ._model import SatisfactionModel
 from ._scores import SatisfactionScore, SatisfactionScores
+from ._signal import SatisfactionScoreSignal
 
 __all__ = [
     "Dimension",
     "SatisfactionModel",
     "SatisfactionScore",
+    "SatisfactionScoreSignal",
     "SatisfactionScores",
     "Scale",
     "default_satisfaction",

@@ -26,6 +26,7 @@ from .._validation import (
 )
 from ..errors import ValidationError
 from ..serialization import check_keys, check_schema
+from ..signals import NamedSignal, Population, Profile, define_signal
 from ._dimension import Dimension, _check_dimensions, _to_tuple
 from ._scores import SatisfactionScore, SatisfactionScores
 from ._serialize import SCHEMA, dimension_to_dict, dimensions_from_list
@@ -131,6 +132,24 @@ class SatisfactionModel:
     @overload
     def score(
         self,
+        responses: Profile,
+        *,
+        columns: None = None,
+        missing: Missing = "renormalize",
+    ) -> float | None: ...
+
+    @overload
+    def score(  # type: ignore[overload-overlap]
+        self,
+        responses: Population,
+        *,
+        columns: None = None,
+        missing: Missing = "renormalize",
+    ) -> NDArray[np.float64]: ...
+
+    @overload
+    def score(
+        self,
         responses: Mapping[str, Answer],
         *,
         columns: None = None,
@@ -148,17 +167,19 @@ class SatisfactionModel:
 
     def score(
         self,
-        responses: Mapping[str, Any] | ArrayLike,
+        responses: Profile | Population | Mapping[str, Any] | ArrayLike,
         *,
         columns: Sequence[str] | None = None,
         missing: Missing = "renormalize",
-    ) -> SatisfactionScore | SatisfactionScores:
+    ) -> SatisfactionScore | SatisfactionScores | float | NDArray[np.float64] | None:
         """Score one respondent or many on every dimension and on the overall index.
 
         Parameters
         ----------
-        responses : mapping or array-like
-            One respondent: a mapping of leaf name to a number, or None when unanswered.
+        responses : Profile, Population, mapping or array-like
+            A customer's :class:`~lifecycle.signals.Profile` or a
+            :class:`~lifecycle.signals.Population`: the index only (see :meth:`signal`), from
+            the answers the log carries as attributes named after the leaves. One respondent: a mapping of leaf name to a number, or None when unanswered.
             Many respondents: a mapping of leaf name to a 1-D array (NaN when unanswered),
             or a 2-D array of shape (n_respondents, n_columns) with ``columns``. Leaves
             absent from the responses count as unanswered.
@@ -170,8 +191,9 @@ class SatisfactionModel:
 
         Returns
         -------
-        SatisfactionScore or SatisfactionScores
-            Python floats (None when unanswered) for one respondent; float64 arrays (NaN
+        SatisfactionScore, SatisfactionScores, float, None or ndarray
+            For a profile the index (None when missing), for a population a float64 array
+            of the index (NaN when missing). Otherwise Python floats (None when unanswered) for one respondent; float64 arrays (NaN
             when unanswered) for many.
 
         Raises
@@ -195,6 +217,17 @@ class SatisfactionModel:
         lifecycle.errors.ValidationError: answer to 'product' must be within its scale 1-5 (got 6)
         """
         check_choice("missing", missing, _MISSING)
+        if isinstance(responses, (Profile, Population)):
+            if columns is not None:
+                msg = "'columns' names the columns of a 2-D array, not of a profile or population"
+                raise ValidationError(msg)
+            from ._signal import SatisfactionScoreSignal  # the signal kind builds on the model
+
+            definition = SatisfactionScoreSignal(self, missing)
+            if isinstance(responses, Profile):
+                value: float | None = responses.compute(definition)
+                return value
+            return responses.compute(definition)[0]
         if isinstance(responses, Mapping):
             if columns is not None:
                 msg = "'columns' names the columns of a 2-D array; a mapping names its own keys"
@@ -287,6 +320,56 @@ class SatisfactionModel:
         index = _weighted_mean(self.dimensions, scores, n)
         ordered = {d.name: scores[d.name] for d in self.walk()}
         return SatisfactionScores(index=index, dimensions=ordered)
+
+    def signal(
+        self,
+        name: str = "satisfaction_score",
+        *,
+        missing: Missing = "renormalize",
+        description: str = "",
+    ) -> NamedSignal:
+        """The model's index as a signal that conditions, stages and rules can use.
+
+        Each customer's answer to a leaf dimension is the log's attribute of the same name,
+        carried as its latest known value on or before ``as_of`` (the way a profile carries
+        every attribute); ``missing`` is the rule of :meth:`score` for unanswered
+        dimensions. Both engines score it with :meth:`score`, one customer or all at once.
+        A log without one of the attributes raises a ``ValidationError`` naming them.
+
+        Parameters
+        ----------
+        name : str, default "satisfaction_score"
+            The signal's name; not a standard signal's.
+        missing : {"renormalize", "raise"}, default "renormalize"
+        description : str
+
+        Returns
+        -------
+        NamedSignal
+            Use it as ``signal(model.signal()) >= 70``; its ``to_dict()`` holds the model.
+
+        Examples
+        --------
+        >>> from lifecycle import EventLog, signal
+        >>> model = SatisfactionModel([Dimension("speed"), Dimension("price")])
+        >>> log = EventLog.from_records([
+        ...     {"customer": 1, "date": "2024-01-05", "kind": "survey", "speed": 5, "price": 3},
+        ...     {"customer": 2, "date": "2024-01-06", "kind": "survey", "speed": 2},
+        ... ], attributes=["speed", "price"])
+        >>> happy = signal(model.signal()) >= 70
+        >>> happy.evaluate(log.population("2024-01-31")).tolist()
+        [True, False]
+        >>> happy.evaluate(log.profile(1, "2024-01-31"))
+        True
+        """
+        from ._signal import SatisfactionScoreSignal  # the signal kind builds on the model
+
+        return define_signal(
+            name,
+            SatisfactionScoreSignal(self, missing),
+            unit="points (0-100)",
+            description=description,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-safe data; :meth:`from_dict` reads it back.

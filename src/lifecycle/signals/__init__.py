@@ -47,8 +47,10 @@ Examples
 """
 
 from ._definitions import (
+    DEFINITIONS,
     Aggregate,
     Arithmetic,
+    AttributeScore,
     Definition,
     NamedSignal,
     count,
@@ -69,9 +71,11 @@ from ._standard import SIGNALS, SignalSpec, check_signal_name, define_signal
 _install_event_log_methods()
 
 __all__ = [
+    "DEFINITIONS",
     "SIGNALS",
     "Aggregate",
     "Arithmetic",
+    "AttributeScore",
     "Definition",
     "NamedSignal",
     "Population",

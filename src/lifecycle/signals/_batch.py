@@ -24,11 +24,15 @@ from ._definitions import (
     Aggregate,
     Arithmetic,
     AsOf,
+    AttributeScore,
     Constant,
     Definition,
     NamedSignal,
     Offset,
+    answers_of,
+    missing_attributes,
 )
+from ._join import gather, present_mask
 
 __all__ = ["Batch", "Column", "Index", "Subset"]
 
@@ -245,8 +249,25 @@ class Batch:
             return self._aggregate(d)
         if isinstance(d, Arithmetic):
             return self._arithmetic(d)
+        if isinstance(d, AttributeScore):
+            return self._score(d)
         msg = f"not a signal definition: {d!r}"
         raise ValidationError(msg)
+
+    def carried(self, name: str) -> NDArray[Any]:
+        """Attribute ``name``'s latest known value on or before each query's as-of date."""
+        column = self.log.attributes[name]
+        known = Subset(self.index, present_mask(column))
+        rows, found = known.last(known.end(Offset(0, "D")))
+        return gather(column, rows, found)
+
+    def _score(self, d: AttributeScore) -> Column:
+        absent = [name for name in d.attributes if name not in self.log.attributes]
+        if absent:
+            raise missing_attributes(absent, self.log.attributes)
+        answers = {name: answers_of(name, self.carried(name), self.ids) for name in d.attributes}
+        values = d.score_columns(answers)
+        return values, np.isnan(values)
 
     # -- aggregates ---------------------------------------------------------------
 

@@ -25,25 +25,32 @@ missing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 import attrs
+import numpy as np
+from numpy.typing import NDArray
 
+from .._registry import Registry
+from .._values import plain
 from ..errors import SchemaError, ValidationError
 from ..serialization import check_keys, check_schema
 
 __all__ = [
+    "DEFINITIONS",
     "FIELDS",
     "Aggregate",
     "Arithmetic",
     "AsOf",
+    "AttributeScore",
     "Constant",
     "Definition",
     "NamedSignal",
     "Offset",
     "SignalKind",
     "Window",
+    "answers_of",
     "count",
     "definition_from_dict",
     "distinct",
@@ -52,6 +59,7 @@ __all__ = [
     "maximum",
     "mean",
     "minimum",
+    "missing_attributes",
     "total",
 ]
 
@@ -213,6 +221,21 @@ class Definition:
 
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Definition:
+        """Rebuild a definition of this class from :meth:`to_dict` output.
+
+        Examples
+        --------
+        >>> Aggregate.from_dict(count("visit").to_dict()) == count("visit")
+        True
+        """
+        definition = definition_from_dict(data)
+        if not isinstance(definition, cls):
+            msg = f"expected a {cls.__name__} definition (got {type(definition).__name__})"
+            raise SchemaError(msg)
+        return definition
 
     def __add__(self, other: object) -> Definition:
         return _arith("+", self, other)
@@ -443,6 +466,108 @@ class NamedSignal(Definition):
         }
 
 
+#: Kinds of definition that higher layers add (a satisfaction model's score), by ``op``:
+#: each registers itself when its module is imported, and :func:`definition_from_dict`
+#: reads it back through here.
+DEFINITIONS: Registry[AttributeScore] = Registry("signal definition", key="op")
+
+
+class AttributeScore(Definition):
+    """A number scored from the latest known values of user attributes (abstract).
+
+    Both engines carry each attribute in :attr:`attributes` as a profile carries it (its
+    latest known value on or before ``as_of``), as float64 columns (NaN where unknown),
+    and call the same vectorised :meth:`score_columns`: the single engine with one row,
+    the batch engine with every row. A subclass registers its ``op`` in
+    :data:`DEFINITIONS` and reads its payload back in :meth:`from_payload`.
+
+    Examples
+    --------
+    >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+    >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
+    >>> isinstance(score, AttributeScore), score.attributes, score.kind
+    (True, ('speed',), 'number')
+    """
+
+    __slots__ = ()
+    #: The payload keys besides ``op`` (for reading back).
+    payload_keys: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def kind(self) -> SignalKind:
+        return "number"
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The attributes the score reads."""
+        raise NotImplementedError
+
+    def score_columns(self, answers: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+        """The scores of rows of answers (float64, NaN where missing).
+
+        ``answers`` maps each of :attr:`attributes` to a float64 column, NaN where unknown.
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
+        >>> score.score_columns({"speed": np.array([4.0, np.nan])}).tolist()
+        [75.0, nan]
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> AttributeScore:
+        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``).
+
+        Examples
+        --------
+        >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+        >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
+        >>> DEFINITIONS["satisfaction"].from_payload(score.to_dict()) == score
+        True
+        """
+        raise NotImplementedError
+
+
+def missing_attributes(absent: list[str], present: Iterable[str]) -> ValidationError:
+    """The error for a log that does not carry attributes a score reads."""
+    have = ", ".join(map(repr, sorted(present))) or "none"
+    return ValidationError(
+        f"the score reads one attribute per dimension, and the log does not carry "
+        f"{', '.join(map(repr, absent))} (its attributes: {have}); load the answers with "
+        "attributes=[...]"
+    )
+
+
+def answers_of(name: str, values: NDArray[Any], customers: NDArray[Any]) -> NDArray[np.float64]:
+    """Carried attribute values as float64 answers (NaN where unknown); others raise."""
+    kind = values.dtype.kind
+    if kind in "fiu":
+        return values.astype(np.float64)
+    bad = 0
+    if kind == "O":
+        # 0: unanswered, 1: a number, 2: anything else.
+        codes = np.fromiter(map(_answer_code, values), dtype=np.int8, count=len(values))
+        if (codes < 2).all():
+            answers = np.full(len(values), np.nan)
+            numbers = codes == 1
+            answers[numbers] = values[numbers].astype(np.float64)
+            return answers
+        bad = int(np.flatnonzero(codes == 2)[0])
+    msg = (
+        f"attribute {name!r} must hold numbers (answers) or be missing: customer "
+        f"{plain(customers[bad])!r} has {plain(values[bad])!r}"
+    )
+    raise ValidationError(msg)
+
+
+def _answer_code(value: object) -> int:
+    if value is None:
+        return 0
+    return 1 if isinstance(value, (int, float)) and not isinstance(value, bool) else 2
+
+
 def _encode(definition: Definition) -> dict[str, Any]:
     return definition._payload()
 
@@ -558,7 +683,8 @@ def definition_from_dict(data: Mapping[str, Any]) -> Definition:
     True
     """
     keys = {"op", "event", "field", "within", "left", "right", "value", "name", "definition"}
-    check_schema(data, _SCHEMA, keys | {"unit", "description"})
+    added = {key for cls in DEFINITIONS.values() for key in cls.payload_keys}
+    check_schema(data, _SCHEMA, keys | added | {"unit", "description"})
     return _decode({k: v for k, v in data.items() if k != "schema"})
 
 
@@ -601,6 +727,9 @@ def _decode(data: Any) -> Definition:
             unit=data.get("unit", ""),
             description=data.get("description", ""),
         )
-    allowed = sorted({*_READS, *_ARITH_OPS, "as_of", "constant", "named"})
+    if op in DEFINITIONS:
+        check_keys(data, f"signal {op!r}", required={"op", *DEFINITIONS[op].payload_keys})
+        return DEFINITIONS[op].from_payload(data)
+    allowed = sorted({*_READS, *_ARITH_OPS, "as_of", "constant", "named", *DEFINITIONS})
     msg = f"signal definition: unknown op {op!r} (allowed: {', '.join(allowed)})"
     raise SchemaError(msg)

@@ -14,8 +14,8 @@ from ..errors import UnknownCustomerError, UnknownSignalError, ValidationError
 from ..events import EventLog, as_date, segment_bounds
 from ..money import Currency
 from ..table import Table
-from ._batch import Batch, Subset
-from ._definitions import Definition, NamedSignal, Offset, SignalKind
+from ._batch import Batch
+from ._definitions import Definition, NamedSignal, SignalKind
 from ._join import gather, join_columns, match, present_mask
 from ._standard import SIGNALS, STANDARD, check_signal_name
 
@@ -376,10 +376,7 @@ def _population(
     kinds: dict[str, SignalKind] = {}
     for name, named in wanted.items():
         if named is None:  # a user attribute carried from the log
-            column = log.attributes[name]
-            carried = Subset(engine.index, present_mask(column))
-            rows, found = carried.last(carried.end(Offset(0, "D")))
-            columns[name] = gather(column, rows, found)
+            columns[name] = engine.carried(name)
             kinds[name] = "attribute"
             continue
         values, mask = engine.column(named)

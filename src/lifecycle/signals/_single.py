@@ -26,10 +26,13 @@ from ._definitions import (
     Aggregate,
     Arithmetic,
     AsOf,
+    AttributeScore,
     Constant,
     Definition,
     NamedSignal,
     Offset,
+    answers_of,
+    missing_attributes,
 )
 from ._standard import SIGNALS, STANDARD, check_signal_name
 
@@ -268,10 +271,13 @@ class _Events:
     quantity: Sequence[int]
     score: Sequence[float]
     labels: Mapping[str, Sequence[int]]
+    # The log's attributes carried to as_of (latest known value, None if none); None for a
+    # customer without a log, who has answered nothing.
+    attributes: Mapping[str, Any] | None = None
 
 
-def _events_of(log: EventLog, rows: slice, day: dt.date) -> tuple[_Events, int]:
-    """The customer's events on or before ``day``, and how many there are."""
+def _events_of(log: EventLog, rows: slice, day: dt.date) -> _Events:
+    """The customer's events on or before ``day``, and their attributes carried to it."""
     dates = log.date[rows].tolist()
     n = sum(1 for d in dates if d <= day)  # the log is sorted by date within a customer
     kept = slice(rows.start, rows.start + n)
@@ -279,17 +285,19 @@ def _events_of(log: EventLog, rows: slice, day: dt.date) -> tuple[_Events, int]:
         field: getattr(log, field)[kept].tolist() if getattr(log, field) is not None else [-1] * n
         for field in ("category", "product", "channel")
     }
-    return (
-        _Events(
-            dates=dates[:n],
-            kinds=[log.kinds[k] for k in log.kind_code[kept].tolist()],
-            amounts=log.amount_minor[kept].tolist(),
-            known=log.amount_known[kept].tolist() if log.amount_known is not None else [True] * n,
-            quantity=log.quantity[kept].tolist() if log.quantity is not None else [1] * n,
-            score=log.score[kept].tolist() if log.score is not None else [math.nan] * n,
-            labels=labels,
-        ),
-        n,
+    carried: dict[str, Any] = {}
+    for name, column in log.attributes.items():
+        known = [value for value in column[kept].tolist() if _present(value)]
+        carried[name] = plain(known[-1]) if known else None
+    return _Events(
+        dates=dates[:n],
+        kinds=[log.kinds[k] for k in log.kind_code[kept].tolist()],
+        amounts=log.amount_minor[kept].tolist(),
+        known=log.amount_known[kept].tolist() if log.amount_known is not None else [True] * n,
+        quantity=log.quantity[kept].tolist() if log.quantity is not None else [1] * n,
+        score=log.score[kept].tolist() if log.score is not None else [math.nan] * n,
+        labels=labels,
+        attributes=carried,
     )
 
 
@@ -347,7 +355,7 @@ class _Plan:
         return cls(tuple(nodes), tuple(children), kinds, tuple(names), roots, tags)
 
 
-_AGGREGATE, _ALL_TIME, _ARITHMETIC, _NAMED, _AS_OF, _CONSTANT = range(6)
+_AGGREGATE, _ALL_TIME, _ARITHMETIC, _NAMED, _AS_OF, _CONSTANT, _SCORE = range(7)
 
 
 def _tag(d: Definition) -> int:
@@ -359,6 +367,8 @@ def _tag(d: Definition) -> int:
             return tag
     if isinstance(d, Constant):
         return _CONSTANT
+    if isinstance(d, AttributeScore):
+        return _SCORE
     msg = f"not a signal definition: {d!r}"
     raise ValidationError(msg)
 
@@ -407,6 +417,8 @@ class _Interpreter:
                 values[i] = values[kids[0]]
             elif tag == _AS_OF:
                 values[i] = self.day
+            elif tag == _SCORE:
+                values[i] = self._score(node)  # type: ignore[arg-type]
             else:
                 values[i] = node.value  # type: ignore[attr-defined]
         out = [values[r] for r in plan.roots]
@@ -420,6 +432,23 @@ class _Interpreter:
     def value(self, definition: Definition) -> Any:
         """The value of one definition."""
         return self.run(_Plan.of([definition]))[0]
+
+    def _score(self, d: AttributeScore) -> float | None:
+        """One row of the batch engine's score: the same vectorised definition."""
+        carried = self.events.attributes
+        if carried is None:
+            answers = {name: np.full(1, np.nan) for name in d.attributes}
+        else:
+            absent = [name for name in d.attributes if name not in carried]
+            if absent:
+                raise missing_attributes(absent, carried)
+            who = np.array([self.customer], dtype=object)
+            answers = {
+                name: answers_of(name, np.array([carried[name]], dtype=object), who)
+                for name in d.attributes
+            }
+        value = float(d.score_columns(answers)[0])
+        return None if math.isnan(value) else value
 
     def _selected(self, d: Aggregate) -> list[int]:
         """The events of the aggregate's kind in its window, shared by every aggregate.
@@ -557,14 +586,11 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     """
     day = as_date(as_of, "as_of")
     rows = log.rows_of(customer)
-    events, n = _events_of(log, rows, day)
+    events = _events_of(log, rows, day)
     ident = plain(log.customers[log.customer_code(customer)])
     engine = _Interpreter(events, day, log.currency, ident)
     v: dict[str, Any] = dict(zip(STANDARD, engine.run(_STANDARD_PLAN), strict=True))
-    for name, column in log.attributes.items():
-        mine = column[rows][:n]
-        carried = [value for value in mine.tolist() if _present(value)]
-        v[name] = plain(carried[-1]) if carried else None
+    v.update(events.attributes or {})
     return Profile(customer=ident, as_of=day, values=v, currency=log.currency, events=events)
 
 
