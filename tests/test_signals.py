@@ -30,6 +30,7 @@ from lifecycle.signals import (
     distinct,
     last,
     mean,
+    minimum,
     population,
     profile,
     snapshots,
@@ -731,7 +732,8 @@ def batch_of(kind: str, values: Any, missing: Any, i: int, currency: Any) -> Any
     if kind == "date":
         return value.item()
     if kind == "days":
-        return int(value)
+        # A population says a missing day count with NaN, as for numbers.
+        return None if math.isnan(value) else int(value)
     if kind == "number":
         return None if math.isnan(value) else float(value)
     return value.item()
@@ -959,3 +961,13 @@ class TestDefinedSignalNameClashes:
         assert log.profile(1, AS_OF).compute(SIGNALS["total_spend"].definition) == Money(
             "5.00", "EUR"
         )
+
+
+def test_days_between_dates_are_missing_when_either_date_is() -> None:
+    # A customer without a return has no day count from their first purchase to it, in
+    # either engine (never INT64_MIN days read off NaT).
+    log = EventLog.from_records([{"customer": "a", "date": "2023-01-01"}])
+    named = define_signal("to_return", minimum("purchase", "date") - minimum("return", "date"))
+    values, _ = log.population("2023-01-02").compute(named)
+    assert np.isnan(values).tolist() == [True]
+    assert log.profile("a", "2023-01-02").with_signals(named)["to_return"] is None

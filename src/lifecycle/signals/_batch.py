@@ -442,7 +442,9 @@ class Batch:
             return np.maximum(a - b, 0), missing
         left, right = d.left.kind, d.right.kind
         if left == "date":
-            return (a - b).astype(np.int64), missing
+            # A date aggregate says "missing" with NaT, not with its mask.
+            undated = np.isnat(a) | np.isnat(b)
+            return (a - b).astype(np.int64), undated if missing is None else missing | undated
         if left == "money" and right == "money" and d.op != "/":
             return self._money_sum(d.op, a, b, missing), missing
         if d.op == "/":
