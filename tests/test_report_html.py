@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -134,3 +136,49 @@ def test_out_unwritable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     err = capsys.readouterr().err
     assert err.startswith("lifecycle: error: cannot write --out")
     assert str(target) in err
+
+
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium not found: `make test-slow` installs Debian's chromium package; "
+    "install it (apt-get install chromium) to load the HTML report in a browser",
+)
+def test_page_renders_in_headless_chromium(demo_page: str, tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image")
+    assert CHROMIUM is not None
+    page, png = tmp_path / "report.html", tmp_path / "report.png"
+    page.write_text(demo_page, encoding="utf-8")
+    run = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={png}",
+            "--window-size=400,2000",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    # A console message from the page is logged as CONSOLE(line); a plain page logs none.
+    assert ":CONSOLE(" not in run.stderr, run.stderr
+    with image.open(png) as shot:
+        pixels = shot.convert("L")
+        assert pixels.size == (400, 2000)
+        histogram = pixels.histogram()
+    not_white = sum(histogram[:250]) / sum(histogram)
+    assert not_white > 0.02
