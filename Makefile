@@ -34,8 +34,11 @@ lint: $(VENV)/.dev-installed
 test: lint
 	$(BIN)/pytest -q -m "not slow"
 
-# The slow tests (the documentation build, notebooks executed) need the docs extra too.
+# The slow tests (the documentation build, notebooks executed) need the docs extra too, and
+# the HTML report's test a headless Chromium (Debian's package, installed here if missing).
 test-slow: $(VENV)/.dev-installed $(VENV)/.docs-installed
+	command -v chromium || (apt-get update && apt-get install -y chromium) || \
+		echo "chromium could not be installed: its test will be skipped"
 	timeout 900 $(BIN)/pytest -q -m slow
 
 docs: $(VENV)/.docs-installed

@@ -29,6 +29,7 @@ class TestMain:
         assert report["as_of"] == "2025-06-30"
         assert report["overview"]["customers"] == 3000
         assert set(report) == {
+            "schema",
             "as_of",
             "overview",
             "rfm",
@@ -70,7 +71,9 @@ class TestMain:
         assert main(["report", str(path), "--format", "json"]) == 0
         report = json.loads(capsys.readouterr().out)
         assert report["overview"]["customers"] == 2
-        assert report["overview"]["revenue"] == "22.50 EUR"
+        assert report["overview"]["revenue"] == {"amount": "22.50", "currency": "EUR"}
+        assert report["schema"] == "lifecycle.report/1"
+        assert report["rfm"]["unit"] == "D"
         assert report["as_of"] == "2024-02-03"
 
     @pytest.mark.parametrize(
@@ -206,7 +209,7 @@ class TestFiles:
         )
         assert (code, err) == (0, "")
         report = json.loads(out)
-        assert report["overview"]["revenue"] == "25.00 EUR"
+        assert report["overview"]["revenue"] == {"amount": "25.00", "currency": "EUR"}
         assert report["overview"]["events_by_kind"] == {"purchase": 1, "trial": 1}
         assert report["as_of"] == "2024-02-06"
         latin = tmp_path / "latin.csv"

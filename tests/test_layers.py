@@ -31,7 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "value retention followup",
         "models",
         "io datasets",
-        "cli report plot dask __main__",
+        "cli report _report_html plot dask __main__",
     )
 )
 

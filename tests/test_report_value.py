@@ -66,7 +66,7 @@ def test_value_deciles_and_pareto(demo: tuple[EventLog, dict[str, Any]]) -> None
     deciles = value_deciles(spend)
     assert [d["customers"] for d in section["deciles"]] == deciles.customers.tolist()
     assert [d["revenue_share"] for d in section["deciles"]] == deciles.value_share.tolist()
-    assert section["deciles"][0]["high"] == str(Money.from_minor(int(deciles.high[0]), "EUR"))
+    assert section["deciles"][0]["high"] == Money.from_minor(int(deciles.high[0]), "EUR").to_dict()
     pareto = pareto_table(np.clip(spend, 0, None))
     assert [p["customers"] for p in section["pareto"]] == pareto.customers.tolist()
     assert [p["value_share"] for p in section["pareto"]] == pareto.value_share.tolist()

@@ -1,9 +1,10 @@
 """The ``lifecycle`` command: summarise an event log.
 
-``lifecycle report [PATH] [--as-of DATE] [--format text|json]`` reads a CSV event log (the
-columns of :meth:`~lifecycle.events.EventLog.from_records`: ``customer``, ``date``,
+``lifecycle report [PATH] [--as-of DATE] [--format text|json|html] [--out FILE]`` reads a
+CSV event log (the columns of :meth:`~lifecycle.events.EventLog.from_records`: ``customer``, ``date``,
 ``kind``, ``amount``, ``currency``, ...) or, without PATH, the bundled demo log, and prints
-customers, events, the date span and the RFM distribution. ``--encoding``, ``--delimiter``,
+customers, events, the date span and the RFM distribution (``--out`` writes it to a file;
+``html`` is one self-contained page with charts). ``--encoding``, ``--delimiter``,
 ``--decimal``, ``--date-format``, ``--columns`` and ``--kinds`` describe a file that is not
 plain UTF-8 CSV with those column names. Survey scores must be answers on the 0-10 recommend
 scale the report reads. Bad input gives a one-line error on stderr naming
@@ -27,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ._report_html import format_html
 from ._version import __version__
 from .errors import LifecycleError, ValidationError
 from .events import EventLog, as_date
@@ -49,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="summarise an event log")
     report.add_argument("path", nargs="?", help="CSV event log (default: the demo data)")
     report.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: last event)")
-    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument("--format", choices=("text", "json", "html"), default="text")
+    report.add_argument(
+        "--out", help="write the report to this file instead of standard output (UTF-8)"
+    )
     report.add_argument("--currency", help="currency of amounts, if the file has no column")
     report.add_argument(
         "--encoding", default="utf-8-sig", help="text encoding of the file (default: UTF-8)"
@@ -163,9 +168,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if note is not None:
         print(f"lifecycle: {note}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(report, indent=2, default=_json_default))
+        output = json.dumps(report, indent=2, default=_json_default) + "\n"
+    elif args.format == "html":
+        output = format_html(report, log)
     else:
-        print(format_text(report))
+        output = format_text(report) + "\n"
+    if args.out is None:
+        sys.stdout.write(output)
+        return 0
+    try:
+        Path(args.out).write_text(output, encoding="utf-8")
+    except OSError as err:
+        print(f"lifecycle: error: cannot write --out {args.out}: {err.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -41,9 +41,11 @@ from .value import (
     value_section,
 )
 
-__all__ = ["build_report", "format_text"]
+__all__ = ["SCHEMA", "build_report", "format_text", "money_text"]
 
 _QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: The version tag of :func:`build_report` output; it changes when a key changes meaning.
+SCHEMA = "lifecycle.report/1"
 MODELS_HEADING = "Customer-base models (lifecycle.models)"
 
 
@@ -53,7 +55,7 @@ def _overview(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     purchases = seen & log.kind_mask("purchase")
     revenue = None
     if log.currency is not None:
-        revenue = str(Money.from_minor(int(log.amount_minor[purchases].sum()), log.currency))
+        revenue = Money.from_minor(int(log.amount_minor[purchases].sum()), log.currency).to_dict()
     dates = log.date[seen]
     return {
         "customers": len(np.unique(log.code[seen])),
@@ -69,6 +71,8 @@ def _overview(log: EventLog, as_of: dt.date) -> dict[str, Any]:
 def _rfm(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     rfm = rfm_summary(log, as_of, unit="D")
     out: dict[str, Any] = {
+        # Recency and T are counted in this unit (numpy's code: D is days).
+        "unit": "D",
         "buyers": len(rfm),
         "repeat_buyers": int((rfm.frequency > 0).sum()),
         "quantiles": [f"{q:.0%}" for q in _QUANTILES],
@@ -153,7 +157,7 @@ def _pricing(
         by_stage[stage] = {
             "buyers": int(mask.sum()),
             "average_discount_percent": round(100 * given_away / listed, 2) if listed else 0.0,
-            "given_away": str(Money.from_minor(given_away, currency)),
+            "given_away": Money.from_minor(given_away, currency).to_dict(),
         }
     return {"policy": [rule.name for rule in policy.rules], "by_stage": by_stage}
 
@@ -186,8 +190,8 @@ def _value(population: Population) -> dict[str, Any] | None:
         {
             "decile": row["decile"],
             "customers": row["customers"],
-            "low": str(Money.from_minor(int(row["low"]), currency)),
-            "high": str(Money.from_minor(int(row["high"]), currency)),
+            "low": Money.from_minor(int(row["low"]), currency).to_dict(),
+            "high": Money.from_minor(int(row["high"]), currency).to_dict(),
             "revenue_share": row["value_share"],
         }
         for row in (deciles.row(i) for i in range(len(deciles)))
@@ -266,15 +270,16 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
     >>> report = build_report(log, dt.date(2024, 6, 30))
     >>> sorted(report)  # doctest: +NORMALIZE_WHITESPACE
     ['as_of', 'at_risk', 'cohorts', 'followup', 'models', 'overview', 'pricing', 'rfm',
-     'satisfaction_loyalty', 'stage_conversion', 'stages', 'value']
-    >>> report["overview"]["customers"], report["overview"]["revenue"]
-    (2, '60.00 EUR')
+     'satisfaction_loyalty', 'schema', 'stage_conversion', 'stages', 'value']
+    >>> report["schema"], report["overview"]["customers"], report["overview"]["revenue"]
+    ('lifecycle.report/1', 2, {'amount': '60.00', 'currency': 'EUR'})
     """
     population = log.population(as_of)
     model = default_lifecycle()
     stage_codes = model.classify(population)
     timeline = model.replay(log, end=as_of, every="1M")
     return {
+        "schema": SCHEMA,
         "as_of": as_of.isoformat(),
         "overview": _overview(log, as_of),
         "rfm": _rfm(log, as_of),
@@ -291,6 +296,17 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
         # The demo shop's follow-up plan: the actions due in the next 7 days.
         "followup": due_soon(log, as_of),
     }
+
+
+def money_text(money: dict[str, str]) -> str:
+    """A money object of the report (``{"amount": ..., "currency": ...}``) as text.
+
+    Examples
+    --------
+    >>> money_text({"amount": "60.00", "currency": "EUR"})
+    '60.00 EUR'
+    """
+    return f"{money['amount']} {money['currency']}"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -325,7 +341,7 @@ def format_text(report: dict[str, Any]) -> str:
     ]
     lines += [f"  {kind:<12}{count:>10,}" for kind, count in o["events_by_kind"].items()]
     if o["revenue"] is not None:
-        lines.append(f"Revenue     {o['revenue']}")
+        lines.append(f"Revenue     {money_text(o['revenue'])}")
     lines += [
         "",
         f"RFM (days): {r['buyers']:,} buyers, {r['repeat_buyers']:,} repeat buyers",
@@ -371,7 +387,7 @@ def _format_pricing(section: dict[str, Any] | None) -> list[str]:
                 stage,
                 f"{row['buyers']:,}",
                 f"{row['average_discount_percent']:.2f}%",
-                row["given_away"],
+                money_text(row["given_away"]),
             ]
         )
     return [
