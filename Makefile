@@ -37,7 +37,8 @@ test: lint
 # The slow tests (the documentation build, notebooks executed) need the docs extra too, and
 # the HTML report's test a headless Chromium (Debian's package, installed here if missing).
 test-slow: $(VENV)/.dev-installed $(VENV)/.docs-installed
-	command -v chromium || (apt-get update && apt-get install -y chromium) || \
+	command -v chromium || (timeout 600 apt-get update && DEBIAN_FRONTEND=noninteractive \
+		timeout 600 apt-get install -y --no-install-recommends chromium) || \
 		echo "chromium could not be installed: its test will be skipped"
 	timeout 900 $(BIN)/pytest -q -m slow
 
