@@ -33,7 +33,7 @@ from .pricing import (
     WinBackOffer,
 )
 from .retention import DefectionSignal
-from .rfm import rfm_summary
+from .rfm import rfm_summary, split_calibration_holdout
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile, define_signal
 from .stages import (
@@ -97,5 +97,6 @@ __all__ = [
     "rfm_segments",
     "rfm_summary",
     "signal",
+    "split_calibration_holdout",
     "tenure_at_least",
 ]

@@ -37,7 +37,7 @@ from .errors import ValidationError
 from .events import EventLog, as_date, segment_bounds
 from .table import Table
 
-__all__ = ["UNITS", "rfm_summary"]
+__all__ = ["UNITS", "rfm_summary", "split_calibration_holdout"]
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
@@ -142,5 +142,117 @@ def rfm_summary(log: EventLog, as_of: dt.date | str | None = None, *, unit: str 
             "recency": (last - first) / length,
             "T": (end64.astype(np.int64) - first) / length,
             "monetary_value": monetary,
+        }
+    )
+
+
+def split_calibration_holdout(
+    log: EventLog,
+    calibration_end: dt.date | str,
+    holdout_end: dt.date | str,
+    *,
+    unit: str = "D",
+) -> Table:
+    """Summarise a calibration period and count each customer's purchases in the holdout after it.
+
+    The calibration columns are :func:`rfm_summary` at ``calibration_end``; the holdout
+    columns count purchase days (same-day purchases merged) in ``(calibration_end,
+    holdout_end]``, the data a model fitted on the calibration period is judged against.
+
+    Parameters
+    ----------
+    log : EventLog
+        Only ``purchase`` events count.
+    calibration_end : date or ISO string
+        Last day of the calibration period; on or after the log's first purchase.
+    holdout_end : date or ISO string
+        Last day of the holdout period; after ``calibration_end``, on or before the log's
+        last event.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency_cal``, ``T_cal`` and ``duration_holdout``.
+
+    Returns
+    -------
+    Table
+        One row per customer whose first purchase is on or before ``calibration_end``,
+        sorted by customer id: ``customer``, ``frequency_cal``, ``recency_cal``, ``T_cal``,
+        ``monetary_value_cal`` (as in :func:`rfm_summary`), ``frequency_holdout`` (int64,
+        purchase days in the holdout), ``monetary_value_holdout`` (mean spend of those
+        days with a known amount; 0 without holdout days, NaN when none has an amount) and
+        ``duration_holdout``.
+
+    Raises
+    ------
+    ValidationError
+        ``holdout_end`` not after ``calibration_end``, ``calibration_end`` before the first
+        purchase, or ``holdout_end`` after the log's last event.
+
+    Examples
+    --------
+    >>> from lifecycle import EventLog
+    >>> log = EventLog.from_records([
+    ...     {"customer": 1, "date": "2024-01-01", "amount": "10", "currency": "USD"},
+    ...     {"customer": 1, "date": "2024-01-08", "amount": "20", "currency": "USD"},
+    ...     {"customer": 1, "date": "2024-01-20", "amount": "30", "currency": "USD"},
+    ...     {"customer": 2, "date": "2024-01-15", "amount": "8", "currency": "USD"},
+    ... ])
+    >>> s = split_calibration_holdout(log, "2024-01-14", "2024-01-20")
+    >>> s.customer.tolist(), s.frequency_cal.tolist(), s.frequency_holdout.tolist()
+    ([1], [1], [1])
+    >>> s.monetary_value_holdout.tolist(), s.duration_holdout.tolist()
+    ([30.0], [6.0])
+    """
+    cal = as_date(calibration_end, "calibration_end")
+    hold = as_date(holdout_end, "holdout_end")
+    if hold <= cal:
+        msg = f"'holdout_end' ({hold}) must be after 'calibration_end' ({cal})"
+        raise ValidationError(msg)
+    purchase = log.kind_mask("purchase")
+    if not purchase.any():
+        msg = "cannot split a log without purchases"
+        raise ValidationError(msg)
+    first = log.date[purchase].min().astype(dt.date)
+    if cal < first:
+        msg = f"'calibration_end' ({cal}) must be on or after the log's first purchase ({first})"
+        raise ValidationError(msg)
+    if log.end is not None and hold > log.end:
+        msg = f"'holdout_end' ({hold}) must be on or before the log's last event ({log.end})"
+        raise ValidationError(msg)
+    summary = rfm_summary(log, cal, unit=unit)
+    cal64, hold64 = np.datetime64(cal, "D"), np.datetime64(hold, "D")
+    # Customer codes in the calibration summary, in its order (codes follow sorted ids).
+    cal_codes = np.unique(log.code[purchase & (log.date <= cal64)])
+    rows = np.flatnonzero(purchase & (log.date > cal64) & (log.date <= hold64))
+    code, day = log.code[rows], log.date[rows].view(np.int64)
+    # Rows are sorted by (customer, date): a new purchase day starts at any change.
+    new_day = np.ones(len(code), dtype=bool)
+    new_day[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
+    n = len(log.customers)
+    days = np.bincount(code, weights=new_day, minlength=n).astype(np.int64)
+    known = np.ones(len(rows), dtype=bool) if log.amount_known is None else log.amount_known[rows]
+    day_id = np.cumsum(new_day) - 1
+    paid_day = np.zeros(len(rows), dtype=bool)
+    paid_day[day_id[known]] = True
+    paid = np.bincount(code[new_day], weights=paid_day[: int(new_day.sum())], minlength=n)
+    amount = log.amount_minor[rows]
+    # Sum exactly past int64 (as rfm_summary does) rather than let it wrap.
+    big = len(amount) > 0 and int(amount.max()) * len(amount) > _INT64_MAX
+    spend = np.zeros(n, dtype=object if big else np.int64)
+    np.add.at(spend, code, amount.astype(object) if big else amount)
+    factor = log.currency.factor if log.currency is not None else 1
+    monetary = np.zeros(n)
+    some = paid > 0
+    monetary[(days > 0) & ~some] = np.nan
+    monetary[some] = (spend[some] / paid[some] / factor).astype(np.float64)
+    return Table(
+        {
+            "customer": summary["customer"],
+            "frequency_cal": summary["frequency"],
+            "recency_cal": summary["recency"],
+            "T_cal": summary["T"],
+            "monetary_value_cal": summary["monetary_value"],
+            "frequency_holdout": days[cal_codes],
+            "monetary_value_holdout": monetary[cal_codes],
+            "duration_holdout": np.full(len(cal_codes), (hold - cal).days / UNITS[unit]),
         }
     )

@@ -14,6 +14,7 @@ array([0.727])
 
 from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
+from ._mbgnbd import ModifiedBetaGeoModel, ModifiedBetaGeoParams
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
@@ -25,6 +26,8 @@ __all__ = [
     "BetaGeoParams",
     "GammaGammaModel",
     "GammaGammaParams",
+    "ModifiedBetaGeoModel",
+    "ModifiedBetaGeoParams",
     "ParetoNBDModel",
     "ParetoNBDParams",
     "ShiftedBetaGeoModel",

@@ -91,13 +91,18 @@ def _loglik_grad(
     *,
     gradient: bool = True,
     distinct: tuple[F, NDArray[np.intp]] | None = None,
+    dropout_at_zero: bool = False,
 ) -> tuple[F, F]:
-    """Per-row log-likelihood and the weighted gradient in (r, alpha, a, b)."""
+    """Per-row log-likelihood and the weighted gradient in (r, alpha, a, b).
+
+    With ``dropout_at_zero`` the second term is kept at ``x = 0`` too (the MBG/NBD
+    likelihood, up to a constant factor, when called with ``b + 1`` for ``b``).
+    """
     sp = special()
     r, alpha, a, b = theta
     # Everything that depends on x alone is computed once per distinct x.
     ux, ix = distinct or _distinct(x)
-    repeat = ux > 0
+    repeat = np.ones(len(ux), dtype=bool) if dropout_at_zero else ux > 0
     bx1 = b + np.where(repeat, ux - 1, 0.0)
     head_x = sp.gammaln(r + ux) - sp.gammaln(r) + r * np.log(alpha) - sp.betaln(a, b)
     t1_x = sp.betaln(a, b + ux)
