@@ -24,19 +24,22 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from .._validation import check_choice
+from .._validation import as_float_array, check_choice
 from ..errors import ConvergenceError, NotFittedError, ValidationError
 from ..serialization import check_keys, check_schema
 from ..table import Table, import_optional
+from ._data import Compressed, compress, rfm_arrays, weights_array
 
 __all__ = [
     "UNIT_DAYS",
     "FitResult",
     "FittedModel",
     "Objective",
+    "TransactionModel",
     "dot",
+    "horizon",
     "maximize",
     "positive",
     "special",
@@ -493,3 +496,80 @@ class FittedModel(Generic[P]):
         nan = tuple(math.nan for _ in cls.param_names)
         model._set(values, math.nan, 0, True, math.nan, nan)
         return model
+
+
+class TransactionModel(FittedModel[P]):
+    """Base of the models of ``(frequency, recency, T)`` histories (BG/NBD and siblings).
+
+    Holds the fit and the per-customer questions that differ between models only in their
+    maths; a subclass supplies that maths through ``_objective``, ``_alive`` and
+    ``_conditional`` (its module's functions) and, if 1 is a poor start, ``_start``.
+    """
+
+    def _objective(self, packed: Compressed) -> Objective:
+        raise NotImplementedError
+
+    def _alive(
+        self, params: P, x: NDArray[np.float64], tx: NDArray[np.float64], t: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def _conditional(
+        self,
+        params: P,
+        ahead: NDArray[np.float64],
+        x: NDArray[np.float64],
+        tx: NDArray[np.float64],
+        t: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def _start(self, packed: Compressed) -> tuple[float, ...]:
+        return tuple(1.0 for _ in self.param_names)
+
+    def _fit_histories(
+        self,
+        data: Mapping[str, Any] | None,
+        frequency: ArrayLike | None,
+        recency: ArrayLike | None,
+        T: ArrayLike | None,
+        weights: ArrayLike | None,
+    ) -> None:
+        """Validate, compress and maximise: the body of every transaction model's ``fit``."""
+        x, tx, t, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
+        w = weights_array(weights, len(x))
+        if not (x[w > 0] > 0).any():
+            msg = "cannot fit: no customer has a repeat purchase (all frequency 0)"
+            raise ValidationError(msg)
+        packed = compress(x, tx, t, w)
+        scale = float(packed.weight.sum())
+        values, value, converged, norm, errors = self._maximize(
+            self._objective(packed), self._start(packed), scale
+        )
+        self._set(values, value, packed.n_customers, converged, norm, errors)
+
+    def _probability_alive(
+        self,
+        data: Mapping[str, Any] | None,
+        frequency: ArrayLike | None,
+        recency: ArrayLike | None,
+        T: ArrayLike | None,
+    ) -> NDArray[np.float64]:
+        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
+        return self._alive(self.params_, x, tx, tt)
+
+    def _conditional_expected_purchases(
+        self,
+        t: ArrayLike,
+        data: Mapping[str, Any] | None,
+        frequency: ArrayLike | None,
+        recency: ArrayLike | None,
+        T: ArrayLike | None,
+    ) -> NDArray[np.float64]:
+        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
+        return self._conditional(self.params_, horizon(t), x, tx, tt)
+
+
+def horizon(t: ArrayLike) -> NDArray[np.float64]:
+    """The prediction horizon ``t``: a number >= 0, or an array of them."""
+    return as_float_array("t", t, ndim=None, low=0.0)

@@ -27,9 +27,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, as_int_array
-from ..errors import ValidationError
-from ._base import FittedModel, Objective, dot, positive, special, unit_field
-from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._data import Compressed, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -228,11 +227,7 @@ def conditional_expected_purchases(
     1.226
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, _horizon(t), x, tx, tt)
-
-
-def _horizon(t: ArrayLike) -> F:
-    return as_float_array("t", t, ndim=None, low=0.0)
+    return _conditional(params, horizon(t), x, tx, tt)
 
 
 def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
@@ -283,7 +278,7 @@ def probability_of_purchases(params: BetaGeoParams, n: ArrayLike, t: ArrayLike) 
     return out
 
 
-class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
+class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
     """The BG/NBD model of Fader, Hardie and Lee (2005), fitted by maximum likelihood.
 
     Parameters
@@ -317,6 +312,15 @@ class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
     params_type = BetaGeoParams
     param_names = ("r", "alpha", "a", "b")
 
+    def _objective(self, packed: Compressed) -> Objective:
+        return objective(packed)
+
+    def _alive(self, params: BetaGeoParams, x: F, tx: F, t: F) -> F:
+        return _p_alive(params, x, tx, t)
+
+    def _conditional(self, params: BetaGeoParams, ahead: F, x: F, tx: F, t: F) -> F:
+        return _conditional(params, ahead, x, tx, t)
+
     def fit(
         self,
         data: Mapping[str, Any] | None = None,
@@ -343,14 +347,7 @@ class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
         >>> model.converged_, model.n_customers_, model.params_.unit
         (True, 200, 'W')
         """
-        x, tx, t, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        w = weights_array(weights, len(x))
-        if not (x[w > 0] > 0).any():
-            msg = "cannot fit: no customer has a repeat purchase (all frequency 0)"
-            raise ValidationError(msg)
-        packed = compress(x, tx, t, w)
-        scale = float(packed.weight.sum())
-        self._set(*_reorder(self._maximize(objective(packed), (1.0, 1.0, 1.0, 1.0), scale), packed))
+        self._fit_histories(data, frequency, recency, T, weights)
         return self
 
     def expected_purchases(self, t: ArrayLike) -> F:
@@ -381,8 +378,7 @@ class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
         >>> m.conditional_expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86]).round(3)
         array([1.226])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _conditional(self.params_, _horizon(t), x, tx, tt)
+        return self._conditional_expected_purchases(t, data, frequency, recency, T)
 
     def probability_alive(
         self,
@@ -400,8 +396,7 @@ class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
         >>> m.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(4)
         array([0.7266])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _p_alive(self.params_, x, tx, tt)
+        return self._probability_alive(data, frequency, recency, T)
 
     def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> F:
         """Probability of exactly ``n`` purchases in ``(0, t]`` for a new customer.
@@ -413,10 +408,3 @@ class BetaGeoModel(FittedModel[BetaGeoParams], TransactionSignals):
         0.5743
         """
         return probability_of_purchases(self.params_, n, t)
-
-
-def _reorder(
-    fitted: tuple[F, float, bool, float, tuple[float, ...]], packed: Compressed
-) -> tuple[F, float, int, bool, float, tuple[float, ...]]:
-    values, value, converged, norm, errors = fitted
-    return values, value, packed.n_customers, converged, norm, errors

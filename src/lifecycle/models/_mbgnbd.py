@@ -33,10 +33,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ..errors import ValidationError
-from ._base import FittedModel, Objective, dot, positive, special, unit_field
-from ._bgnbd import _distinct, _horizon, _loglik_grad
-from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._bgnbd import _distinct, _loglik_grad
+from ._data import Compressed, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -196,7 +195,7 @@ def conditional_expected_purchases(
     array([0.154, 1.263])
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, _horizon(t), x, tx, tt)
+    return _conditional(params, horizon(t), x, tx, tt)
 
 
 def _conditional(params: ModifiedBetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
@@ -211,28 +210,13 @@ def _conditional(params: ModifiedBetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
     return out
 
 
-class ModifiedBetaGeoModel(FittedModel[ModifiedBetaGeoParams], TransactionSignals):
+class ModifiedBetaGeoModel(TransactionModel[ModifiedBetaGeoParams], TransactionSignals):
     """The MBG/NBD model of Batislam, Denizel and Filiztekin (2007), fitted by maximum likelihood.
 
     Like :class:`~lifecycle.models.BetaGeoModel`, except that a customer may drop out right
     after the first purchase, so one-time buyers are not all alive.
 
-    Parameters
-    ----------
-    unit : {"D", "W", "M", "Y"}
-        Time unit of ``recency`` and ``T`` (as given to ``rfm_summary``); stored on
-        :class:`ModifiedBetaGeoParams` and used by every question about time.
-    penalizer : float
-        L2 penalty ``penalizer * n * sum(params**2)`` on the log-likelihood (0: none).
-    initial : mapping, optional
-        Starting values by parameter name (default 1 for each).
-    n_starts : int
-        Starting points tried; the best fit is kept.
-    max_iter, tol : int, float
-        L-BFGS-B iteration limit and projected-gradient tolerance (mean log-likelihood).
-    on_failure : {"raise", "warn"}
-        What a fit that does not converge does: raise
-        :class:`~lifecycle.errors.ConvergenceError`, or warn and keep the result.
+    Hyperparameters as for :class:`~lifecycle.models.BetaGeoModel`.
 
     Examples
     --------
@@ -247,6 +231,15 @@ class ModifiedBetaGeoModel(FittedModel[ModifiedBetaGeoParams], TransactionSignal
     schema = "lifecycle.mbg_nbd/1"
     params_type = ModifiedBetaGeoParams
     param_names = ("r", "alpha", "a", "b")
+
+    def _objective(self, packed: Compressed) -> Objective:
+        return objective(packed)
+
+    def _alive(self, params: ModifiedBetaGeoParams, x: F, tx: F, t: F) -> F:
+        return _p_alive(params, x, tx, t)
+
+    def _conditional(self, params: ModifiedBetaGeoParams, ahead: F, x: F, tx: F, t: F) -> F:
+        return _conditional(params, ahead, x, tx, t)
 
     def fit(
         self,
@@ -273,17 +266,7 @@ class ModifiedBetaGeoModel(FittedModel[ModifiedBetaGeoParams], TransactionSignal
         >>> model.n_customers_, model.params_.unit
         (5, 'W')
         """
-        x, tx, t, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        w = weights_array(weights, len(x))
-        if not (x[w > 0] > 0).any():
-            msg = "cannot fit: no customer has a repeat purchase (all frequency 0)"
-            raise ValidationError(msg)
-        packed = compress(x, tx, t, w)
-        scale = float(packed.weight.sum())
-        values, value, converged, norm, errors = self._maximize(
-            objective(packed), (1.0, 1.0, 1.0, 1.0), scale
-        )
-        self._set(values, value, packed.n_customers, converged, norm, errors)
+        self._fit_histories(data, frequency, recency, T, weights)
         return self
 
     def expected_purchases(self, t: ArrayLike) -> F:
@@ -315,8 +298,7 @@ class ModifiedBetaGeoModel(FittedModel[ModifiedBetaGeoParams], TransactionSignal
         >>> m.conditional_expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86]).round(3)
         array([1.263])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _conditional(self.params_, _horizon(t), x, tx, tt)
+        return self._conditional_expected_purchases(t, data, frequency, recency, T)
 
     def probability_alive(
         self,
@@ -335,5 +317,4 @@ class ModifiedBetaGeoModel(FittedModel[ModifiedBetaGeoParams], TransactionSignal
         >>> m.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(4)
         array([0.7062])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _p_alive(self.params_, x, tx, tt)
+        return self._probability_alive(data, frequency, recency, T)

@@ -35,9 +35,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ..errors import ValidationError
-from ._base import FittedModel, Objective, dot, positive, special, unit_field
-from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._data import Compressed, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -272,7 +271,7 @@ def conditional_expected_purchases(
     [1.455]
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, as_float_array("t", t, ndim=None, low=0.0), x, tx, tt)
+    return _conditional(params, horizon(t), x, tx, tt)
 
 
 def _conditional(params: ParetoNBDParams, t: F, x: F, tx: F, tt: F) -> F:
@@ -282,7 +281,7 @@ def _conditional(params: ParetoNBDParams, t: F, x: F, tx: F, tt: F) -> F:
     return out
 
 
-class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
+class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
     """The Pareto/NBD model, fitted by maximum likelihood on a log-space likelihood.
 
     Hyperparameters as for :class:`~lifecycle.models.BetaGeoModel`.
@@ -297,6 +296,20 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
     schema = "lifecycle.pareto_nbd/1"
     params_type = ParetoNBDParams
     param_names = ("r", "alpha", "s", "beta")
+
+    def _objective(self, packed: Compressed) -> Objective:
+        return objective(packed)
+
+    def _alive(self, params: ParetoNBDParams, x: F, tx: F, t: F) -> F:
+        return _p_alive(params, x, tx, t)
+
+    def _conditional(self, params: ParetoNBDParams, ahead: F, x: F, tx: F, t: F) -> F:
+        return _conditional(params, ahead, x, tx, t)
+
+    def _start(self, packed: Compressed) -> tuple[float, ...]:
+        # alpha and beta are in time units: start them at the mean observation length.
+        span = float(np.average(packed.T, weights=packed.weight))
+        return (1.0, span, 1.0, span)
 
     def fit(
         self,
@@ -324,19 +337,7 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
         >>> model.converged_, model.n_customers_
         (True, 200)
         """
-        x, tx, t, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        w = weights_array(weights, len(x))
-        if not (x[w > 0] > 0).any():
-            msg = "cannot fit: no customer has a repeat purchase (all frequency 0)"
-            raise ValidationError(msg)
-        packed = compress(x, tx, t, w)
-        scale = float(packed.weight.sum())
-        # alpha and beta are in time units: start them at the mean observation length.
-        span = float(np.average(packed.T, weights=packed.weight))
-        values, value, converged, norm, errors = self._maximize(
-            objective(packed), (1.0, span, 1.0, span), scale
-        )
-        self._set(values, value, packed.n_customers, converged, norm, errors)
+        self._fit_histories(data, frequency, recency, T, weights)
         return self
 
     def expected_purchases(self, t: ArrayLike) -> F:
@@ -367,8 +368,7 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
         >>> m.conditional_expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86]).round(3)
         array([1.455])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _conditional(self.params_, as_float_array("t", t, ndim=None, low=0.0), x, tx, tt)
+        return self._conditional_expected_purchases(t, data, frequency, recency, T)
 
     def probability_alive(
         self,
@@ -386,5 +386,4 @@ class ParetoNBDModel(FittedModel[ParetoNBDParams], TransactionSignals):
         >>> m.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(4)
         array([0.8691])
         """
-        x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return _p_alive(self.params_, x, tx, tt)
+        return self._probability_alive(data, frequency, recency, T)
