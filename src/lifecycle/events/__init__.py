@@ -23,7 +23,23 @@ Examples
 Money('55.50', 'EUR')
 """
 
-from ._columns import STANDARD_KINDS, Rejected, as_date, segment_bounds
+from ._columns import (
+    LABEL_FIELDS,
+    RECORD_FIELDS,
+    STANDARD_KINDS,
+    Rejected,
+    as_date,
+    segment_bounds,
+)
 from ._log import EventLog, Loaded
 
-__all__ = ["STANDARD_KINDS", "EventLog", "Loaded", "Rejected", "as_date", "segment_bounds"]
+__all__ = [
+    "LABEL_FIELDS",
+    "RECORD_FIELDS",
+    "STANDARD_KINDS",
+    "EventLog",
+    "Loaded",
+    "Rejected",
+    "as_date",
+    "segment_bounds",
+]

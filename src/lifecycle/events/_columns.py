@@ -32,7 +32,8 @@ STANDARD_KINDS: tuple[str, ...] = (
     "cancellation",
     "contact",
 )
-_FIELDS = (
+#: The fields a record or CSV row may carry (besides user attributes).
+RECORD_FIELDS: tuple[str, ...] = (
     "customer",
     "date",
     "kind",
@@ -44,7 +45,8 @@ _FIELDS = (
     "channel",
     "score",
 )
-_LABEL_FIELDS = ("category", "product", "channel")
+#: The label fields, stored as codes with their names in ``EventLog.labels``.
+LABEL_FIELDS: tuple[str, ...] = ("category", "product", "channel")
 ErrorMode = Literal["raise", "collect"]
 #: One past the largest amount in minor units an int64 column holds.
 _INT64_LIMIT = 2**63

@@ -20,8 +20,8 @@ from ..errors import (
 )
 from ..money import Currency, Money, as_currency
 from ._columns import (
-    _FIELDS,
-    _LABEL_FIELDS,
+    LABEL_FIELDS,
+    RECORD_FIELDS,
     ErrorMode,
     Rejected,
     _as_1d,
@@ -640,7 +640,7 @@ def _load_arrays(
         amount=arrays.get("amount"),
         currency=arrays.get("currency"),
         quantity=arrays.get("quantity"),
-        labels={name: arrays.get(name) for name in _LABEL_FIELDS},
+        labels={name: arrays.get(name) for name in LABEL_FIELDS},
         score=arrays.get("score"),
         attributes=attributes,
         kinds=options.kinds,
@@ -677,8 +677,8 @@ def _load_records(
     _check_errors_mode(options.errors)
     malformed = malformed or {}
     attributes = tuple(options.attributes)
-    allowed = set(_FIELDS) | set(attributes)
-    cols: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, *attributes)}
+    allowed = set(RECORD_FIELDS) | set(attributes)
+    cols: dict[str, list[Any]] = {name: [] for name in (*RECORD_FIELDS, *attributes)}
     seen: set[str] = set()
     early: list[tuple[int, str, str, object, type[ValidationError]]] = []
     default = None if options.currency is None else as_currency(options.currency)
@@ -742,7 +742,7 @@ def _load_records(
         amount=_object_array(cols["amount"]) if has_amount else None,
         currency=_object_array(cols["currency"]) if has_currency else None,
         quantity=_optional_column(cols["quantity"]),
-        labels={name: _optional_column(cols[name]) for name in _LABEL_FIELDS},
+        labels={name: _optional_column(cols[name]) for name in LABEL_FIELDS},
         score=_optional_column(cols["score"]),
         attributes={name: _object_array(cols[name]) for name in attributes},
         kinds=options.kinds,
@@ -897,7 +897,7 @@ def _finish(
         category=pick(coded["category"][0]),
         product=pick(coded["product"][0]),
         channel=pick(coded["channel"][0]),
-        labels={name: coded[name][1] for name in _LABEL_FIELDS if coded[name][0] is not None},
+        labels={name: coded[name][1] for name in LABEL_FIELDS if coded[name][0] is not None},
         score=pick(columns["score"]),
         amount_known=pick(columns["amount_known"]),
         attributes={

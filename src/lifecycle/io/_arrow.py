@@ -37,10 +37,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
-from ..events import STANDARD_KINDS, EventLog, Loaded
+from ..events import LABEL_FIELDS, STANDARD_KINDS, EventLog, Loaded
 from ..money import Currency, as_currency
 from ..table import import_optional
-from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, Plan, load, plan_columns
+from ._fields import FIELDS, ErrorMode, Plan, load, plan_columns
 
 __all__ = ["from_arrow", "read_parquet", "to_arrow", "write_parquet"]
 

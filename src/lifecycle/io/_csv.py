@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from ..errors import SchemaError, ValidationError
-from ..events import EventLog, Loaded
-from ..events._columns import _FIELDS, _hint
+from ..events import RECORD_FIELDS, EventLog, Loaded
+from ..events._columns import _hint
 from ..events._log import load_records
 from ..money import Currency
 from ._fields import ErrorMode, check_unread
@@ -171,7 +171,7 @@ def read_csv(
             raise SchemaError(msg)
     if header:
         read = {field: names[position] for field, position in index.items()}
-        check_unread(names, read, used=ignore, source=source, readable=_FIELDS)
+        check_unread(names, read, used=ignore, source=source, readable=RECORD_FIELDS)
     numeric = {"amount", "score"} if decimal == "," else set()
     records: list[dict[str, Any]] = []
     malformed: dict[int, tuple[str, str, object]] = {}
@@ -334,13 +334,13 @@ def _column_index(
 ) -> dict[str, int]:
     """The position in each row of every field and attribute read from a file."""
     mapping = dict(columns or {})
-    fields = (*_FIELDS, *attributes)
+    fields = (*RECORD_FIELDS, *attributes)
     listed = ", ".join(names) or "none: header=False needs positions"
     for key in mapping:
         if key not in fields:
             msg = (
                 f"{source}: columns= maps unknown field {key!r}{_hint(str(key), fields)} "
-                f"(fields: {', '.join(_FIELDS)}; list other columns in attributes=[...])"
+                f"(fields: {', '.join(RECORD_FIELDS)}; list other columns in attributes=[...])"
             )
             raise SchemaError(msg)
     index: dict[str, int] = {}

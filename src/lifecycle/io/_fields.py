@@ -25,24 +25,13 @@ from typing import Any, Literal
 import attrs
 
 from ..errors import SchemaError, ValidationError
-from ..events import EventLog, Loaded
+from ..events import RECORD_FIELDS, EventLog, Loaded
 from ..money import Currency, as_currency
 
-#: The fields a source column can feed, as named by ``EventLog.from_arrays``.
-FIELDS: tuple[str, ...] = (
-    "customer",
-    "date",
-    "kind",
-    "amount",
-    "amount_minor",
-    "currency",
-    "quantity",
-    "category",
-    "product",
-    "channel",
-    "score",
-)
-LABEL_FIELDS: tuple[str, ...] = ("category", "product", "channel")
+#: The fields a source column can feed, as named by ``EventLog.from_arrays``: a record's
+#: fields, with integer minor units beside the decimal amount.
+_AMOUNT = RECORD_FIELDS.index("amount") + 1
+FIELDS: tuple[str, ...] = (*RECORD_FIELDS[:_AMOUNT], "amount_minor", *RECORD_FIELDS[_AMOUNT:])
 ErrorMode = Literal["raise", "collect"]
 
 

@@ -14,13 +14,13 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from ..errors import SchemaError, ValidationError
-from ..events import EventLog, Loaded
+from ..events import LABEL_FIELDS, EventLog, Loaded
 from ..events._columns import _hint
 from ..events._log import load_columns
 from ..money import Currency
 from ..table import import_optional
 from ._arrow import _load_table, _plan, to_arrow
-from ._fields import FIELDS, LABEL_FIELDS, ErrorMode, check_unread
+from ._fields import FIELDS, ErrorMode, check_unread
 
 __all__ = ["from_pandas", "from_polars", "to_pandas", "to_polars"]
 
