@@ -12,7 +12,8 @@ starting points, with the models' analytic gradients. A fit that ends at a bound
 large gradient or with the optimiser's failure raises
 :class:`~lifecycle.errors.ConvergenceError` naming the cause (or warns, if asked).
 Standard errors come from the inverse of the Hessian of the log-likelihood, differenced
-from the analytic gradient.
+from the analytic gradient; that inverse (the covariance of the log-parameters) is kept for
+the delta-method intervals of :mod:`lifecycle.models._intervals`.
 """
 
 from __future__ import annotations
@@ -104,7 +105,12 @@ def unit_field(default: str = "D") -> Any:
 
 @attrs.frozen
 class FitResult:
-    """What a fit learned, kept by the estimator (no training data)."""
+    """What a fit learned, kept by the estimator (no training data).
+
+    ``covariance`` is the inverse of the negative Hessian in the fitted coordinates (the
+    logarithms of the parameters, then any covariate coefficients), or None when unknown;
+    ``covariates`` holds a covariate fit's coefficients (see ``_covariates``).
+    """
 
     params: Any
     log_likelihood: float
@@ -112,6 +118,8 @@ class FitResult:
     standard_errors: tuple[float, ...]
     converged: bool
     gradient_norm: float
+    covariance: NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
+    covariates: Any = attrs.field(default=None, eq=False)
 
 
 def _hessian(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -127,14 +135,21 @@ def _hessian(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.flo
     return (out + out.T) / 2
 
 
-def _standard_errors(objective: Objective, theta: NDArray[np.float64]) -> tuple[float, ...]:
-    """Standard errors of the parameters (not their logs) by the delta method."""
+def _covariance(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Inverse of the negative Hessian in ``theta`` (all NaN if it is singular)."""
     hess = _hessian(objective, theta)
     try:
-        cov = np.linalg.inv(-hess)
+        cov = np.asarray(np.linalg.inv(-hess), dtype=np.float64)
     except np.linalg.LinAlgError:
-        return tuple(math.nan for _ in theta)
-    var = np.diag(cov) * np.exp(2 * theta)
+        return np.full((len(theta), len(theta)), math.nan)
+    return cov
+
+
+def log_scale_errors(
+    covariance: NDArray[np.float64], theta: NDArray[np.float64]
+) -> tuple[float, ...]:
+    """Standard errors of ``exp(theta)`` (the parameters, not their logs), by the delta method."""
+    var = np.diag(covariance) * np.exp(2 * theta)
     return tuple(float(math.sqrt(v)) if v > 0 else math.nan for v in var)
 
 
@@ -147,11 +162,12 @@ def maximize(
     max_iter: int,
     tol: float,
     on_failure: str,
-) -> tuple[NDArray[np.float64], float, bool, float, tuple[float, ...]]:
+) -> tuple[NDArray[np.float64], float, bool, float, NDArray[np.float64]]:
     """Maximise ``objective`` over log-parameters from each start; keep the best.
 
     Returns the parameters, the log-likelihood, whether the fit converged, the gradient norm
-    (of the log-likelihood per customer, in log-parameters) and the standard errors.
+    (of the log-likelihood per customer, in log-parameters) and the covariance of ``theta``
+    (the inverse of the negative Hessian; NaN unless the fit converged).
     ``scale`` (the number of customers) makes the optimiser see a mean log-likelihood, so
     its tolerances mean the same for 100 customers and for 10 million.
     """
@@ -185,7 +201,7 @@ def maximize(
     if best is None:
         _fail("the log-likelihood is not finite at any starting point", on_failure)
         n = len(starts[0])
-        return np.full(n, math.nan), math.nan, False, math.nan, tuple([math.nan] * n)
+        return np.full(n, math.nan), math.nan, False, math.nan, np.full((n, n), math.nan)
     theta = np.asarray(best.x, dtype=np.float64)
     value, grad = objective(theta)
     gradient_norm = float(np.linalg.norm(grad / scale))
@@ -204,8 +220,9 @@ def maximize(
     converged = not causes
     if causes:
         _fail("; ".join(causes), on_failure)
-    errors = _standard_errors(objective, theta) if converged else tuple(math.nan for _ in theta)
-    return np.exp(theta), value, converged, gradient_norm, errors
+    n = len(theta)
+    covariance = _covariance(objective, theta) if converged else np.full((n, n), math.nan)
+    return np.exp(theta), value, converged, gradient_norm, covariance
 
 
 def _fail(cause: str, on_failure: str) -> None:
@@ -317,7 +334,13 @@ class FittedModel(Generic[P]):
         converged: bool,
         gradient_norm: float,
         errors: tuple[float, ...],
+        *,
+        covariance: NDArray[np.float64] | None = None,
+        covariates: Any = None,
     ) -> None:
+        if covariance is None:
+            # Set by _maximize for the fit that is being recorded.
+            covariance = self.__dict__.pop("_fit_covariance", None)
         params = self.params_type(
             *(float(v) for v in values), **({"unit": self.unit} if self._has_unit() else {})
         )
@@ -328,6 +351,8 @@ class FittedModel(Generic[P]):
             standard_errors=errors,
             converged=converged,
             gradient_norm=gradient_norm,
+            covariance=covariance,
+            covariates=covariates,
         )
 
     def _has_unit(self) -> bool:
@@ -360,7 +385,7 @@ class FittedModel(Generic[P]):
                 grad = grad - penalizer * scale * 2 * p**2
             return value, grad
 
-        return maximize(
+        values, value, converged, norm, covariance = maximize(
             penalized,
             self._starts(default),
             names=self.param_names,
@@ -369,6 +394,9 @@ class FittedModel(Generic[P]):
             tol=self.tol,
             on_failure=self.on_failure,
         )
+        self._fit_covariance = covariance
+        errors = log_scale_errors(covariance, np.log(values))
+        return values, value, converged, norm, errors
 
     # ------------------------------------------------------------------ reporting
 
@@ -424,6 +452,8 @@ class FittedModel(Generic[P]):
             "standard_errors": dict(zip(self.param_names, result.standard_errors, strict=True)),
             "converged": result.converged,
             "gradient_norm": result.gradient_norm,
+            **({} if result.covariance is None else {"covariance": result.covariance.tolist()}),
+            **({} if result.covariates is None else {"covariates": result.covariates.to_dict()}),
             "hyperparameters": {
                 "penalizer": self.penalizer,
                 "initial": dict(self.initial),
@@ -455,8 +485,10 @@ class FittedModel(Generic[P]):
             "gradient_norm",
             "hyperparameters",
         }
-        check_schema(data, cls.schema, keys)
-        check_keys(data, cls.schema, required={"schema", *keys})
+        check_schema(data, cls.schema, keys | {"covariance", "covariates"})
+        check_keys(
+            data, cls.schema, required={"schema", *keys}, optional={"covariance", "covariates"}
+        )
         hyper = check_keys(
             data["hyperparameters"],
             f"{cls.schema} hyperparameters",
@@ -475,8 +507,17 @@ class FittedModel(Generic[P]):
             bool(data["converged"]),
             float(data["gradient_norm"]),
             tuple(float(errors[n]) for n in cls.param_names),
+            covariance=_matrix(data.get("covariance"), cls.schema),
+            covariates=model._covariates_from_dict(data.get("covariates")),
         )
         return model
+
+    def _covariates_from_dict(self, data: Any) -> Any:
+        """A covariate fit from ``to_dict`` output; only covariate models accept one."""
+        if data is not None:
+            msg = f"{type(self).__name__} takes no covariates (got {data!r})"
+            raise ValidationError(msg)
+        return None
 
     @classmethod
     def from_params(cls, params: Any) -> Any:
@@ -496,6 +537,17 @@ class FittedModel(Generic[P]):
         nan = tuple(math.nan for _ in cls.param_names)
         model._set(values, math.nan, 0, True, math.nan, nan)
         return model
+
+
+def _matrix(data: Any, where: str) -> NDArray[np.float64] | None:
+    """A square float matrix from nested lists, or None."""
+    if data is None:
+        return None
+    matrix = np.asarray(data, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        msg = f"{where} covariance must be a square matrix (got shape {matrix.shape})"
+        raise ValidationError(msg)
+    return matrix
 
 
 class TransactionModel(FittedModel[P]):

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, as_int_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._covariates import CovariateModel
 from ._data import Compressed, rfm_arrays
 from ._signals import TransactionSignals
 
@@ -278,7 +279,7 @@ def probability_of_purchases(params: BetaGeoParams, n: ArrayLike, t: ArrayLike) 
     return out
 
 
-class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
+class BetaGeoModel(CovariateModel, TransactionModel[BetaGeoParams], TransactionSignals):
     """The BG/NBD model of Fader, Hardie and Lee (2005), fitted by maximum likelihood.
 
     Parameters
@@ -311,6 +312,8 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
     schema = "lifecycle.bg_nbd/1"
     params_type = BetaGeoParams
     param_names = ("r", "alpha", "a", "b")
+    covariate_links = (("alpha", "purchase", -1), ("a", "dropout", 1), ("b", "dropout", 1))
+    covariate_maths = "bg_nbd"
 
     def _objective(self, packed: Compressed) -> Objective:
         return objective(packed)
@@ -329,6 +332,8 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
         weights: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> BetaGeoModel:
         """Fit to an ``rfm_summary`` table or to arrays; returns ``self``.
 
@@ -347,10 +352,17 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         >>> model.converged_, model.n_customers_, model.params_.unit
         (True, 200, 'W')
         """
-        self._fit_histories(data, frequency, recency, T, weights)
+        if purchase_covariates is None and dropout_covariates is None:
+            self._fit_histories(data, frequency, recency, T, weights)
+        else:
+            self._fit_with_covariates(
+                data, frequency, recency, T, weights, purchase_covariates, dropout_covariates
+            )
         return self
 
-    def expected_purchases(self, t: ArrayLike) -> F:
+    def expected_purchases(
+        self, t: ArrayLike, *, purchase_covariates: object = None, dropout_covariates: object = None
+    ) -> F:
         """Expected purchases of a new customer in ``(0, t]``; see :func:`expected_purchases`.
 
         Examples
@@ -359,6 +371,9 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         >>> m.expected_purchases(39).round(4).tolist()
         [1.1951]
         """
+        with_covariates = self._covariate_expected(t, purchase_covariates, dropout_covariates)
+        if with_covariates is not None:
+            return with_covariates
         return expected_purchases(self.params_, t)
 
     def conditional_expected_purchases(
@@ -369,6 +384,8 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         frequency: ArrayLike | None = None,
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> F:
         """Expected purchases in the next ``t`` of each customer; see the function.
 
@@ -378,7 +395,9 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         >>> m.conditional_expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86]).round(3)
         array([1.226])
         """
-        return self._conditional_expected_purchases(t, data, frequency, recency, T)
+        return self._covariate_question(
+            "conditional", data, frequency, recency, T, purchase_covariates, dropout_covariates, t
+        )
 
     def probability_alive(
         self,
@@ -387,6 +406,8 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         frequency: ArrayLike | None = None,
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> F:
         """Probability each customer is alive at the end of observation.
 
@@ -396,7 +417,9 @@ class BetaGeoModel(TransactionModel[BetaGeoParams], TransactionSignals):
         >>> m.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(4)
         array([0.7266])
         """
-        return self._probability_alive(data, frequency, recency, T)
+        return self._covariate_question(
+            "alive", data, frequency, recency, T, purchase_covariates, dropout_covariates
+        )
 
     def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> F:
         """Probability of exactly ``n`` purchases in ``(0, t]`` for a new customer.

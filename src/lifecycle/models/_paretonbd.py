@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._covariates import CovariateModel
 from ._data import Compressed, rfm_arrays
 from ._signals import TransactionSignals
 
@@ -281,7 +282,7 @@ def _conditional(params: ParetoNBDParams, t: F, x: F, tx: F, tt: F) -> F:
     return out
 
 
-class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
+class ParetoNBDModel(CovariateModel, TransactionModel[ParetoNBDParams], TransactionSignals):
     """The Pareto/NBD model, fitted by maximum likelihood on a log-space likelihood.
 
     Hyperparameters as for :class:`~lifecycle.models.BetaGeoModel`.
@@ -296,6 +297,8 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
     schema = "lifecycle.pareto_nbd/1"
     params_type = ParetoNBDParams
     param_names = ("r", "alpha", "s", "beta")
+    covariate_links = (("alpha", "purchase", -1), ("beta", "dropout", -1))
+    covariate_maths = "pareto_nbd"
 
     def _objective(self, packed: Compressed) -> Objective:
         return objective(packed)
@@ -319,6 +322,8 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
         weights: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> ParetoNBDModel:
         """Fit to an ``rfm_summary`` table or to arrays; returns ``self``.
 
@@ -337,10 +342,17 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         >>> model.converged_, model.n_customers_
         (True, 200)
         """
-        self._fit_histories(data, frequency, recency, T, weights)
+        if purchase_covariates is None and dropout_covariates is None:
+            self._fit_histories(data, frequency, recency, T, weights)
+        else:
+            self._fit_with_covariates(
+                data, frequency, recency, T, weights, purchase_covariates, dropout_covariates
+            )
         return self
 
-    def expected_purchases(self, t: ArrayLike) -> F:
+    def expected_purchases(
+        self, t: ArrayLike, *, purchase_covariates: object = None, dropout_covariates: object = None
+    ) -> F:
         """Expected purchases of a new customer in ``(0, t]``.
 
         Examples
@@ -349,6 +361,9 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         >>> m.expected_purchases(39).round(4).tolist()
         [1.2134]
         """
+        with_covariates = self._covariate_expected(t, purchase_covariates, dropout_covariates)
+        if with_covariates is not None:
+            return with_covariates
         return expected_purchases(self.params_, t)
 
     def conditional_expected_purchases(
@@ -359,6 +374,8 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         frequency: ArrayLike | None = None,
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> F:
         """Expected purchases of each customer in the next ``t``.
 
@@ -368,7 +385,9 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         >>> m.conditional_expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86]).round(3)
         array([1.455])
         """
-        return self._conditional_expected_purchases(t, data, frequency, recency, T)
+        return self._covariate_question(
+            "conditional", data, frequency, recency, T, purchase_covariates, dropout_covariates, t
+        )
 
     def probability_alive(
         self,
@@ -377,6 +396,8 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         frequency: ArrayLike | None = None,
         recency: ArrayLike | None = None,
         T: ArrayLike | None = None,
+        purchase_covariates: object = None,
+        dropout_covariates: object = None,
     ) -> F:
         """Probability each customer is alive at the end of observation.
 
@@ -386,4 +407,6 @@ class ParetoNBDModel(TransactionModel[ParetoNBDParams], TransactionSignals):
         >>> m.probability_alive(frequency=[2], recency=[30.43], T=[38.86]).round(4)
         array([0.8691])
         """
-        return self._probability_alive(data, frequency, recency, T)
+        return self._covariate_question(
+            "alive", data, frequency, recency, T, purchase_covariates, dropout_covariates
+        )
