@@ -32,6 +32,7 @@ from ..errors import ConvergenceError, NotFittedError, ValidationError
 from ..serialization import check_keys, check_schema
 from ..table import Table, import_optional
 from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._intervals import PredictionIntervals
 
 __all__ = [
     "UNIT_DAYS",
@@ -550,7 +551,7 @@ def _matrix(data: Any, where: str) -> NDArray[np.float64] | None:
     return matrix
 
 
-class TransactionModel(FittedModel[P]):
+class TransactionModel(FittedModel[P], PredictionIntervals):
     """Base of the models of ``(frequency, recency, T)`` histories (BG/NBD and siblings).
 
     Holds the fit and the per-customer questions that differ between models only in their

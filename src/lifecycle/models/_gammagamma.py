@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -33,6 +33,7 @@ from ..errors import ValidationError
 from ..table import Table
 from ._base import UNIT_DAYS, FittedModel, Objective, dot, positive, special
 from ._data import _column, check_rows, rfm_arrays, weights_array
+from ._intervals import PredictionIntervals
 
 __all__ = ["GammaGammaModel", "GammaGammaParams", "customer_lifetime_value"]
 
@@ -116,7 +117,7 @@ def _objective(x: F, m: F, w: F) -> Objective:
     return f
 
 
-class GammaGammaModel(FittedModel[GammaGammaParams]):
+class GammaGammaModel(FittedModel[GammaGammaParams], PredictionIntervals):
     """The Gamma-Gamma model of spend per transaction, fitted on the repeat buyers.
 
     Hyperparameters as for :class:`~lifecycle.models.BetaGeoModel` (``unit`` is unused by
@@ -137,6 +138,7 @@ class GammaGammaModel(FittedModel[GammaGammaParams]):
     schema = "lifecycle.gamma_gamma/1"
     params_type = GammaGammaParams
     param_names = ("p", "q", "gamma")
+    interval_scales: ClassVar[Mapping[str, str]] = {"conditional_expected_average_value": "log"}
 
     def fit(
         self,

@@ -1,0 +1,343 @@
+"""Static covariates for BG/NBD and Pareto/NBD: likelihood, fit, predictions, persistence."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+from lifecycle import Table
+from lifecycle.errors import SchemaError, ValidationError
+from lifecycle.models import (
+    BetaGeoModel,
+    BetaGeoParams,
+    ParetoNBDModel,
+    ParetoNBDParams,
+    _bgnbd,
+    _paretonbd,
+    simulate,
+)
+from lifecycle.models._covariates import CovariateFit
+from lifecycle.models._data import Compressed
+
+BG = BetaGeoParams(0.25, 4.0, 0.8, 2.5, unit="W")
+PARETO = ParetoNBDParams(0.55, 10.5, 0.6, 11.7, unit="W")
+MODELS = [(BetaGeoModel, BG, _bgnbd), (ParetoNBDModel, PARETO, _paretonbd)]
+
+
+def simulate_pareto(params: ParetoNBDParams, alpha: np.ndarray, T: float, seed: int) -> Table:
+    """Pareto/NBD customers with their own ``alpha`` (lambda ~ Gamma(r, alpha_i))."""
+    rng = np.random.default_rng(seed)
+    n = len(alpha)
+    lam = rng.gamma(params.r, 1 / alpha)
+    mu = rng.gamma(params.s, 1 / params.beta, n)
+    alive_for = np.minimum(rng.exponential(1 / mu), T)
+    x = rng.poisson(lam * alive_for)
+    # The last of x uniform times on (0, alive_for): alive_for * U^(1/x).
+    last = np.where(x > 0, alive_for * rng.random(n) ** (1 / np.maximum(x, 1)), 0.0)
+    return Table({"frequency": x, "recency": last, "T": np.full(n, T)})
+
+
+def simulate_bg_groups(seed: int, n: int = 1500) -> tuple[Table, np.ndarray]:
+    """BG/NBD customers; the second half buys twice as fast (alpha halved)."""
+    low = simulate(BG, n, T=52.0, seed=seed)
+    high = simulate(
+        BetaGeoParams(BG.r, BG.alpha / 2, BG.a, BG.b, unit="W"), n, T=52.0, seed=seed + 1
+    )
+    table = Table({c: np.concatenate([low[c], high[c]]) for c in ("frequency", "recency", "T")})
+    return table, np.repeat([0.0, 1.0], n)
+
+
+def fitted_with(model: type, params: Any, coefficients: dict[str, dict[str, float]]) -> Any:
+    """A model with known base parameters and coefficients (through ``from_dict``)."""
+    data = model.from_params(params).to_dict()
+    links = model.covariate_links
+    purchase = sorted({n for p, proc, _ in links if proc == "purchase" for n in coefficients[p]})
+    dropout = sorted({n for p, proc, _ in links if proc == "dropout" for n in coefficients[p]})
+    data["covariates"] = {
+        "purchase": purchase,
+        "dropout": dropout,
+        "coefficients": coefficients,
+        "standard_errors": {p: dict.fromkeys(c, math.nan) for p, c in coefficients.items()},
+    }
+    return model.from_dict(data)
+
+
+class TestLikelihood:
+    @pytest.mark.parametrize(("model", "params", "module"), MODELS)
+    def test_zero_coefficients_equal_the_plain_likelihood(
+        self, model: type, params: Any, module: Any
+    ) -> None:
+        data = simulate(BG, 300, T=39.0, seed=3)
+        x = np.asarray(data.frequency, dtype=float)
+        packed = Compressed(
+            x=x, tx=data.recency, T=data["T"], weight=np.ones(len(x)), n_customers=300
+        )
+        design = {
+            "purchase": np.random.default_rng(0).normal(size=(300, 2)),
+            "dropout": np.ones((300, 1)),
+        }
+        empty = CovariateFit(
+            links=model.covariate_links,
+            purchase=("u", "v"),
+            dropout=("w",),
+            estimates=(),
+            standard_errors=(),
+        )
+        n_coef = sum(2 if proc == "purchase" else 1 for _, proc, _ in model.covariate_links)
+        base = np.log([getattr(params, n) for n in model.param_names])
+        value, grad = model()._covariate_objective(packed, design, empty, n_coef)(
+            np.concatenate([base, np.zeros(n_coef)])
+        )
+        plain_value, plain_grad = module.objective(packed)(base)
+        assert value == pytest.approx(plain_value, rel=1e-12)
+        np.testing.assert_allclose(grad[:4], plain_grad, rtol=1e-8, atol=1e-8)
+
+    @pytest.mark.parametrize(("model", "params", "module"), MODELS)
+    def test_gradient_equals_finite_differences(
+        self, model: type, params: Any, module: Any
+    ) -> None:
+        data = simulate(BG, 200, T=39.0, seed=5)
+        x = np.asarray(data.frequency, dtype=float)
+        packed = Compressed(
+            x=x, tx=data.recency, T=data["T"], weight=np.ones(len(x)), n_customers=200
+        )
+        rng = np.random.default_rng(1)
+        design = {
+            "purchase": rng.normal(size=(200, 2)),
+            "dropout": rng.integers(0, 2, (200, 1)) * 1.0,
+        }
+        empty = CovariateFit(
+            links=model.covariate_links,
+            purchase=("u", "v"),
+            dropout=("w",),
+            estimates=(),
+            standard_errors=(),
+        )
+        n_coef = sum(2 if proc == "purchase" else 1 for _, proc, _ in model.covariate_links)
+        f = model()._covariate_objective(packed, design, empty, n_coef)
+        theta = np.concatenate(
+            [np.log([getattr(params, n) for n in model.param_names]), rng.normal(0, 0.3, n_coef)]
+        )
+        _, grad = f(theta)
+        for j in range(len(theta)):
+            h = 1e-6
+            up, down = theta.copy(), theta.copy()
+            up[j] += h
+            down[j] -= h
+            numeric = (f(up)[0] - f(down)[0]) / (2 * h)
+            assert grad[j] == pytest.approx(numeric, rel=1e-5, abs=1e-5)
+
+
+class TestFit:
+    def test_identical_groups_give_zero_coefficient_and_the_plain_fit(self) -> None:
+        # The same histories twice, flagged 0 and 1: the flag explains nothing, so its
+        # coefficients are 0 and the base parameters are the plain fit's.
+        data = simulate(BG, 400, T=39.0, seed=7)
+        twice = {c: np.concatenate([data[c], data[c]]) for c in ("frequency", "recency", "T")}
+        flag = {"flag": np.repeat([0.0, 1.0], 400)}
+        plain = BetaGeoModel(unit="W").fit(data)
+        model = BetaGeoModel(unit="W").fit(twice, purchase_covariates=flag, dropout_covariates=flag)
+        np.testing.assert_allclose(model.coefficients_.estimate, 0.0, atol=1e-4)
+        for name in ("r", "alpha", "a", "b"):
+            assert getattr(model.params_, name) == pytest.approx(
+                getattr(plain.params_, name), rel=1e-4
+            )
+        assert model.log_likelihood_ == pytest.approx(2 * plain.log_likelihood_, rel=1e-8)
+
+    def test_bg_recovers_a_doubled_purchase_rate(self) -> None:
+        data, group = simulate_bg_groups(seed=11)
+        model = BetaGeoModel(unit="W").fit(data, purchase_covariates={"fast": group})
+        row = model.coefficients_
+        assert row.parameter.tolist() == ["alpha"]
+        assert row.covariate.tolist() == ["fast"]
+        estimate, error = float(row.estimate[0]), float(row.standard_error[0])
+        assert 0 < error < 0.15
+        assert abs(estimate - math.log(2)) < 3 * error
+        assert model.params_.alpha == pytest.approx(BG.alpha, rel=0.3)
+
+    def test_pareto_recovers_a_doubled_purchase_rate(self) -> None:
+        group = np.repeat([0.0, 1.0], 1500)
+        data = simulate_pareto(PARETO, PARETO.alpha * np.exp(-math.log(2) * group), 78.0, seed=2)
+        model = ParetoNBDModel(unit="W").fit(data, purchase_covariates=group[:, None])
+        row = model.coefficients_
+        assert row.process.tolist() == ["purchase"]
+        assert row.covariate.tolist() == ["x1"]
+        estimate, error = float(row.estimate[0]), float(row.standard_error[0])
+        assert 0 < error < 0.15
+        assert abs(estimate - math.log(2)) < 3 * error
+
+    def test_separate_sets_per_process(self) -> None:
+        data, group = simulate_bg_groups(seed=13, n=300)
+        noise = np.random.default_rng(0).normal(size=600)
+        model = BetaGeoModel(unit="W").fit(
+            data, purchase_covariates={"fast": group}, dropout_covariates={"noise": noise}
+        )
+        table = model.coefficients_
+        assert table.process.tolist() == ["purchase", "dropout", "dropout"]
+        assert table.parameter.tolist() == ["alpha", "a", "b"]
+        assert table.covariate.tolist() == ["fast", "noise", "noise"]
+        assert (table.lower_95 < table.estimate).all()
+        assert (table.estimate < table.upper_95).all()
+
+    def test_plain_model_has_no_coefficients(self) -> None:
+        assert len(BetaGeoModel.from_params(BG).coefficients_) == 0
+
+
+def _bad_fit(**covariates: Any) -> None:
+    data = simulate(BG, 50, T=39.0, seed=1)
+    BetaGeoModel(unit="W").fit(data, **covariates)
+
+
+class TestValidation:
+    @pytest.mark.parametrize(
+        ("covariates", "match"),
+        [
+            (
+                {"purchase_covariates": {"z": [0.0] * 49 + [math.nan]}},
+                r"'purchase_covariates\[z\]' must be a number .*index 49",
+            ),
+            (
+                {"purchase_covariates": np.ones((40, 1)) * np.arange(40)[:, None]},
+                "one row per customer .*40 rows for 50",
+            ),
+            ({"dropout_covariates": {"c": [2.0] * 50}}, "column 'c' is constant"),
+            ({"purchase_covariates": np.zeros((50, 1))}, "column 'x1' is constant"),
+            ({"purchase_covariates": np.arange(50.0)}, "must be 2-dimensional"),
+            ({"purchase_covariates": {}}, "has no covariate column"),
+            ({"purchase_covariates": {"s": ["a"] * 50}}, "must contain numbers"),
+        ],
+    )
+    def test_bad_covariates(self, covariates: dict[str, Any], match: str) -> None:
+        with pytest.raises(ValidationError, match=match):
+            _bad_fit(**covariates)
+
+    def test_customer_order_must_match(self) -> None:
+        data = simulate(BG, 50, T=39.0, seed=1)
+        cov = {"customer": data.customer[::-1], "z": np.arange(50.0)}
+        with pytest.raises(ValidationError, match="order of the data's 'customer'"):
+            BetaGeoModel(unit="W").fit(data, purchase_covariates=cov)
+
+    def test_predictions_need_the_fitted_covariates(self) -> None:
+        model = fitted_with(BetaGeoModel, BG, {"alpha": {"z": 0.5}, "a": {}, "b": {}})
+        history = {"frequency": [2], "recency": [30.0], "T": [39.0]}
+        with pytest.raises(ValidationError, match=r"fitted with purchase covariates \['z'\]"):
+            model.probability_alive(**history)
+        with pytest.raises(ValidationError, match="must have the columns"):
+            model.probability_alive(**history, purchase_covariates={"y": [1.0]})
+        with pytest.raises(ValidationError, match="must have 1 columns"):
+            model.probability_alive(**history, purchase_covariates=[[1.0, 2.0]])
+        with pytest.raises(ValidationError, match="without dropout covariates"):
+            model.probability_alive(
+                **history, purchase_covariates={"z": [1.0]}, dropout_covariates={"z": [1.0]}
+            )
+        with pytest.raises(ValidationError, match="fitted without covariates"):
+            BetaGeoModel.from_params(BG).probability_alive(
+                **history, purchase_covariates={"z": [1.0]}
+            )
+
+
+class TestPredictions:
+    def test_bg_per_customer_parameters(self) -> None:
+        coef = {"alpha": {"z": 0.7}, "a": {"z": -0.4}, "b": {"z": 0.3}}
+        model = fitted_with(BetaGeoModel, BG, coef)
+        z = np.array([0.0, 1.0, -2.0, 0.5])
+        history = {
+            "frequency": [0, 2, 5, 1],
+            "recency": [0, 30.4, 20, 3],
+            "T": [38.9, 38.9, 38.9, 10],
+        }
+        cov = {"z": z}
+        alive = model.probability_alive(**history, purchase_covariates=cov, dropout_covariates=cov)
+        ahead = model.conditional_expected_purchases(
+            39, **history, purchase_covariates=cov, dropout_covariates=cov
+        )
+        new = model.expected_purchases(39, purchase_covariates=cov, dropout_covariates=cov)
+        for i, zi in enumerate(z):
+            one = BetaGeoParams(
+                BG.r,
+                BG.alpha * math.exp(-0.7 * zi),
+                BG.a * math.exp(-0.4 * zi),
+                BG.b * math.exp(0.3 * zi),
+                unit="W",
+            )
+            h = {k: [v[i]] for k, v in history.items()}
+            assert alive[i] == pytest.approx(_bgnbd.probability_alive(one, **h)[0], rel=1e-10)
+            assert ahead[i] == pytest.approx(
+                _bgnbd.conditional_expected_purchases(one, 39, **h)[0], rel=1e-10
+            )
+            assert new[i] == pytest.approx(_bgnbd.expected_purchases(one, 39)[0], rel=1e-10)
+
+    def test_pareto_per_customer_parameters(self) -> None:
+        coef = {"alpha": {"z": 0.7}, "beta": {"z": -0.9}}
+        model = fitted_with(ParetoNBDModel, PARETO, coef)
+        # Covariates that put alpha above and below beta: both branches of the 2F1.
+        z = np.array([0.0, 1.0, -2.0, 0.5, 3.0])
+        history = {
+            "frequency": [0, 2, 5, 1, 40],
+            "recency": [0, 30.4, 20, 3, 38],
+            "T": [38.9] * 4 + [39],
+        }
+        cov = {"z": z}
+        alive = model.probability_alive(**history, purchase_covariates=cov, dropout_covariates=cov)
+        ahead = model.conditional_expected_purchases(
+            39, **history, purchase_covariates=cov, dropout_covariates=cov
+        )
+        new = model.expected_purchases([39], purchase_covariates=cov, dropout_covariates=cov)
+        for i, zi in enumerate(z):
+            one = ParetoNBDParams(
+                PARETO.r,
+                PARETO.alpha * math.exp(-0.7 * zi),
+                PARETO.s,
+                PARETO.beta * math.exp(0.9 * zi),
+                unit="W",
+            )
+            h = {k: [v[i]] for k, v in history.items()}
+            assert alive[i] == pytest.approx(_paretonbd.probability_alive(one, **h)[0], rel=1e-9)
+            assert ahead[i] == pytest.approx(
+                _paretonbd.conditional_expected_purchases(one, 39, **h)[0], rel=1e-9
+            )
+            assert new[i] == pytest.approx(_paretonbd.expected_purchases(one, 39)[0], rel=1e-10)
+
+    def test_positive_coefficients_raise_the_rates(self) -> None:
+        model = fitted_with(ParetoNBDModel, PARETO, {"alpha": {"z": 0.5}, "beta": {"z": 0.5}})
+        cov = {"z": [0.0, 1.0]}
+        new = model.expected_purchases(1e-3, purchase_covariates=cov, dropout_covariates=cov)
+        assert new[1] / new[0] == pytest.approx(math.exp(0.5), rel=1e-3)
+
+
+class TestPersistence:
+    def test_round_trip_keeps_coefficients_and_names(self) -> None:
+        data, group = simulate_bg_groups(seed=17, n=300)
+        model = BetaGeoModel(unit="W").fit(data, purchase_covariates={"fast": group})
+        text = json.dumps(model.to_dict())
+        again = BetaGeoModel.from_dict(json.loads(text))
+        assert again.to_dict()["covariates"]["purchase"] == ["fast"]
+        assert again.coefficients_.estimate.tolist() == model.coefficients_.estimate.tolist()
+        assert (
+            again.coefficients_.standard_error.tolist()
+            == model.coefficients_.standard_error.tolist()
+        )
+        np.testing.assert_array_equal(
+            again.probability_alive(data, purchase_covariates={"fast": group}),
+            model.probability_alive(data, purchase_covariates={"fast": group}),
+        )
+
+    def test_plain_model_refuses_covariates(self) -> None:
+        from lifecycle.models import GammaGammaModel, GammaGammaParams
+
+        data = GammaGammaModel.from_params(GammaGammaParams(6.0, 4.0, 15.0)).to_dict()
+        data["covariates"] = {"purchase": []}
+        with pytest.raises(ValidationError, match="takes no covariates"):
+            GammaGammaModel.from_dict(data)
+
+    def test_missing_coefficient(self) -> None:
+        data = fitted_with(BetaGeoModel, BG, {"alpha": {"z": 0.5}, "a": {}, "b": {}}).to_dict()
+        del data["covariates"]["coefficients"]["alpha"]["z"]
+        with pytest.raises(SchemaError, match="missing key 'z'"):
+            BetaGeoModel.from_dict(data)
