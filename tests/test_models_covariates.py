@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -341,3 +341,57 @@ class TestPersistence:
         del data["covariates"]["coefficients"]["alpha"]["z"]
         with pytest.raises(SchemaError, match="missing key 'z'"):
             BetaGeoModel.from_dict(data)
+
+
+class TestSignals:
+    LOG: ClassVar[list[dict[str, str]]] = [
+        {"customer": "ann", "date": "2024-01-05"},
+        {"customer": "ann", "date": "2024-03-01"},
+        {"customer": "ann", "date": "2024-04-11"},
+        {"customer": "bob", "date": "2024-02-01"},
+        {"customer": "bob", "date": "2024-05-20"},
+        {"customer": "cy", "date": "2024-06-02"},
+    ]
+
+    def test_batch_and_profile_use_each_customers_row(self) -> None:
+        from lifecycle import EventLog
+
+        log = EventLog.from_records(self.LOG)
+        model = fitted_with(
+            BetaGeoModel,
+            BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"),
+            {"alpha": {"vip": 1.2}, "a": {"vip": -0.5}, "b": {"vip": 0.4}},
+        )
+        # Any row order; an extra customer is ignored.
+        cov = {"customer": np.array(["dan", "cy", "bob", "ann"]), "vip": [1.0, 0.0, 1.0, 0.0]}
+        table = model.signals(
+            log, as_of="2024-06-30", purchase_covariates=cov, dropout_covariates=cov
+        )
+        plain = BetaGeoModel.from_params(model.params_).signals(log, as_of="2024-06-30")
+        assert table.customer.tolist() == ["ann", "bob", "cy"]
+        # ann and cy have vip = 0: the base parameters; bob differs.
+        assert table.p_alive[0] == pytest.approx(plain.p_alive[0], rel=1e-12)
+        assert table.p_alive[1] != pytest.approx(plain.p_alive[1], rel=1e-3)
+        for i, who in enumerate(["ann", "bob", "cy"]):
+            one = model.profile_signals(
+                log, who, as_of="2024-06-30", purchase_covariates=cov, dropout_covariates=cov
+            )
+            assert one.p_alive == pytest.approx(table.p_alive[i], rel=1e-12)
+            assert one.expected_purchases_90d == pytest.approx(
+                table.expected_purchases_90d[i], rel=1e-12
+            )
+
+    def test_missing_customer_row(self) -> None:
+        from lifecycle import EventLog
+
+        log = EventLog.from_records(self.LOG)
+        model = fitted_with(
+            BetaGeoModel,
+            BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"),
+            {"alpha": {"vip": 1.0}, "a": {}, "b": {}},
+        )
+        cov = {"customer": np.array(["ann", "cy"]), "vip": [1.0, 0.0]}
+        with pytest.raises(ValidationError, match="no row for customer 'bob'"):
+            model.signals(log, as_of="2024-06-30", purchase_covariates=cov)
+        with pytest.raises(ValidationError, match="a 'customer' column"):
+            model.signals(log, as_of="2024-06-30", purchase_covariates={"vip": [1.0, 0.0, 1.0]})

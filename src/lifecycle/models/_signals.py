@@ -13,45 +13,84 @@ customer (same rules: purchases on one day are one transaction). Times are in da
 by the model's unit (``"M"`` is 365.25/12 days); 90 and 365 days are converted the same way.
 ``expected_value_365d`` is in major units of the log's currency (a float for rules, not an
 amount to book).
+
+A model fitted with covariates takes them here as tables keyed by customer
+(``purchase_covariates=``, ``dropout_covariates=``: a ``customer`` column and the covariate
+columns, any row order); each customer's predictions use their own row, in both engines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ValidationError
 from ..events import EventLog, as_date
 from ..rfm import rfm_summary
 from ..signals import Profile
 from ..table import Table
 from ._base import UNIT_DAYS
+from ._data import _plain
 
 __all__ = ["model_signals", "profile_signals"]
 
 F = NDArray[np.float64]
 
 
-def _values(model: Any, spend_model: Any, x: F, tx: F, t: F, m: F) -> dict[str, F]:
+def _values(
+    model: Any, spend_model: Any, x: F, tx: F, t: F, m: F, covariates: Mapping[str, Any]
+) -> dict[str, F]:
     from ._gammagamma import _expected_value
 
     days = UNIT_DAYS[model.params_.unit]
+    rfm = {"frequency": x, "recency": tx, "T": t, **covariates}
     out = {
-        "p_alive": model.probability_alive(frequency=x, recency=tx, T=t),
-        "expected_purchases_90d": model.conditional_expected_purchases(
-            90 / days, frequency=x, recency=tx, T=t
-        ),
+        "p_alive": model.probability_alive(**rfm),
+        "expected_purchases_90d": model.conditional_expected_purchases(90 / days, **rfm),
     }
     if spend_model is not None:
-        purchases = model.conditional_expected_purchases(365 / days, frequency=x, recency=tx, T=t)
+        purchases = model.conditional_expected_purchases(365 / days, **rfm)
         out["expected_value_365d"] = purchases * _expected_value(spend_model.params_, x, m)
     return out
 
 
+def _covariate_rows(
+    customers: NDArray[Any], purchase_covariates: Any, dropout_covariates: Any
+) -> dict[str, dict[str, NDArray[Any]]]:
+    """Each process's covariates in the order of ``customers``, as the model questions take."""
+    out = {}
+    for process, table in (("purchase", purchase_covariates), ("dropout", dropout_covariates)):
+        if table is None:
+            continue
+        name = f"{process}_covariates"
+        if not isinstance(table, Mapping) or "customer" not in table:
+            msg = f"{name!r} must be a table with a 'customer' column and the covariates"
+            raise ValidationError(msg)
+        known = np.asarray(table["customer"])
+        order = np.argsort(known, kind="stable")
+        at = np.minimum(np.searchsorted(known[order], customers), len(known) - 1)
+        missing = known[order][at] != customers
+        if missing.any():
+            first = _plain(customers[int(np.argmax(missing))])
+            msg = f"{name!r} has no row for customer {first!r} ({int(missing.sum())} missing)"
+            raise ValidationError(msg)
+        rows = order[at]
+        out[name] = {k: np.asarray(v)[rows] for k, v in table.items() if k != "customer"}
+    return out
+
+
 def model_signals(
-    model: Any, log: EventLog, *, as_of: dt.date | str, spend_model: Any = None
+    model: Any,
+    log: EventLog,
+    *,
+    as_of: dt.date | str,
+    spend_model: Any = None,
+    purchase_covariates: Any = None,
+    dropout_covariates: Any = None,
 ) -> Table:
     """Every customer's model predictions as of ``as_of``, ready for ``population.join``.
 
@@ -76,12 +115,20 @@ def model_signals(
         rfm.recency / days,
         rfm["T"] / days,
         rfm.monetary_value,
+        _covariate_rows(rfm.customer, purchase_covariates, dropout_covariates),
     )
     return Table({"customer": rfm.customer, **values})
 
 
 def profile_signals(
-    model: Any, log: EventLog, customer: object, *, as_of: dt.date | str, spend_model: Any = None
+    model: Any,
+    log: EventLog,
+    customer: object,
+    *,
+    as_of: dt.date | str,
+    spend_model: Any = None,
+    purchase_covariates: Any = None,
+    dropout_covariates: Any = None,
 ) -> Profile:
     """One customer's profile with the model's predictions added as attributes.
 
@@ -129,6 +176,7 @@ def profile_signals(
         np.array([(last - first).days / length]),
         np.array([(day - first).days / length]),
         np.array([monetary]),
+        _covariate_rows(np.array([customer]), purchase_covariates, dropout_covariates),
     )
     return profile.with_attributes(**{name: float(values[name][0]) for name in names})
 
@@ -136,7 +184,15 @@ def profile_signals(
 class TransactionSignals:
     """The ``signals`` and ``profile_signals`` methods of the transaction models."""
 
-    def signals(self, log: EventLog, *, as_of: dt.date | str, spend_model: Any = None) -> Table:
+    def signals(
+        self,
+        log: EventLog,
+        *,
+        as_of: dt.date | str,
+        spend_model: Any = None,
+        purchase_covariates: Any = None,
+        dropout_covariates: Any = None,
+    ) -> Table:
         """Every customer's predictions as of ``as_of``, as a table; see :func:`model_signals`.
 
         Examples
@@ -151,10 +207,24 @@ class TransactionSignals:
         >>> (attribute("p_alive") < 0.3).evaluate(pop).tolist()
         [True, False]
         """
-        return model_signals(self, log, as_of=as_of, spend_model=spend_model)
+        return model_signals(
+            self,
+            log,
+            as_of=as_of,
+            spend_model=spend_model,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+        )
 
     def profile_signals(
-        self, log: EventLog, customer: object, *, as_of: dt.date | str, spend_model: Any = None
+        self,
+        log: EventLog,
+        customer: object,
+        *,
+        as_of: dt.date | str,
+        spend_model: Any = None,
+        purchase_covariates: Any = None,
+        dropout_covariates: Any = None,
     ) -> Profile:
         """One customer's profile with the same values; see :func:`profile_signals`.
 
@@ -168,4 +238,12 @@ class TransactionSignals:
         >>> (attribute("p_alive") < 0.3).evaluate(model.profile_signals(log, "ann", as_of="2024-06-30"))
         True
         """
-        return profile_signals(self, log, customer, as_of=as_of, spend_model=spend_model)
+        return profile_signals(
+            self,
+            log,
+            customer,
+            as_of=as_of,
+            spend_model=spend_model,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+        )
