@@ -163,7 +163,13 @@ class CovariateFit:
     standard_errors: tuple[float, ...]
 
     def names(self, process: str) -> tuple[str, ...]:
-        """The covariates of ``process`` ("purchase" or "dropout")."""
+        """The covariates of ``process`` ("purchase" or "dropout").
+
+        Examples
+        --------
+        >>> CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,)).names("dropout")
+        ('age',)
+        """
         out: tuple[str, ...] = self.purchase if process == "purchase" else self.dropout
         return out
 
@@ -176,15 +182,34 @@ class CovariateFit:
         return out
 
     def coefficients(self, parameter: str) -> F:
-        """The coefficients that move ``parameter``."""
+        """The coefficients that move ``parameter``.
+
+        Examples
+        --------
+        >>> CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,)).coefficients("beta")
+        array([0.1])
+        """
         return np.array(self.estimates[self._slices()[parameter]], dtype=np.float64)
 
     def with_estimates(self, estimates: F) -> CovariateFit:
-        """The same fit with other coefficients (for the delta method)."""
+        """The same fit with other coefficients (for the delta method).
+
+        Examples
+        --------
+        >>> fit = CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,))
+        >>> fit.with_estimates(np.array([0.3])).estimates
+        (0.3,)
+        """
         return attrs.evolve(self, estimates=tuple(float(v) for v in estimates))
 
     def to_dict(self) -> dict[str, Any]:
-        """Covariate names and, per parameter, each coefficient and its standard error."""
+        """Covariate names and, per parameter, each coefficient and its standard error.
+
+        Examples
+        --------
+        >>> CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,)).to_dict()
+        {'purchase': [], 'dropout': ['age'], 'coefficients': {'beta': {'age': 0.1}}, 'standard_errors': {'beta': {'age': 0.05}}}
+        """
         slices = self._slices()
         out: dict[str, Any] = {"purchase": list(self.purchase), "dropout": list(self.dropout)}
         for key, values in (
@@ -199,7 +224,14 @@ class CovariateFit:
 
     @classmethod
     def from_dict(cls, data: Any, links: tuple[tuple[str, str, int], ...]) -> CovariateFit:
-        """Rebuild from :meth:`to_dict` output for a model with these ``links``."""
+        """Rebuild from :meth:`to_dict` output for a model with these ``links``.
+
+        Examples
+        --------
+        >>> fit = CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,))
+        >>> CovariateFit.from_dict(fit.to_dict(), fit.links) == fit
+        True
+        """
         keys = {"purchase", "dropout", "coefficients", "standard_errors"}
         check_keys(data, "covariates", required=keys)
         names = {p: tuple(str(n) for n in data[p]) for p in PROCESSES}
@@ -600,6 +632,18 @@ class CovariateModel:
         ``parameter`` (the base parameter the coefficient moves), ``covariate``,
         ``estimate``, ``standard_error``, ``lower_95``, ``upper_95``. Empty for a model
         fitted without covariates.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams, simulate
+        >>> data = simulate(BetaGeoParams(0.25, 4.0, 0.8, 2.5, unit="W"), 300, T=39.0, seed=1)
+        >>> vip = {"vip": np.arange(300) % 2}
+        >>> model = BetaGeoModel(unit="W").fit(data, purchase_covariates=vip)
+        >>> model.coefficients_.columns[:4]
+        ('process', 'parameter', 'covariate', 'estimate')
+        >>> model.coefficients_.covariate.tolist()
+        ['vip']
         """
         model: Any = self
         fit: CovariateFit | None = model._fitted().covariates
