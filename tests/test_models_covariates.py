@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("scipy")
 
@@ -395,3 +397,58 @@ class TestSignals:
             model.signals(log, as_of="2024-06-30", purchase_covariates=cov)
         with pytest.raises(ValidationError, match="a 'customer' column"):
             model.signals(log, as_of="2024-06-30", purchase_covariates={"vip": [1.0, 0.0, 1.0]})
+
+
+def test_penalizer_shrinks_coefficients() -> None:
+    data, group = simulate_bg_groups(seed=11, n=400)
+    free = BetaGeoModel(unit="W").fit(data, purchase_covariates={"fast": group})
+    held = BetaGeoModel(unit="W", penalizer=1e-3).fit(data, purchase_covariates={"fast": group})
+    assert 0 < held.coefficients_.estimate[0] < free.coefficients_.estimate[0]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.floats(0.05, 1.0),
+            st.floats(1.0, 100.0),
+            st.floats(-2.0, 2.0),
+            st.floats(-2.0, 2.0),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_batch_equals_one_customer_at_a_time(
+    rows: list[tuple[int, float, float, float, float]],
+) -> None:
+    # Each customer's answer is the same asked with everyone or alone (both models).
+    frequency = [float(x) for x, *_ in rows]
+    recency = [share * t if x else 0.0 for x, share, t, *_ in rows]
+    T = [t for _, _, t, *_ in rows]
+    z = np.array([[u, v] for *_, u, v in rows])
+    for model in (
+        fitted_with(BetaGeoModel, BG, {"alpha": {"u": 0.4}, "a": {"v": -0.3}, "b": {"v": 0.2}}),
+        fitted_with(ParetoNBDModel, PARETO, {"alpha": {"u": 0.4}, "beta": {"v": -0.5}}),
+    ):
+        ask = {"purchase_covariates": {"u": z[:, 0]}, "dropout_covariates": {"v": z[:, 1]}}
+        alive = model.probability_alive(frequency=frequency, recency=recency, T=T, **ask)
+        ahead = model.conditional_expected_purchases(
+            10, frequency=frequency, recency=recency, T=T, **ask
+        )
+        assert ((alive >= 0) & (alive <= 1)).all()
+        for i in range(len(rows)):
+            one = {
+                "purchase_covariates": {"u": z[i : i + 1, 0]},
+                "dropout_covariates": {"v": z[i : i + 1, 1]},
+            }
+            h = {
+                "frequency": frequency[i : i + 1],
+                "recency": recency[i : i + 1],
+                "T": T[i : i + 1],
+            }
+            assert model.probability_alive(**h, **one)[0] == pytest.approx(alive[i], rel=1e-10)
+            assert model.conditional_expected_purchases(10, **h, **one)[0] == pytest.approx(
+                ahead[i], rel=1e-10
+            )

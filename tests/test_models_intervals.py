@@ -14,7 +14,7 @@ pytest.importorskip("scipy")
 
 from lifecycle import rfm_summary
 from lifecycle.datasets import load_cdnow
-from lifecycle.errors import ValidationError
+from lifecycle.errors import SchemaError, ValidationError
 from lifecycle.models import (
     BetaGeoModel,
     BetaGeoParams,
@@ -177,3 +177,14 @@ class TestErrors:
         model = BetaGeoModel.from_params(BetaGeoParams(0.25, 4.0, 0.8, 2.5, unit="W"))
         with pytest.raises(ValidationError, match="no parameter covariance"):
             model.prediction_interval("expected_purchases", 39)
+
+    @pytest.mark.parametrize(
+        ("covariance", "match"),
+        [([[1.0, 0.0]], "must be a square matrix"), ([[1.0]], "must be 4 x 4")],
+    )
+    def test_bad_covariance_in_dict(
+        self, fitted: dict[type, Any], covariance: Any, match: str
+    ) -> None:
+        data = fitted[BetaGeoModel].to_dict() | {"covariance": covariance}
+        with pytest.raises(SchemaError, match=match):
+            BetaGeoModel.from_dict(data)

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, check_choice
-from ..errors import ConvergenceError, NotFittedError, ValidationError
+from ..errors import ConvergenceError, NotFittedError, SchemaError, ValidationError
 from ..serialization import check_keys, check_schema
 from ..table import Table, import_optional
 from ._data import Compressed, compress, rfm_arrays, weights_array
@@ -511,6 +511,14 @@ class FittedModel(Generic[P]):
             covariance=_matrix(data.get("covariance"), cls.schema),
             covariates=model._covariates_from_dict(data.get("covariates")),
         )
+        result = model._fitted()
+        size = len(cls.param_names) + len(getattr(result.covariates, "estimates", ()))
+        if result.covariance is not None and result.covariance.shape != (size, size):
+            msg = (
+                f"{cls.schema} covariance must be {size} x {size}, one row per parameter and "
+                f"coefficient (got {result.covariance.shape[0]} x {result.covariance.shape[1]})"
+            )
+            raise SchemaError(msg)
         return model
 
     def _covariates_from_dict(self, data: Any) -> Any:
@@ -547,7 +555,7 @@ def _matrix(data: Any, where: str) -> NDArray[np.float64] | None:
     matrix = np.asarray(data, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         msg = f"{where} covariance must be a square matrix (got shape {matrix.shape})"
-        raise ValidationError(msg)
+        raise SchemaError(msg)
     return matrix
 
 
