@@ -86,7 +86,10 @@ def covariate_matrix(
         given = tuple(columns)
         if isinstance(value, Mapping):
             if set(given) != set(names):
-                msg = f"{name!r} must have the columns {list(names)} the model was fitted with (got {list(given)})"
+                msg = (
+                    f"{name!r} must have the columns {list(names)} the model was fitted with "
+                    f"(got {list(given)})"
+                )
                 raise ValidationError(msg)
             columns = {k: columns[k] for k in names}
         elif len(given) != len(names):
@@ -97,7 +100,10 @@ def covariate_matrix(
     for column, values in columns.items():
         where = f"{name!r} column {column!r}"
         if len(values) != n:
-            msg = f"{name!r} must have one row per customer (got {len(values)} rows for {n} customers)"
+            msg = (
+                f"{name!r} must have one row per customer "
+                f"(got {len(values)} rows for {n} customers)"
+            )
             raise ValidationError(msg)
         check_rows(f"{name}[{column}]", np.isnan(values), "a number (not NaN)", values, customers)
         if names is None and n > 0 and (values == values[0]).all():
@@ -135,7 +141,7 @@ def _columns(name: str, value: object, customers: NDArray[Any] | None) -> dict[s
         arr = np.asarray(values)
         if arr.dtype.kind == "b":
             arr = arr.astype(np.float64)
-        out[column] = as_float_array(f"{name} column {column!r}", arr, allow_nan=True)
+        out[column] = as_float_array(f"{name}[{column}]", arr, allow_nan=True)
     return out
 
 
@@ -186,7 +192,8 @@ class CovariateFit:
 
         Examples
         --------
-        >>> CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,)).coefficients("beta")
+        >>> fit = CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,))
+        >>> fit.coefficients("beta")
         array([0.1])
         """
         return np.array(self.estimates[self._slices()[parameter]], dtype=np.float64)
@@ -207,8 +214,10 @@ class CovariateFit:
 
         Examples
         --------
-        >>> CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,)).to_dict()
-        {'purchase': [], 'dropout': ['age'], 'coefficients': {'beta': {'age': 0.1}}, 'standard_errors': {'beta': {'age': 0.05}}}
+        >>> fit = CovariateFit((("beta", "dropout", -1),), (), ("age",), (0.1,), (0.05,))
+        >>> data = fit.to_dict()
+        >>> data["dropout"], data["coefficients"], data["standard_errors"]
+        (['age'], {'beta': {'age': 0.1}}, {'beta': {'age': 0.05}})
         """
         slices = self._slices()
         out: dict[str, Any] = {"purchase": list(self.purchase), "dropout": list(self.dropout)}
@@ -547,7 +556,10 @@ class CovariateModel:
         if fit is None:
             for process, value in given.items():
                 if value is not None:
-                    msg = f"this model was fitted without covariates; do not give {process}_covariates"
+                    msg = (
+                        "this model was fitted without covariates; "
+                        f"do not give {process}_covariates"
+                    )
                     raise ValidationError(msg)
             return None
         design = {}
@@ -555,7 +567,10 @@ class CovariateModel:
             names = fit.names(process)
             if not names:
                 if value is not None:
-                    msg = f"this model was fitted without {process} covariates; do not give {process}_covariates"
+                    msg = (
+                        f"this model was fitted without {process} covariates; "
+                        f"do not give {process}_covariates"
+                    )
                     raise ValidationError(msg)
                 design[process] = np.empty((n, 0))
                 continue

@@ -329,8 +329,8 @@ class ParetoNBDModel(CovariateModel, TransactionModel[ParetoNBDParams], Transact
 
         ``purchase_covariates`` and ``dropout_covariates`` (a 2-D array, customers x
         covariates, or a table of named columns, one row per customer) add static covariates
-        to the purchase and the dropout process: they move ``alpha`` (purchase) and ``beta`` (dropout)
-        per customer, ``params_`` keeps the base values and ``coefficients_`` the
+        to the purchase and the dropout process: they move ``alpha`` (purchase) and
+        ``beta`` (dropout) per customer, ``params_`` keeps the base values and ``coefficients_`` the
         coefficients (see :mod:`lifecycle.models._covariates`). The questions then take the
         customers' covariates under the same names.
 
