@@ -10,8 +10,10 @@ time-invariant covariates into the Pareto/NBD and BG/NBD models"):
   dropout rate ``s / beta_i`` by the factor ``exp(g' x)``.
 - BG/NBD: ``alpha_i = alpha exp(-g_alpha' x_i)``, ``a_i = a exp(g_a' d_i)`` and
   ``b_i = b exp(g_b' d_i)``: the dropout process has two coefficient vectors, one for each
-  Beta parameter, as in the note's BG/NBD section (a positive ``g_a`` raises the mean
-  dropout probability ``a_i / (a_i + b_i)``, a positive ``g_b`` lowers it).
+  Beta parameter (a positive ``g_a`` raises the mean dropout probability
+  ``a_i / (a_i + b_i)``, a positive ``g_b`` lowers it). This is the form pymc-marketing's
+  BG/NBD uses; CLVTools' ``bgnbd`` static-covariate functions take a single lifetime
+  coefficient vector for both (the special case ``g_a = g_b``, not imposed here).
 
 ``r`` (and ``s``) stay common to everyone. With every coefficient 0 the models are the
 plain ones, and ``params_`` keeps the papers' names for the base values (a customer whose
