@@ -12,6 +12,7 @@ Examples
 array([0.727])
 """
 
+from ._bgbb import BetaGeoBetaBinomModel, BetaGeoBetaBinomParams
 from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
 from ._mbgnbd import ModifiedBetaGeoModel, ModifiedBetaGeoParams
@@ -19,9 +20,11 @@ from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
 from ._signals import model_signals, profile_signals
-from ._simulate import simulate
+from ._simulate import simulate, simulate_spend
 
 __all__ = [
+    "BetaGeoBetaBinomModel",
+    "BetaGeoBetaBinomParams",
     "BetaGeoModel",
     "BetaGeoParams",
     "GammaGammaModel",
@@ -37,4 +40,5 @@ __all__ = [
     "profile_signals",
     "report_section",
     "simulate",
+    "simulate_spend",
 ]
