@@ -43,11 +43,7 @@ def direct_probability(p: BetaGeoBetaBinomParams, x: int, n: int) -> float:
     out = math.comb(n, x) * beta(a + x, b + n - x) / beta(a, b) * beta(g, d + n) / beta(g, d)
     for i in range(x, n):
         out += (
-            math.comb(i, x)
-            * beta(a + x, b + i - x)
-            / beta(a, b)
-            * beta(g + 1, d + i)
-            / beta(g, d)
+            math.comb(i, x) * beta(a + x, b + i - x) / beta(a, b) * beta(g + 1, d + i) / beta(g, d)
         )
     return out
 
@@ -86,8 +82,10 @@ def test_probabilities_sum_to_one_and_give_the_mean(n: int) -> None:
 def test_expected_purchases_is_the_sum_over_opportunities() -> None:
     # E[X(n)] = E[p] * sum_{t=1}^{n} E[(1-theta)^t]
     n = 9
-    want = P.alpha / (P.alpha + P.beta) * sum(
-        beta(P.gamma, P.delta + t) / beta(P.gamma, P.delta) for t in range(1, n + 1)
+    want = (
+        P.alpha
+        / (P.alpha + P.beta)
+        * sum(beta(P.gamma, P.delta + t) / beta(P.gamma, P.delta) for t in range(1, n + 1))
     )
     assert _bgbb.expected_purchases(P, n)[0] == pytest.approx(want, rel=1e-12)
 
@@ -188,7 +186,9 @@ def test_questions_before_fit_raise() -> None:
 def test_model_questions_equal_the_functions() -> None:
     m = BetaGeoBetaBinomModel.from_params(P)
     args = {"frequency": [0, 2, 4], "recency": [0, 3, 6], "T": [6, 6, 8]}
-    assert m.probability_alive(**args).tolist() == _bgbb.probability_alive(P, *args.values()).tolist()
+    assert (
+        m.probability_alive(**args).tolist() == _bgbb.probability_alive(P, *args.values()).tolist()
+    )
     assert (
         m.conditional_expected_purchases(3, args).tolist()
         == _bgbb.conditional_expected_purchases(P, 3, *args.values()).tolist()

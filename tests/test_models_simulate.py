@@ -171,4 +171,3 @@ def test_bad_input() -> None:
         simulate_spend(BetaGeoParams(1.0, 1.0, 1.0, 1.0), [1], seed=1)
     with pytest.raises(ValidationError, match="'frequency' must be whole numbers"):
         simulate_spend(GammaGammaParams(6.25, 3.74, 15.44), [1.5], seed=1)
-

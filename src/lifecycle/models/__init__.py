@@ -15,6 +15,7 @@ array([0.727])
 from ._bgbb import BetaGeoBetaBinomModel, BetaGeoBetaBinomParams
 from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
+from ._goodness import calibration_vs_holdout, cumulative_purchases, frequency_histogram
 from ._mbgnbd import ModifiedBetaGeoModel, ModifiedBetaGeoParams
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
@@ -35,7 +36,10 @@ __all__ = [
     "ParetoNBDParams",
     "ShiftedBetaGeoModel",
     "ShiftedBetaGeoParams",
+    "calibration_vs_holdout",
+    "cumulative_purchases",
     "customer_lifetime_value",
+    "frequency_histogram",
     "model_signals",
     "profile_signals",
     "report_section",

@@ -99,7 +99,9 @@ def histories(
     check_rows("recency", tx != np.floor(tx), rule, tx, customers)
     check_rows("T", n != np.floor(n), rule, n, customers)
     over = x > tx
-    shown = np.array([f"frequency {a}, recency {b}" for a, b in zip(x[over], tx[over])])
+    shown = np.array(
+        [f"frequency {a}, recency {b}" for a, b in zip(x[over], tx[over], strict=True)]
+    )
     full = np.empty(len(x), dtype=object)
     full[over] = shown
     check_rows("frequency", over, "<= 'recency' (one transaction per opportunity)", full, customers)
