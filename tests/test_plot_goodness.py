@@ -13,9 +13,8 @@ pytest.importorskip("scipy")
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lifecycle import EventLog, Table  # noqa: E402
+from lifecycle import EventLog, Table, plot  # noqa: E402
 from lifecycle import models as lm  # noqa: E402
-from lifecycle import plot  # noqa: E402
 from lifecycle.errors import ValidationError  # noqa: E402
 
 MODEL = lm.BetaGeoModel.from_params(lm.BetaGeoParams(0.24, 4.4, 0.79, 2.43, unit="W"))
@@ -51,7 +50,9 @@ def test_frequency_histogram_table() -> None:
     ax = plot.frequency_histogram(table, ax=axes())
     assert heights(ax.containers[0]) == [2.0, 1.0, 1.0]
     assert heights(ax.containers[1]) == pytest.approx(table.expected.tolist())
-    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    assert ax.get_title()
 
 
 def test_cumulative_table() -> None:
@@ -71,15 +72,17 @@ def test_cumulative_table() -> None:
     assert ax.lines[1].get_ydata().tolist() == pytest.approx(table.expected.tolist())
     # The dashed marker at the last calibration period's end.
     assert len(ax.lines) == 3
-    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    assert ax.get_title()
 
 
 def test_bad_tables() -> None:
-    with pytest.raises(ValidationError, match="Table of lifecycle.models.frequency_histogram"):
+    with pytest.raises(ValidationError, match=r"Table of lifecycle\.models\.frequency_histogram"):
         plot.frequency_histogram(Table({"bucket": ["0"]}))
-    with pytest.raises(ValidationError, match="Table of lifecycle.models.cumulative_purchases"):
+    with pytest.raises(ValidationError, match=r"Table of lifecycle\.models\.cumulative_purchases"):
         plot.cumulative_purchases({"end": []})  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="Table of lifecycle.models.calibration_vs_holdout"):
+    with pytest.raises(ValidationError, match=r"Table of lifecycle\.models\.calibration_vs_holdout"):
         plot.calibration_vs_holdout(Table({"bucket": ["0"]}))
     with pytest.raises(ValidationError, match="give 'actual' and 'predicted'"):
         plot.calibration_vs_holdout([0, 1])
