@@ -82,7 +82,9 @@ def test_bad_tables() -> None:
         plot.frequency_histogram(Table({"bucket": ["0"]}))
     with pytest.raises(ValidationError, match=r"Table of lifecycle\.models\.cumulative_purchases"):
         plot.cumulative_purchases({"end": []})  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"Table of lifecycle\.models\.calibration_vs_holdout"):
+    with pytest.raises(
+        ValidationError, match=r"Table of lifecycle\.models\.calibration_vs_holdout"
+    ):
         plot.calibration_vs_holdout(Table({"bucket": ["0"]}))
     with pytest.raises(ValidationError, match="give 'actual' and 'predicted'"):
         plot.calibration_vs_holdout([0, 1])
