@@ -143,48 +143,63 @@ def _block_sum(
 def _terms(
     theta: tuple[float, float, float, float], x: F, tx: F, n: F, *, gradient: bool
 ) -> tuple[F, F | None]:
-    """Per-row log-likelihood and (with ``gradient``) its derivatives in the parameters."""
+    """Per-row log-likelihood and (with ``gradient``) its derivatives in the parameters.
+
+    Every beta function here is ``B(c + i, d + k)`` for whole ``i, k`` up to ``max(n) + 1``,
+    so log-gammas and digammas are tabulated once per call over those integers and the
+    (row, term) blocks only gather from the tables.
+    """
     sp = special()
     alpha, beta, gamma, delta = theta
+    top = int(n.max()) + 2 if len(n) else 2
+    k = np.arange(top, dtype=np.float64)
+    xi, txi, ni = x.astype(np.int64), tx.astype(np.int64), n.astype(np.int64)
+    lg = sp.gammaln
+    # log B(alpha+x, beta+j-x) = a[x] + b[j-x] - ab[j]; log B(gamma+e, delta+j) likewise.
+    a, b, ab = lg(alpha + k), lg(beta + k), lg(alpha + beta + k)
+    d, gd = lg(delta + k), lg(gamma + delta + k)
     const = sp.betaln(alpha, beta) + sp.betaln(gamma, delta)
-    alive = sp.betaln(alpha + x, beta + n - x) + sp.betaln(gamma, delta + n)
-    dg = sp.digamma
-    d_alive = None
+    alive = a[xi] + b[ni - xi] - ab[ni] + lg(gamma) + d[ni] - gd[ni]
     if gradient:
+        dg = sp.digamma
+        da, db, dab = dg(alpha + k), dg(beta + k), dg(alpha + beta + k)
+        dd, dgd = dg(delta + k), dg(gamma + delta + k)
         d_alive = np.stack(
             [
-                dg(alpha + x) - dg(alpha + beta + n),
-                dg(beta + n - x) - dg(alpha + beta + n),
-                dg(gamma) - dg(gamma + delta + n),
-                dg(delta + n) - dg(gamma + delta + n),
+                da[xi] - dab[ni],
+                db[ni - xi] - dab[ni],
+                np.full(len(x), dg(gamma)) - dgd[ni],
+                dd[ni] - dgd[ni],
             ],
             axis=1,
         )
+    dead_const = lg(gamma + 1)
 
     def dead(cols: NDArray[np.int64]) -> tuple[F, F | None]:
-        j = tx[:, None] + cols[None, :]
-        inside = j < n[:, None]
-        jj = np.where(inside, j, tx[:, None])
-        xx = x[:, None]
-        block = sp.betaln(alpha + xx, beta + jj - xx) + sp.betaln(gamma + 1, delta + jj)
+        j = txi[:, None] + cols[None, :]
+        inside = j < ni[:, None]
+        j = np.where(inside, j, txi[:, None])
+        xx = xi[:, None]
+        block = a[xx] + b[j - xx] - ab[j] + dead_const + d[j] - gd[j + 1]
         block = np.where(inside, block, -np.inf)
         if not gradient:
             return block, None
-        d = np.stack(
+        deriv = np.stack(
             [
-                dg(alpha + xx) - dg(alpha + beta + jj),
-                dg(beta + jj - xx) - dg(alpha + beta + jj),
-                dg(gamma + 1) - dg(gamma + delta + jj + 1),
-                dg(delta + jj) - dg(gamma + delta + jj + 1),
+                da[xx] - dab[j],
+                db[j - xx] - dab[j],
+                dg(gamma + 1) - dgd[j + 1],
+                dd[j] - dgd[j + 1],
             ],
             axis=2,
         )
-        return block, d
+        return block, deriv
 
     width = int((n - tx).max()) if len(n) else 0
-    value, d = _block_sum(alive, d_alive, width, dead)
-    if d is not None:
-        d = d - np.array(
+    value, grad = _block_sum(alive, d_alive if gradient else None, width, dead)
+    if grad is not None:
+        dg = sp.digamma
+        grad = grad - np.array(
             [
                 dg(alpha) - dg(alpha + beta),
                 dg(beta) - dg(alpha + beta),
@@ -192,7 +207,7 @@ def _terms(
                 dg(delta) - dg(gamma + delta),
             ]
         )
-    return value - const, d
+    return value - const, grad
 
 
 def loglik(
