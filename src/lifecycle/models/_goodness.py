@@ -219,7 +219,7 @@ def cumulative_purchases(
     >>> table = cumulative_purchases(model, log, calibration_end="2024-01-14",
     ...                              holdout_end="2024-01-21")
     >>> table.period.tolist(), table.actual.tolist(), table.holdout.tolist()
-    ([1, 2, 3], [0, 1, 2], [False, False, True])
+    ([1, 2, 3], [0, 1, 2], [False, True, True])
     """
     unit = getattr(model.params_, "unit", None)
     if unit not in UNIT_DAYS:
