@@ -192,3 +192,17 @@ def test_bad_input() -> None:
         cumulative_purchases(
             BetaGeoModel(), log, calibration_end="2024-01-06", holdout_end="2024-01-10"
         )
+
+
+def test_mbg_probability_of_purchases_and_histogram() -> None:
+    params = ModifiedBetaGeoParams(0.525, 6.183, 0.891, 1.614, unit="W")
+    model = ModifiedBetaGeoModel.from_params(params)
+    probs = model.probability_of_purchases(np.arange(400), 39)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-10)
+    assert float(np.arange(400) @ probs) == pytest.approx(model.expected_purchases(39)[0])
+    # lifetimes 0.11.3's ModifiedBetaGeoFitter.probability_of_n_purchases_up_to_time(39, n).
+    assert probs[:4] == pytest.approx([0.58247319, 0.18278308, 0.08689483, 0.04857044], abs=1e-8)
+    data = simulate(params, 20_000, T=39.0, seed=8)
+    table = frequency_histogram(model, data, max_frequency=3)
+    # Simulated and expected counts agree within sampling error (sd < sqrt(20,000 / 4) = 71).
+    assert table.expected == pytest.approx(table.actual, abs=300)

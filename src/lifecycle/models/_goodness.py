@@ -124,7 +124,7 @@ def frequency_histogram(model: Any, data: Mapping[str, Any], *, max_frequency: i
 
     Parameters
     ----------
-    model : BetaGeoModel or BetaGeoBetaBinomModel
+    model : BetaGeoModel, ModifiedBetaGeoModel or BetaGeoBetaBinomModel
         A fitted model with ``probability_of_purchases``.
     data : Table or mapping
         The data it was fitted on: ``frequency``, ``recency``, ``T`` (an ``rfm_summary``).
@@ -156,7 +156,7 @@ def frequency_histogram(model: Any, data: Mapping[str, Any], *, max_frequency: i
     if not callable(getattr(model, "probability_of_purchases", None)):
         msg = (
             f"frequency_histogram needs a model with probability_of_purchases "
-            f"(BetaGeoModel, BetaGeoBetaBinomModel); got {type(model).__name__}"
+            f"(BetaGeoModel, ModifiedBetaGeoModel, BetaGeoBetaBinomModel); got {type(model).__name__}"
         )
         raise ValidationError(msg)
     x, _, t, _ = rfm_arrays(
