@@ -239,3 +239,9 @@ def test_degenerate_data_fails_loudly() -> None:
     # Everyone transacts at every opportunity: p -> 1 and theta -> 0 run to the bounds.
     with pytest.raises(ConvergenceError, match="ran to a bound"):
         BetaGeoBetaBinomModel().fit(frequency=[5] * 10, recency=[5] * 10, T=[5] * 10)
+
+
+def test_repr_has_no_time_unit() -> None:
+    assert repr(BetaGeoBetaBinomModel()) == "BetaGeoBetaBinomModel(not fitted)"
+    shown = repr(BetaGeoBetaBinomModel.from_params(P))
+    assert shown == "BetaGeoBetaBinomModel(alpha=1.204, beta=0.75, gamma=0.657, delta=2.783)"

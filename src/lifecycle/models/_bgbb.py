@@ -417,6 +417,15 @@ class BetaGeoBetaBinomModel(FittedModel[BetaGeoBetaBinomParams]):
     params_type = BetaGeoBetaBinomParams
     param_names = ("alpha", "beta", "gamma", "delta")
 
+    def __repr__(self) -> str:
+        # Opportunities have no time unit, so the base's "unit=" would mislead.
+        return (
+            super()
+            .__repr__()
+            .replace(f", unit={self.unit!r}", "")
+            .replace(f"unit={self.unit!r}, ", "")
+        )
+
     def fit(
         self,
         data: Mapping[str, Any] | None = None,
