@@ -17,6 +17,12 @@ Simulated customers: BG/NBD with r=0.25, alpha=4 (days), a=0.8, b=2.5, observed 
 whole number of days uniform in 30..730, purchase times rounded down to whole days (as
 ``rfm_summary`` with ``unit="D"`` gives them); spend per repeat purchase Gamma-Gamma with
 p=6, q=4, gamma=15. Seeded.
+
+Then MBG/NBD fits (CDNOW weeks; the same 100k simulated customers) beside lifetimes'
+``ModifiedBetaGeoFitter``, and BG/BB fits beside ``BetaGeoBetaBinomFitter``: the paper's
+donation cohort (22 weighted patterns, both sides given the weights) and 100,000 simulated
+BG/BB customers with 1..20 opportunities, one row each (both sides given the raw rows; ours
+merges equal histories, lifetimes does not). ``main_more`` runs these alone.
 """
 
 from __future__ import annotations
@@ -188,6 +194,94 @@ def main() -> None:
         f"{'-':>12} {'-':>9}  target < 2 s: {'met' if mine['time'] < 2 else 'NOT met'}"
     )
     print(json.dumps({"large_params": mine["params"]}))
+    main_more(peer, args.repeat)
+
+
+# ---------------------------------------------------------------- MBG/NBD and BG/BB (issue 11)
+
+DONATIONS = [
+    (0, 0, 6, 3464), (1, 1, 6, 1091), (1, 2, 6, 277), (1, 3, 6, 129), (1, 4, 6, 78),
+    (1, 5, 6, 119), (1, 6, 6, 129), (2, 2, 6, 613), (2, 3, 6, 255), (2, 4, 6, 155),
+    (2, 5, 6, 173), (2, 6, 6, 234), (3, 3, 6, 322), (3, 4, 6, 181), (3, 5, 6, 225),
+    (3, 6, 6, 357), (4, 4, 6, 240), (4, 5, 6, 284), (4, 6, 6, 512), (5, 5, 6, 335),
+    (5, 6, 6, 728), (6, 6, 6, 1203),
+]  # fmt: skip
+
+PEER_MORE = r"""
+import json, sys, time, os
+import numpy as np, pandas as pd
+from lifetimes import ModifiedBetaGeoFitter, BetaGeoBetaBinomFitter
+folder, case, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+d = {k: np.load(f"{folder}/{k}.npy") for k in ("frequency", "recency", "T", "weights")
+     if os.path.exists(f"{folder}/{k}.npy")}
+ts, f = [], None
+for _ in range(repeat):
+    t = time.perf_counter()
+    if case == "mbg":
+        f = ModifiedBetaGeoFitter().fit(pd.Series(d["frequency"]), pd.Series(d["recency"]),
+                                        pd.Series(d["T"]))
+    else:
+        f = BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["T"],
+                                         weights=d.get("weights"))
+    ts.append(time.perf_counter() - t)
+print(json.dumps({"time": min(ts), "params": {k: float(v) for k, v in f.params_.items()}}))
+"""
+
+
+def donations() -> dict[str, np.ndarray]:
+    """The BG/BB paper's donation cohort: 22 patterns of 11,104 donors (Fader et al. 2010)."""
+    x, tx, n, w = (np.array(c, dtype=np.float64) for c in zip(*DONATIONS, strict=True))
+    return {"frequency": x, "recency": tx, "T": n, "weights": w}
+
+
+def simulate_bgbb(n: int, seed: int) -> dict[str, np.ndarray]:
+    """Seeded BG/BB customers (alpha=1.2, beta=0.75, gamma=0.66, delta=2.8), 1..20 periods."""
+    from lifecycle.models import BetaGeoBetaBinomParams
+    from lifecycle.models import simulate as draw
+
+    periods = np.random.default_rng(seed).integers(1, 21, n)
+    table = draw(BetaGeoBetaBinomParams(1.2, 0.75, 0.66, 2.8), n, T=periods, seed=seed)
+    return {k: table[k].astype(np.float64) for k in ("frequency", "recency", "T")}
+
+
+def ours_more(case: str, data: dict[str, np.ndarray], unit: str, repeat: int) -> dict[str, Any]:
+    from lifecycle.models import BetaGeoBetaBinomModel, ModifiedBetaGeoModel
+
+    cls: Any = ModifiedBetaGeoModel if case == "mbg" else BetaGeoBetaBinomModel
+    t, model = best(lambda: cls(unit=unit).fit(**data), repeat)
+    return {"time": t, "params": {n: getattr(model.params_, n) for n in cls.param_names}}
+
+
+def main_more(peer: Any, repeat: int) -> None:
+    """MBG/NBD beside lifetimes' ModifiedBetaGeoFitter, BG/BB beside BetaGeoBetaBinomFitter."""
+    sim = simulate(100_000, 20240501)
+    cases = [
+        ("MBG/NBD fit, CDNOW (2,357)", "mbg", cdnow(), "W"),
+        (
+            "MBG/NBD fit, 100k simulated",
+            "mbg",
+            {k: sim[k] for k in ("frequency", "recency", "T")},
+            "D",
+        ),
+        ("BG/BB fit, donations (11,104)", "bgbb", donations(), "D"),
+        ("BG/BB fit, 100k simulated", "bgbb", simulate_bgbb(100_000, 11), "D"),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        for label, case, data, unit in cases:
+            mine = ours_more(case, data, unit, repeat)
+            theirs = None
+            if peer is not None:
+                for key, values in data.items():
+                    np.save(Path(folder) / f"{key}.npy", values)
+                theirs = run_child(peer, PEER_MORE, folder, case, str(max(1, repeat - 2)))
+                for key in data:
+                    (Path(folder) / f"{key}.npy").unlink()
+            peer_time = f"{theirs['time']:12.3f}" if theirs else f"{'-':>12}"
+            ratio = f"{theirs['time'] / mine['time']:8.1f}x" if theirs else f"{'-':>9}"
+            print(
+                f"{label:36} {mine['time']:9.3f} {peer_time} {ratio}  {same(mine, theirs)}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

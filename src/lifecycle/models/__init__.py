@@ -12,16 +12,20 @@ Examples
 array([0.727])
 """
 
+from ._bgbb import BetaGeoBetaBinomModel, BetaGeoBetaBinomParams
 from ._bgnbd import BetaGeoModel, BetaGeoParams
 from ._gammagamma import GammaGammaModel, GammaGammaParams, customer_lifetime_value
+from ._goodness import calibration_vs_holdout, cumulative_purchases, frequency_histogram
 from ._mbgnbd import ModifiedBetaGeoModel, ModifiedBetaGeoParams
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
 from ._signals import model_signals, profile_signals
-from ._simulate import simulate
+from ._simulate import simulate, simulate_spend
 
 __all__ = [
+    "BetaGeoBetaBinomModel",
+    "BetaGeoBetaBinomParams",
     "BetaGeoModel",
     "BetaGeoParams",
     "GammaGammaModel",
@@ -32,9 +36,13 @@ __all__ = [
     "ParetoNBDParams",
     "ShiftedBetaGeoModel",
     "ShiftedBetaGeoParams",
+    "calibration_vs_holdout",
+    "cumulative_purchases",
     "customer_lifetime_value",
+    "frequency_histogram",
     "model_signals",
     "profile_signals",
     "report_section",
     "simulate",
+    "simulate_spend",
 ]

@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array
+from .._validation import as_float_array, as_int_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
 from ._bgnbd import _distinct, _loglik_grad
 from ._data import Compressed, rfm_arrays
@@ -45,6 +45,7 @@ __all__ = [
     "expected_purchases",
     "loglik",
     "probability_alive",
+    "probability_of_purchases",
 ]
 
 F = NDArray[np.float64]
@@ -210,6 +211,44 @@ def _conditional(params: ModifiedBetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
     return out
 
 
+def probability_of_purchases(params: ModifiedBetaGeoParams, n: ArrayLike, t: ArrayLike) -> F:
+    """Probability that a new customer makes exactly ``n`` purchases in ``(0, t]``.
+
+    Alive after all ``n + 1`` chances to die and exactly ``n`` purchases, or dead at the
+    last of them (right after the ``n``-th purchase, or at time 0) with at least ``n``::
+
+        P(X(t) = n) = B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) (1 - P(NB <= n-1))
+
+    with ``NB`` the negative binomial count of a Gamma(r, alpha) Poisson process in ``t``.
+    ``n`` and ``t`` broadcast against each other.
+
+    Examples
+    --------
+    >>> p = ModifiedBetaGeoParams(0.525, 6.183, 0.891, 1.614, unit="W")
+    >>> probs = probability_of_purchases(p, [0, 1, 2], 39)
+    >>> probs.round(4).tolist()
+    [0.5825, 0.1828, 0.0869]
+    """
+    sp = special()
+    r, alpha, a, b = _unpack(params)
+    nn = as_int_array("n", np.atleast_1d(np.asarray(n)), low=0).astype(np.float64)
+    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
+    nn, tt = np.broadcast_arrays(nn, tt)
+    log_nb = (
+        sp.gammaln(r + nn)
+        - sp.gammaln(r)
+        - sp.gammaln(nn + 1)
+        + r * np.log(alpha / (alpha + tt))
+        + sp.xlogy(nn, tt / (alpha + tt))
+    )
+    alive = np.exp(sp.betaln(a, b + nn + 1) - sp.betaln(a, b) + log_nb)
+    # P(NB <= n-1) = I_p(r, n) with p = alpha/(alpha+t); 0 at n = 0.
+    below = np.where(nn > 0, sp.betainc(r, np.maximum(nn, 1), alpha / (alpha + tt)), 0.0)
+    dead = np.exp(sp.betaln(a + 1, b + nn) - sp.betaln(a, b)) * (1 - below)
+    out: F = alive + dead
+    return out
+
+
 class ModifiedBetaGeoModel(TransactionModel[ModifiedBetaGeoParams], TransactionSignals):
     """The MBG/NBD model of Batislam, Denizel and Filiztekin (2007), fitted by maximum likelihood.
 
@@ -318,3 +357,14 @@ class ModifiedBetaGeoModel(TransactionModel[ModifiedBetaGeoParams], TransactionS
         array([0.7062])
         """
         return self._probability_alive(data, frequency, recency, T)
+
+    def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> F:
+        """Probability of exactly ``n`` purchases in ``(0, t]`` for a new customer.
+
+        Examples
+        --------
+        >>> p = ModifiedBetaGeoParams(0.525, 6.183, 0.891, 1.614, unit="W")
+        >>> float(ModifiedBetaGeoModel.from_params(p).probability_of_purchases(0, 39)[0].round(4))
+        0.5825
+        """
+        return probability_of_purchases(self.params_, n, t)

@@ -18,7 +18,13 @@ Examples
 'Net Promoter Score over time'
 """
 
-from ._models import calibration_vs_holdout, frequency_recency_heatmap, probability_alive_heatmap
+from ._models import (
+    calibration_vs_holdout,
+    cumulative_purchases,
+    frequency_histogram,
+    frequency_recency_heatmap,
+    probability_alive_heatmap,
+)
 from ._pricing import price_waterfall
 from ._stages import stage_flow, stage_funnel
 from ._survey import ipa_chart, nps_over_time, satisfaction_radar
@@ -26,6 +32,8 @@ from ._value import retention_heatmap, rfm_grid
 
 __all__ = [
     "calibration_vs_holdout",
+    "cumulative_purchases",
+    "frequency_histogram",
     "frequency_recency_heatmap",
     "ipa_chart",
     "nps_over_time",

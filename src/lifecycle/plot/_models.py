@@ -10,12 +10,19 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, check_same_length
 from ..errors import ValidationError
+from ..table import Table
 from ._common import axes_for, colors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["calibration_vs_holdout", "frequency_recency_heatmap", "probability_alive_heatmap"]
+__all__ = [
+    "calibration_vs_holdout",
+    "cumulative_purchases",
+    "frequency_histogram",
+    "frequency_recency_heatmap",
+    "probability_alive_heatmap",
+]
 
 
 def _axis(name: str, values: ArrayLike) -> NDArray[np.float64]:
@@ -172,9 +179,9 @@ def _draw_grid(
 
 
 def calibration_vs_holdout(
-    buckets: Sequence[object],
-    actual: ArrayLike,
-    predicted: ArrayLike,
+    buckets: Sequence[object] | Table,
+    actual: ArrayLike | None = None,
+    predicted: ArrayLike | None = None,
     *,
     ax: Axes | None = None,
 ) -> Axes:
@@ -182,12 +189,14 @@ def calibration_vs_holdout(
 
     Parameters
     ----------
-    buckets : sequence
+    buckets : sequence or Table
         A label per bucket of customers, by their repeat purchases in the calibration
-        period (``0``, ``1``, ..., ``"7+"``).
+        period (``0``, ``1``, ..., ``"7+"``); or the table of
+        :func:`lifecycle.models.calibration_vs_holdout` alone, whose buckets without
+        customers are left out.
     actual, predicted : array-like of shape (n_buckets,)
         Mean repeat purchases per customer in the holdout period: observed, and what the
-        model fitted on the calibration period expected.
+        model fitted on the calibration period expected (omitted with a table).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -211,9 +220,25 @@ def calibration_vs_holdout(
     [0.12, 0.45, 1.5]
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['0', '1', '2+']
+    >>> from lifecycle.table import Table
+    >>> table = Table({"bucket": ["0", "1+"], "customers": [9, 0], "actual": [0.2, float("nan")],
+    ...                "predicted": [0.25, float("nan")]})
+    >>> [float(b.get_height()) for b in calibration_vs_holdout(table).containers[0]]
+    [0.2]
     """
+    if isinstance(buckets, Table):
+        table = _columns(
+            buckets, "calibration_vs_holdout", ("bucket", "customers", "actual", "predicted")
+        )
+        used = np.asarray(table["customers"]) > 0
+        buckets = [str(b) for b in np.asarray(table["bucket"])[used]]
+        actual = np.asarray(table["actual"])[used]
+        predicted = np.asarray(table["predicted"])[used]
     if isinstance(buckets, (str, bytes)) or not isinstance(buckets, Sequence):
         msg = f"'buckets' must be a sequence of labels (got {type(buckets).__name__})"
+        raise ValidationError(msg)
+    if actual is None or predicted is None:
+        msg = "give 'actual' and 'predicted' with 'buckets', or a calibration_vs_holdout table"
         raise ValidationError(msg)
     got = as_float_array("actual", actual, low=0.0)
     expected = as_float_array("predicted", predicted, low=0.0)
@@ -227,5 +252,113 @@ def calibration_vs_holdout(
     ax.set_xlabel("repeat purchases in the calibration period")
     ax.set_ylabel("mean repeat purchases per customer in the holdout")
     ax.set_title("Calibration vs holdout")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def _columns(table: object, maker: str, names: Sequence[str]) -> Table:
+    """``table`` if it is a Table with ``names``, else a ValidationError naming its maker."""
+    if not isinstance(table, Table) or any(n not in table.columns for n in names):
+        got = table.columns if isinstance(table, Table) else type(table).__name__
+        msg = f"'table' must be the Table of lifecycle.models.{maker} (columns {names}; got {got})"
+        raise ValidationError(msg)
+    return table
+
+
+def frequency_histogram(table: Table, *, ax: Axes | None = None) -> Axes:
+    """Customers by number of repeat purchases: actual beside what the model expects.
+
+    Parameters
+    ----------
+    table : Table
+        :func:`lifecycle.models.frequency_histogram` output (``bucket``, ``actual``,
+        ``expected``).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``containers[0]`` are the actual bars, ``containers[1]`` the model's.
+
+    Raises
+    ------
+    ValidationError
+        Not such a table, or a count that is negative or NaN.
+
+    Examples
+    --------
+    >>> from lifecycle.table import Table
+    >>> from lifecycle.plot import frequency_histogram
+    >>> table = Table({"bucket": ["0", "1", "2+"], "actual": [50, 30, 20],
+    ...                "expected": [52.0, 27.5, 20.5]})
+    >>> [float(b.get_height()) for b in frequency_histogram(table).containers[1]]
+    [52.0, 27.5, 20.5]
+    """
+    table = _columns(table, "frequency_histogram", ("bucket", "actual", "expected"))
+    got = as_float_array("actual", table["actual"], low=0.0)
+    expected = as_float_array("expected", table["expected"], low=0.0)
+    labels = [str(b) for b in np.asarray(table["bucket"])]
+    ax = axes_for(ax)
+    x = np.arange(len(labels))
+    first, second = colors(2)
+    ax.bar(x - 0.2, got, width=0.4, color=first, label="actual")
+    ax.bar(x + 0.2, expected, width=0.4, color=second, label="model")
+    ax.set_xticks(x, labels)
+    ax.set_xlabel("repeat purchases")
+    ax.set_ylabel("customers")
+    ax.set_title("Frequency of repeat purchases")
+    ax.legend(loc="upper right")
+    return ax
+
+
+def cumulative_purchases(table: Table, *, ax: Axes | None = None) -> Axes:
+    """Cumulative repeat purchases over time, actual and expected, calibration then holdout.
+
+    Parameters
+    ----------
+    table : Table
+        :func:`lifecycle.models.cumulative_purchases` output (``end``, ``holdout``,
+        ``actual``, ``expected``).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``lines[0]`` actual, ``lines[1]`` the model; a dashed vertical line marks the end
+        of the calibration period.
+
+    Raises
+    ------
+    ValidationError
+        Not such a table, or a count that is negative or NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lifecycle.table import Table
+    >>> from lifecycle.plot import cumulative_purchases
+    >>> table = Table({"end": np.array(["2024-01-07", "2024-01-14", "2024-01-21"],
+    ...                                dtype="datetime64[D]"),
+    ...                "holdout": [False, False, True], "actual": [1, 3, 4],
+    ...                "expected": [1.2, 2.8, 4.1]})
+    >>> cumulative_purchases(table).lines[1].get_ydata().tolist()
+    [1.2, 2.8, 4.1]
+    """
+    table = _columns(table, "cumulative_purchases", ("end", "holdout", "actual", "expected"))
+    got = as_float_array("actual", table["actual"], low=0.0)
+    expected = as_float_array("expected", table["expected"], low=0.0)
+    ends = np.asarray(table["end"], dtype="datetime64[D]")
+    holdout = np.asarray(table["holdout"], dtype=bool)
+    ax = axes_for(ax)
+    first, second = colors(2)
+    ax.plot(ends, got, color=first, label="actual")
+    ax.plot(ends, expected, color=second, linestyle="--", label="model")
+    if holdout.any() and not holdout.all():
+        ax.axvline(ends[np.argmax(holdout) - 1], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("date")
+    ax.set_ylabel("cumulative repeat purchases")
+    ax.set_title("Cumulative repeat purchases")
     ax.legend(loc="upper left")
     return ax
