@@ -19,6 +19,7 @@ from ..errors import (
     ValidationError,
 )
 from ..money import Currency, Money, as_currency
+from ._coded import Coded
 from ._columns import (
     LABEL_FIELDS,
     RECORD_FIELDS,
@@ -624,7 +625,8 @@ def _load_arrays(
 ) -> EventLog | Loaded:
     """Validate column arrays (the fields of :meth:`EventLog.from_arrays`) and load them."""
     _check_errors_mode(options.errors)
-    cust = _as_1d("customer", arrays["customer"])
+    given = arrays["customer"]
+    cust = given if isinstance(given, Coded) else _as_1d("customer", given)
     n = len(cust)
     if n == 0:
         msg = "no events: the input is empty"

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
-from ..events import LABEL_FIELDS, STANDARD_KINDS, EventLog, Loaded
+from ..events import LABEL_FIELDS, STANDARD_KINDS, Coded, EventLog, Loaded
 from ..money import Currency, as_currency
 from ..table import import_optional
 from ._fields import FIELDS, ErrorMode, Plan, load, plan_columns
@@ -355,11 +355,18 @@ def _load_table(
     )
 
 
-def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) -> Currency | None:
+def _one_currency(
+    column: NDArray[Any] | Coded | None, currency: Currency | str | None
+) -> Currency | None:
     """The one currency of every row, when the column and the argument say so, else None."""
     if column is None:
         return None if currency is None else as_currency(currency)
-    codes = set(column.tolist())
+    if isinstance(column, Coded):
+        codes = {v for v, used in zip(column.values, column.used(), strict=True) if used}
+        if (column.codes < 0).any():
+            codes.add(None)
+    else:
+        codes = set(column.tolist())
     if None in codes:
         if currency is None:
             return None
@@ -449,29 +456,33 @@ def _decoded(pa: Any, chunk: Any) -> Any:
     return dictionary.take(chunk.indices)
 
 
-def _gathered_text(pa: Any, column: Any, missing: str | None) -> NDArray[Any] | None:
-    """A dictionary column of strings, gathered by NumPy from its few values.
+def _coded(pa: Any, column: Any, *, text_only: bool = True) -> Coded | None:
+    """A text column as a :class:`~lifecycle.events.Coded`: its codes and its few values.
 
-    Nulls become ``missing``. None when the dictionary holds anything but non-null strings.
+    A dictionary column hands over its own codes and values; a plain text column is
+    dictionary-encoded by Arrow first. The loader then checks each distinct value once.
+    None when the column (or its dictionary) holds anything but text, unless ``text_only``
+    is False (customer ids may be a dictionary of integers).
     """
+    kind = column.type
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    parts: list[NDArray[Any]] = []
-    for chunk in chunks:
-        values = chunk.dictionary.to_pylist() or [""]  # an empty dictionary: every row null
-        if not all(isinstance(v, str) for v in values):
+    if pa.types.is_dictionary(kind):
+        if text_only and not _is_text(pa, kind.value_type):
             return None
-        nulls = chunk.null_count > 0
-        table = np.array(values, dtype=object if nulls and missing is None else str)
-        indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp)
-        part = table[indices]
-        if nulls:
-            part[chunk.is_null().to_numpy(zero_copy_only=False)] = missing
-        parts.append(part)
-    if not parts:
-        return np.array([], dtype=str)
-    if len({part.dtype.kind for part in parts}) > 1:
-        parts = [part.astype(object) for part in parts]
-    return np.concatenate(parts)
+        if len(chunks) > 1:
+            chunks = pa.chunked_array(chunks, type=kind).unify_dictionaries().chunks
+    elif _is_text(pa, kind):
+        array = _combined(pa, column)
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            array = array.cast(pa.large_string())  # Arrow cannot hash string views
+        chunks = [array.dictionary_encode()]
+    else:
+        return None
+    if not chunks or sum(len(chunk) for chunk in chunks) == 0:
+        return Coded(np.zeros(0, dtype=np.int64), [])
+    indices = [chunk.indices.cast(pa.int64()).fill_null(-1) for chunk in chunks]
+    codes = pa.concat_arrays(indices) if len(indices) > 1 else indices[0]
+    return Coded(codes.to_numpy(zero_copy_only=False), chunks[0].dictionary.to_pylist())
 
 
 def _is_text(pa: Any, kind: Any) -> bool:
@@ -522,11 +533,10 @@ def _type_error(field: str, name: str, allowed: str, kind: Any) -> ValidationErr
 
 def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     """Column ``name`` as the NumPy array ``EventLog.from_arrays`` takes for ``field``."""
-    if field in ("kind", *LABEL_FIELDS) and pa.types.is_dictionary(column.type):
-        # A missing label is "" to the label check, which saves a column of Python objects.
-        gathered = _gathered_text(pa, column, "" if field in LABEL_FIELDS else None)
-        if gathered is not None:
-            return gathered
+    if field in ("customer", "kind", "currency", *LABEL_FIELDS):
+        coded = _coded(pa, column, text_only=field != "customer")
+        if coded is not None:
+            return coded
     array = _combined(pa, column)
     kind = array.type
     types = pa.types
