@@ -470,12 +470,11 @@ def _is_blank(value: object) -> bool:
     """Whether a cell holds nothing: None, "", NaN or pandas' NA."""
     if value is None:
         return True
-    kind = type(value)
-    if kind is str:
-        return not value.strip()  # type: ignore[attr-defined]
+    if isinstance(value, str):  # NumPy's str_ too: a label of spaces is blank in any column
+        return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
-    return kind.__name__ in ("NAType", "NaTType")
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _validate_currency(

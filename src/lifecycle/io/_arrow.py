@@ -243,6 +243,12 @@ def read_parquet(
         msg = f"cannot read {path}: {err}"
         raise SchemaError(msg) from None
     plan = _plan(dataset.schema, columns, attributes, ignore, str(path))
+    # Text fields come as dictionaries, as Parquet usually stores them: no string per row.
+    texts = ("customer", "kind", "currency", *LABEL_FIELDS)
+    options = ds.ParquetReadOptions(
+        dictionary_columns=[plan.fields[f] for f in texts if f in plan.fields]
+    )
+    dataset = ds.dataset(str(path), format=ds.ParquetFileFormat(read_options=options))
     if filters is not None and not isinstance(filters, ds.Expression):
         pq = import_optional("pyarrow.parquet", "arrow")
         try:
