@@ -39,7 +39,7 @@ def provide_converters(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_CONVERTERS)
-    ['to_arrow', 'to_polars']
+    ['to_arrow', 'to_polars', 'to_sql']
     """
     _CONVERTERS.update(functions)
 
@@ -236,6 +236,24 @@ class Table(Mapping[str, NDArray[Any]]):
         """
         frame: Any = _converter("to_polars")(self)
         return frame
+
+    def to_sql(self, connection: Any, table: str, **options: Any) -> int:
+        """Write the table to a SQL table: see :func:`lifecycle.io.to_sql`.
+
+        Missing values and masked money are NULL; a population's money columns stay
+        ``BIGINT`` minor units beside a ``currency`` column.
+
+        Examples
+        --------
+        >>> import sqlite3
+        >>> db = sqlite3.connect(":memory:")
+        >>> Table({"a": [1, 2], "f": [0.5, np.nan]}).to_sql(db, "results")
+        2
+        >>> db.execute("SELECT * FROM results").fetchall()
+        [(1, 0.5), (2, None)]
+        """
+        rows: int = _converter("to_sql")(self, connection, table, **options)
+        return rows
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
         """The Arrow PyCapsule stream protocol, through :meth:`to_arrow` (``arrow`` extra).

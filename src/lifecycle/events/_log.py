@@ -52,7 +52,7 @@ def provide_io(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_IO)
-    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars']
+    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars', 'to_sql']
     """
     _IO.update(functions)
 
@@ -618,6 +618,19 @@ class EventLog:
         """
         frame: Any = _io("to_polars")(self)
         return frame
+
+    def to_sql(self, connection: Any, table: str, **options: Any) -> int:
+        """Write the log to a SQL table: see :func:`lifecycle.io.to_sql`.
+
+        Examples
+        --------
+        >>> import sqlite3
+        >>> db = sqlite3.connect(":memory:")
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_sql(db, "events")
+        1
+        """
+        rows: int = _io("to_sql")(self, connection, table, **options)
+        return rows
 
 
 def _load_arrays(
