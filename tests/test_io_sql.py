@@ -62,7 +62,9 @@ class TestRoundTrip:
         )
         assert_same_log(copy, log)
         assert_same_population(copy, log, as_of)
-        types = dict(db.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall())
+        types = dict(
+            db.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
+        )
         assert types["date"] == "DATE"
         if log.currency is not None:
             assert types["amount_minor"] == "BIGINT"
