@@ -554,6 +554,9 @@ def _validate_amounts(
         msg = "give 'amount' or 'amount_minor', not both"
         raise ValidationError(msg)
     if amount_minor is not None:
+        if isinstance(amount_minor, np.ma.MaskedArray):
+            # A masked value is an unknown amount (see _known_amounts), held as 0.
+            amount_minor = amount_minor.filled(0)
         arr = _broadcast("amount_minor", amount_minor, n)
         if arr.dtype.kind == "O":
             arr = _minor_objects(arr, n, currency, problems)
@@ -742,6 +745,9 @@ def _known_amounts(amount_minor: Any, amount: Any, n: int) -> NDArray[np.bool_] 
     A missing value is None in either column: ``amount_minor`` holds one only as Python
     objects (a null read from SQL, Arrow or a nullable frame column).
     """
+    if isinstance(amount_minor, np.ma.MaskedArray):
+        known: NDArray[np.bool_] = ~np.ma.getmaskarray(amount_minor)
+        return None if known.all() else known
     if amount_minor is not None:
         minor = _broadcast("amount_minor", amount_minor, n)
         if minor.dtype.kind != "O":

@@ -230,7 +230,9 @@ class EventLog:
         Parameters
         ----------
         customer : array-like of int or str
-            Customer id per event.
+            Customer id per event. ``customer``, ``kind``, ``currency`` and the labels
+            may also be a :class:`~lifecycle.events.Coded` column (codes into a few
+            distinct values), whose values are checked once each.
         date : array-like of datetime64, date or ISO string
             Day of each event (a ``datetime64`` array is the fast path).
         kind : str or array-like of str, default "purchase"
@@ -239,7 +241,8 @@ class EventLog:
             a typo such as ``"purchse"`` cannot become a kind of its own.
         amount_minor : array-like of int, optional
             Amounts as integer minor units (cents for EUR). Must be >= 0. In an array of
-            Python objects None is an unknown amount, as it is in ``amount``.
+            Python objects None is an unknown amount, as it is in ``amount``; so is a
+            masked value of a NumPy masked array (``numpy.ma``), the fast way to say so.
         amount : array-like of str or Decimal, optional
             Amounts as decimal strings, converted exactly (slower). Give one of ``amount``
             and ``amount_minor``.

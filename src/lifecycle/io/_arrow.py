@@ -387,27 +387,37 @@ def _one_currency(
 
 
 def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[Any] | None:
-    """A decimal128 amount column as minor units, straight from its 128-bit integers.
+    """A decimal amount column as int64 minor units, straight from its integers.
 
-    Only when every amount is exact in minor units, fits int64 and is not negative; a null
-    is an unknown amount (None, as on the exact path). Otherwise None: the exact path
-    converts row by row and names each bad row.
+    Arrow keeps a decimal as an integer scaled by ``10**scale``: little-endian
+    two's-complement words, 4 bytes (decimal32), 8 (decimal64), 16 (decimal128) or 32
+    (decimal256). The words are read as NumPy integers and rescaled to the currency's
+    minor units without a float or a Decimal per row; a null is an unknown amount (a
+    masked value). Only when every amount fits int64, is exact in minor units and is not
+    negative; otherwise None, and the exact path converts row by row and names each bad
+    row (too large, too many decimals, negative).
     """
     array = _combined(pa, column)
     kind = array.type
-    if not pa.types.is_decimal128(kind) or len(array) == 0:
+    if not pa.types.is_decimal(kind) or len(array) == 0:
         return None
-    n, start = len(array), array.offset
-    # Each value is a little-endian two's-complement 128-bit integer: (low, high) words.
-    words = np.frombuffer(array.buffers()[1], dtype=np.int64)[2 * start : 2 * (start + n)]
-    low, high = words[0::2], words[1::2]
+    n, start, width = len(array), array.offset, kind.byte_width
+    buffer = array.buffers()[1]
     valid = (
         ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else np.ones(n, bool)
     )
-    if not ((high == (low >> 63)) | ~valid).all():
-        return None  # some amount needs more than 64 bits
+    if width == 4:
+        low = np.frombuffer(buffer, dtype="<i4")[start : start + n].astype(np.int64)
+    else:
+        words = width // 8
+        grid = np.frombuffer(buffer, dtype="<i8")[words * start : words * (start + n)]
+        grid = grid.reshape(n, words)
+        low = grid[:, 0]
+        # A value fits 64 bits when every higher word only repeats the sign of the lowest.
+        if not ((grid[:, 1:] == (low >> 63)[:, None]).all(axis=1) | ~valid).all():
+            return None
     if ((low < 0) & valid).any():
-        return None  # the exact path names the negative rows
+        return None
     shift = currency.minor_units - kind.scale
     if abs(shift) > 18:
         return None
@@ -421,7 +431,7 @@ def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[Any] | N
             return None
         minor = low // factor
     out: NDArray[Any] = np.where(valid, minor, 0)
-    return _with_nulls(out, ~valid) if array.null_count else out
+    return np.ma.MaskedArray(out, mask=~valid) if array.null_count else out
 
 
 def _stated_currency(schema: Any, name: str) -> Currency | None:
@@ -526,13 +536,6 @@ def _integer_values(array: Any, field: str, name: str) -> NDArray[Any]:
     return values
 
 
-def _with_nulls(values: NDArray[Any], null: NDArray[np.bool_]) -> NDArray[Any]:
-    """Integers as Python objects with None where ``null``: how a loader is given unknown amounts."""
-    out = values.astype(object)
-    out[null] = None
-    return out
-
-
 def _type_error(field: str, name: str, allowed: str, kind: Any) -> ValidationError:
     return ValidationError(f"{field!r} column {name!r} must hold {allowed} (got {kind})")
 
@@ -552,9 +555,9 @@ def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     if field in ("customer", "quantity", "amount_minor"):
         if types.is_integer(kind):
             if field == "amount_minor" and array.null_count:
-                # A null amount is unknown, as a record's None "amount" is: never 0.
+                # A null amount is unknown (masked), as a record's None "amount" is: never 0.
                 values = _integer_values(array.fill_null(0), field, name)
-                return _with_nulls(values, array.is_null().to_numpy(zero_copy_only=False))
+                return np.ma.MaskedArray(values, mask=array.is_null().to_numpy(False))
             return _integer_values(array, field, name)
         if field == "customer" and text:
             return _text_values(array)
