@@ -200,3 +200,18 @@ class TestCoded:
 
     def test_repr(self) -> None:
         assert repr(Coded([0, 0, -1], ["visit"])) == "Coded(3 rows, 1 values)"
+
+    def test_string_ids_sort_by_their_rank(self) -> None:
+        # A repeated and an unused id in the dictionary; the rows come out sorted by id.
+        customer = Coded([0, 2, 3, 0], ["bob", "zed", "ann", "bob"])
+        log = EventLog.from_arrays(customer=customer, date=["2024-01-02"] * 4)
+        assert log.customers.tolist() == ["ann", "bob"]
+        assert log.customer.tolist() == ["ann", "bob", "bob", "bob"]
+
+    def test_every_row_rejected(self) -> None:
+        log, rejected = EventLog.from_arrays(
+            customer=Coded([0, 0], ["ann"]), date=["soon", "later"], errors="collect"
+        )
+        assert len(log) == 0
+        assert log.customers.tolist() == []
+        assert len(rejected) == 2

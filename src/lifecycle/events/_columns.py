@@ -267,7 +267,7 @@ def _reason(err: ValidationError, name: str, value: object) -> str:
     return str(err).replace(f"{name!r} ", "", 1).replace(f" (got {value!r})", "")
 
 
-def _validate_customers(values: NDArray[Any] | Coded, problems: _Problems) -> NDArray[Any]:
+def _validate_customers(values: NDArray[Any] | Coded, problems: _Problems) -> NDArray[Any] | Coded:
     if isinstance(values, Coded):
         return _validate_coded_customers(values, problems)
     if values.dtype.kind in "iu":
@@ -312,8 +312,10 @@ def _validate_customers(values: NDArray[Any] | Coded, problems: _Problems) -> ND
     raise ValidationError(msg)
 
 
-def _validate_coded_customers(values: Coded, problems: _Problems) -> NDArray[Any]:
-    """Ids from a dictionary: gathered by code when every value is a good id of one type.
+def _validate_coded_customers(values: Coded, problems: _Problems) -> NDArray[Any] | Coded:
+    """Ids from a dictionary: by code when every value is a good id of one type.
+
+    String ids stay coded, by their rank in sorted order; integer ids are gathered.
 
     Anything else (a null, an empty or out-of-range id, mixed types) goes through the row
     by row check, which names each bad row as for a plain column.
@@ -322,7 +324,10 @@ def _validate_coded_customers(values: Coded, problems: _Problems) -> NDArray[Any
     nulls = bool((values.codes < 0).any())
     if not nulls and ids:
         if all(type(v) is str and v for v in ids):
-            return np.array(ids, dtype=str)[values.codes]
+            # Coded again, by rank among the sorted distinct ids: the sort by customer then
+            # orders integers, not a million strings.
+            names, rank = np.unique(np.array(ids, dtype=str), return_inverse=True)
+            return Coded(rank.ravel()[values.codes], names.tolist())
         ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in ids)
         if ints and all(-_INT64_LIMIT <= int(v) < _INT64_LIMIT for v in ids):
             table: NDArray[np.int64] = np.array([int(v) for v in ids], dtype=np.int64)

@@ -820,7 +820,7 @@ def _same_currency(value: object) -> Currency | None:
 
 
 def _sort_by_customer_and_date(
-    ids: NDArray[Any], day: NDArray[np.int64]
+    ids: NDArray[Any] | Coded, day: NDArray[np.int64]
 ) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]], NDArray[np.int64]]:
     """Order rows by (customer, date), keeping input order among equals.
 
@@ -832,12 +832,18 @@ def _sort_by_customer_and_date(
     """
     n = len(ids)
     if n == 0:
-        return slice(None), ids[:0], np.zeros(0, dtype=np.int32), day[:0]
+        empty = np.array(ids.values, dtype=str)[:0] if isinstance(ids, Coded) else ids[:0]
+        return slice(None), empty, np.zeros(0, dtype=np.int32), day[:0]
     first_day = int(day.min())
     width = int(day.max()) - first_day + 1
     distinct: NDArray[Any] | None = None
-    low = int(ids.min()) if ids.dtype.kind in "iu" else 0
-    if ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62:
+    low, id_dtype = 0, np.dtype(np.int64)
+    if isinstance(ids, Coded):
+        # Ids coded by their rank among the sorted distinct ids: integers to sort.
+        distinct = np.array(ids.values, dtype=str)
+        rank = ids.codes.astype(np.int64)  # a copy: the key is built in it
+    elif ids.dtype.kind in "iu" and (int(ids.max()) - int(ids.min()) + 1) * width < 2**62:
+        low, id_dtype = int(ids.min()), ids.dtype
         rank = ids.astype(np.int64)
         rank -= low
     else:
@@ -867,9 +873,10 @@ def _sort_by_customer_and_date(
     starts[0] = True
     np.not_equal(key[1:], key[:-1], out=starts[1:])
     first_rank = key[starts]
-    customers = (
-        distinct[first_rank] if distinct is not None else (first_rank + low).astype(ids.dtype)
-    )
+    if distinct is not None:
+        customers = distinct[first_rank]
+    else:
+        customers = (first_rank + low).astype(id_dtype)
     code: NDArray[np.integer[Any]] = np.cumsum(
         starts, dtype=np.int32 if len(customers) < 2**31 else np.int64
     )
@@ -895,7 +902,8 @@ def _finish(
         problems.raise_first()
     # Indexing with a mask copies every column; skip it when no row was rejected.
     keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
-    ids = columns["ids"][keep]
+    given = columns["ids"]
+    ids = Coded(given.codes[keep], given.values) if isinstance(given, Coded) else given[keep]
     dates = columns["date"][keep]
     order, customers, code, day = _sort_by_customer_and_date(ids, dates.view(np.int64))
 
