@@ -151,15 +151,33 @@ class Table(_Columns):
         return name in self._columns
 
     def keys(self) -> KeysView[str]:
-        """The column names, as a dict's keys."""
+        """The column names, as a dict's keys.
+
+        Examples
+        --------
+        >>> list(Table({"a": [1], "b": [2]}).keys())
+        ['a', 'b']
+        """
         return self._columns.keys()
 
     def values(self) -> ValuesView[NDArray[Any]]:
-        """The columns, in order."""
+        """The columns, in order.
+
+        Examples
+        --------
+        >>> [column.tolist() for column in Table({"a": [1], "b": [2]}).values()]
+        [[1], [2]]
+        """
         return self._columns.values()
 
     def items(self) -> ItemsView[str, NDArray[Any]]:
-        """(name, column) pairs, in order."""
+        """(name, column) pairs, in order.
+
+        Examples
+        --------
+        >>> [(name, column.tolist()) for name, column in Table({"a": [1]}).items()]
+        [('a', [1])]
+        """
         return self._columns.items()
 
     def get(self, name: str, default: Any = None) -> Any:
