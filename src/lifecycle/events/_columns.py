@@ -785,8 +785,8 @@ def _validate_columns(
     default_currency: Currency | str | None = None,
     nan_score_is_missing: bool = True,
 ) -> dict[str, Any]:
-    given = {"date": date, "kind": kind, "currency": currency, **labels, "score": score}
-    for name, values in {**given, "quantity": quantity, **attributes}.items():
+    others = {"date": date, "kind": kind, "currency": currency, "quantity": quantity}
+    for name, values in {**others, **labels, "score": score, **attributes}.items():
         if isinstance(values, Coded) and len(values) != n:
             msg = f"{name!r} has {len(values)} values, expected {n} (one per event)"
             raise ValidationError(msg)

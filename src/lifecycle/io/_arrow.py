@@ -477,13 +477,15 @@ def _coded(pa: Any, column: Any, *, text_only: bool = True) -> Coded | None:
 
     A dictionary column hands over its own codes and values; a plain text column is
     dictionary-encoded by Arrow first. The loader then checks each distinct value once.
-    None when the column (or its dictionary) holds anything but text, unless ``text_only``
-    is False (customer ids may be a dictionary of integers).
+    None when the column (or its dictionary) holds anything but text, or integers when
+    ``text_only`` is False (customer ids may be a dictionary of integers): such a column is
+    decoded and judged by its type.
     """
     kind = column.type
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     if pa.types.is_dictionary(kind):
-        if text_only and not _is_text(pa, kind.value_type):
+        integers = not text_only and pa.types.is_integer(kind.value_type)
+        if not (integers or _is_text(pa, kind.value_type)):
             return None
         if len(chunks) > 1:
             chunks = pa.chunked_array(chunks, type=kind).unify_dictionaries().chunks
