@@ -15,14 +15,17 @@ dictionary categories with 20% missing), then times, best of ``--repeat``:
 * the same two on a warehouse-style export of the same events (plain string kinds and
   categories, ``decimal128(12, 2)`` amounts, no lifecycle metadata).
 
-Every loaded log is checked equal to the written one, column by column. It also times ``io.to_arrow`` and
-``io.to_pandas`` of the loaded log.
+The export is timed once more with string customer ids (``"c0000042"``) in place of the
+integers. Every loaded log is checked equal to the written one, column by column. It also
+times ``io.to_arrow`` and ``io.to_pandas`` of the loaded log, and ``io.to_sql`` of it into
+an in-memory SQLite database (once; skipped where ``io.to_sql`` does not exist).
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -126,12 +129,28 @@ def main(argv: list[str] | None = None) -> int:
             return io.from_pandas(pd.read_parquet(foreign), currency="EUR")
 
         theirs_dec, their_dec_log = best(peer_dec, max(1, args.repeat - 1))
+
+        # The same export with string customer ids ("c0000042"), as warehouses often have.
+        named = Path(folder) / "named.parquet"
+        ids = pa.array(np.char.add("c", np.char.zfill(log.customer.astype(str), 7)))
+        pq.write_table(export.set_column(0, "customer", ids), named)
+        ours_str, ours_str_log = best(
+            lambda: io.read_parquet(named, currency="EUR", attributes=[]), args.repeat
+        )
         to_arrow, _ = best(lambda: io.to_arrow(ours_log), args.repeat)
         to_pandas, _ = best(lambda: io.to_pandas(ours_log), args.repeat)
+        to_sql = None
+        if hasattr(io, "to_sql"):
+            to_sql, _ = best(lambda: io.to_sql(ours_log, sqlite3.connect(":memory:"), "e"), 1)
 
     logs = (ours_log, their_log, ours_dec_log, their_dec_log)
     if not all(same(loaded, log) for loaded in logs):
         print("MISMATCH: a loaded log differs from the written one")
+        return 1
+    if not np.array_equal(ours_str_log.amount_minor, log.amount_minor) or len(
+        ours_str_log.customers
+    ) != len(log.customers):
+        print("MISMATCH: the export with string ids differs from the written log")
         return 1
     rows = [
         ("pyarrow read_table (floor)", floor, None),
@@ -139,13 +158,16 @@ def main(argv: list[str] | None = None) -> int:
         ("pandas.read_parquet + io.from_pandas", theirs, theirs / ours),
         ("export, DECIMAL amounts: io.read_parquet", ours_dec, None),
         ("  pandas.read_parquet + io.from_pandas", theirs_dec, theirs_dec / ours_dec),
+        ("export, string customer ids: io.read_parquet", ours_str, None),
         ("io.to_arrow(log)", to_arrow, None),
         ("io.to_pandas(log)", to_pandas, None),
     ]
-    print(f"\n{'step':<44}{'seconds':>10}{'peer / ours':>14}")
+    if to_sql is not None:
+        rows.append(("io.to_sql(log), SQLite in memory (once)", to_sql, None))
+    print(f"\n{'step':<48}{'seconds':>10}{'peer / ours':>14}")
     for name, seconds, ratio in rows:
         text = f"{ratio:>14.2f}" if ratio is not None else f"{'':>14}"
-        print(f"{name:<44}{seconds:>10.3f}{text}")
+        print(f"{name:<48}{seconds:>10.3f}{text}")
     print("\nevery loaded log equals the written one")
     return 0
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceError",
+    "ConversionError",
     "CurrencyMismatchError",
     "LifecycleError",
     "MissingDependencyError",
@@ -164,4 +165,18 @@ class MissingDependencyError(LifecycleError, ImportError):
     Traceback (most recent call last):
     ...
     lifecycle.errors.MissingDependencyError: this needs no_such_module_xyz: pip install 'customer-lifecycle[plot]'
+    """
+
+
+class ConversionError(LifecycleError, TypeError):
+    """A conversion that would give a wrong result is refused, naming the one to use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lifecycle.table import Table
+    >>> np.asarray(Table({"a": [1]}))
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ConversionError: a Table is not an array: use .to_pandas() for a pandas DataFrame ...
     """

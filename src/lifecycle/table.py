@@ -16,14 +16,14 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._values import plain
-from .errors import LifecycleError, MissingDependencyError, ValidationError
+from .errors import ConversionError, LifecycleError, MissingDependencyError, ValidationError
 
 __all__ = ["Table", "import_optional", "provide_converters"]
 
@@ -39,7 +39,7 @@ def provide_converters(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_CONVERTERS)
-    ['to_arrow', 'to_polars']
+    ['to_arrow', 'to_polars', 'to_sql']
     """
     _CONVERTERS.update(functions)
 
@@ -72,8 +72,23 @@ def import_optional(module: str, extra: str) -> Any:
         raise MissingDependencyError(msg) from None
 
 
-class Table(Mapping[str, NDArray[Any]]):
+if TYPE_CHECKING:
+    _Columns = Mapping[str, NDArray[Any]]
+else:
+    # Not a registered collections.abc.Mapping at run time, on purpose: see Table.
+    _Columns = object
+
+
+class Table(_Columns):
     """Equal-length named NumPy columns, read-only.
+
+    A table reads as a mapping of column name to column (``table[name]``, ``in``,
+    ``keys()``, ``items()``, ``values()``, ``get()``, ``dict(table)``, and type checkers
+    see a ``Mapping``), but ``isinstance(table, collections.abc.Mapping)`` is False: polars'
+    ``DataFrame`` constructor reads any registered mapping as raw columns before it looks
+    for the Arrow stream, which would turn a population's masked money into 0. Unregistered,
+    a table reaches polars, DuckDB and pyarrow through :meth:`__arrow_c_stream__`, nulls and
+    all.
 
     Parameters
     ----------
@@ -131,6 +146,49 @@ class Table(Mapping[str, NDArray[Any]]):
 
     def __len__(self) -> int:
         return self._length
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def keys(self) -> KeysView[str]:
+        """The column names, as a dict's keys.
+
+        Examples
+        --------
+        >>> list(Table({"a": [1], "b": [2]}).keys())
+        ['a', 'b']
+        """
+        return self._columns.keys()
+
+    def values(self) -> ValuesView[NDArray[Any]]:
+        """The columns, in order.
+
+        Examples
+        --------
+        >>> [column.tolist() for column in Table({"a": [1], "b": [2]}).values()]
+        [[1], [2]]
+        """
+        return self._columns.values()
+
+    def items(self) -> ItemsView[str, NDArray[Any]]:
+        """(name, column) pairs, in order.
+
+        Examples
+        --------
+        >>> [(name, column.tolist()) for name, column in Table({"a": [1]}).items()]
+        [('a', [1])]
+        """
+        return self._columns.items()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Column ``name``, or ``default`` when there is none.
+
+        Examples
+        --------
+        >>> Table({"a": [1]}).get("b") is None
+        True
+        """
+        return self._columns.get(name, default)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -237,15 +295,32 @@ class Table(Mapping[str, NDArray[Any]]):
         frame: Any = _converter("to_polars")(self)
         return frame
 
+    def to_sql(self, connection: Any, table: str, **options: Any) -> int:
+        """Write the table to a SQL table: see :func:`lifecycle.io.to_sql`.
+
+        Missing values and masked money are NULL; a population's money columns stay
+        ``BIGINT`` minor units beside a ``currency`` column.
+
+        Examples
+        --------
+        >>> import sqlite3
+        >>> db = sqlite3.connect(":memory:")
+        >>> Table({"a": [1, 2], "f": [0.5, np.nan]}).to_sql(db, "results")
+        2
+        >>> db.execute("SELECT * FROM results").fetchall()
+        [(1, 0.5), (2, None)]
+        """
+        rows: int = _converter("to_sql")(self, connection, table, **options)
+        return rows
+
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
         """The Arrow PyCapsule stream protocol, through :meth:`to_arrow` (``arrow`` extra).
 
-        ``pyarrow.table(table)``, DuckDB (``duckdb.sql("SELECT ... FROM table")``) and
-        ``pandas.DataFrame.from_arrow(table)`` read it: the same columns, nulls and money
-        metadata as :meth:`to_arrow`. pyarrow turns an integer column with nulls into
-        float64 for pandas: :meth:`to_pandas` keeps masked money integer (``Int64``). polars
-        takes a table as a mapping of its raw columns, which loses the mask of money: use
-        :meth:`to_polars`.
+        ``pyarrow.table(table)``, ``polars.DataFrame(table)``, DuckDB
+        (``duckdb.sql("SELECT ... FROM table")``) and ``pandas.DataFrame.from_arrow(table)``
+        read it: the same columns, nulls and money metadata as :meth:`to_arrow`. pyarrow
+        turns an integer column with nulls into float64 for pandas: :meth:`to_pandas` keeps
+        masked money integer (``Int64``).
 
         Examples
         --------
@@ -256,11 +331,13 @@ class Table(Mapping[str, NDArray[Any]]):
         return self.to_arrow().__arrow_c_stream__(requested_schema)
 
     def __array__(self, dtype: object = None, copy: object = None) -> NDArray[Any]:
-        # pandas.DataFrame(mapping) only reads a dict as columns: any other mapping becomes
-        # a frame of its keys, silently. Refusing to be an array makes that an error.
+        # pandas.DataFrame(x) reads only a dict as columns and honours no Arrow stream: any
+        # other iterable becomes an array, or a frame of its keys, silently. Refusing to be
+        # an array makes pandas.DataFrame(table) an error that says what to call instead.
         msg = (
-            f"a {type(self).__name__} is not an array: use .to_pandas() for a DataFrame "
-            "(pandas.DataFrame(table) cannot read a mapping of columns), "
+            f"a {type(self).__name__} is not an array: use .to_pandas() for a pandas "
+            "DataFrame (pandas.DataFrame(table) cannot read a table's columns; "
+            "pandas.DataFrame.from_arrow(table) can), .to_polars() for polars, "
             "or table[name] for one column"
         )
-        raise TypeError(msg)
+        raise ConversionError(msg)

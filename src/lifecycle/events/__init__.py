@@ -23,6 +23,7 @@ Examples
 Money('55.50', 'EUR')
 """
 
+from ._coded import Coded
 from ._columns import (
     LABEL_FIELDS,
     RECORD_FIELDS,
@@ -37,6 +38,7 @@ __all__ = [
     "LABEL_FIELDS",
     "RECORD_FIELDS",
     "STANDARD_KINDS",
+    "Coded",
     "EventLog",
     "Loaded",
     "Rejected",

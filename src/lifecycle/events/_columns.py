@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from .._values import plain
 from ..errors import CurrencyMismatchError, ValidationError
 from ..money import CURRENCIES, Currency, as_currency, to_decimal
+from ._coded import Coded
 
 #: The event kinds every log knows; any other kind must be declared with ``kinds=[...]``.
 STANDARD_KINDS: tuple[str, ...] = (
@@ -167,7 +168,7 @@ class _Problems:
         mask: NDArray[np.bool_],
         column: str,
         reason: str,
-        values: Sequence[Any] | NDArray[Any],
+        values: Sequence[Any] | NDArray[Any] | Coded,
         error: type[ValidationError] = ValidationError,
     ) -> None:
         """Reject the rows of ``mask`` not already rejected; ``values`` are per row."""
@@ -247,6 +248,9 @@ def _strptime(value: str, fmt: str) -> object:
 
 
 def _broadcast(name: str, values: Any, n: int) -> NDArray[Any]:
+    if isinstance(values, Coded):
+        # A field without a dictionary check of its own reads the values row by row.
+        values = values.decoded()
     if values is None or isinstance(values, (str, Currency)) or np.ndim(values) == 0:
         out = np.empty(n, dtype=object)
         out[:] = [values] * n if isinstance(values, Currency) else values
@@ -263,7 +267,9 @@ def _reason(err: ValidationError, name: str, value: object) -> str:
     return str(err).replace(f"{name!r} ", "", 1).replace(f" (got {value!r})", "")
 
 
-def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[Any]:
+def _validate_customers(values: NDArray[Any] | Coded, problems: _Problems) -> NDArray[Any] | Coded:
+    if isinstance(values, Coded):
+        return _validate_coded_customers(values, problems)
     if values.dtype.kind in "iu":
         if values.dtype.kind == "u" and values.dtype.itemsize >= 8:
             huge = values >= np.uint64(_INT64_LIMIT)
@@ -304,6 +310,32 @@ def _validate_customers(values: NDArray[Any], problems: _Problems) -> NDArray[An
         return np.where(is_int & ~huge, values, 0).astype(np.int64)
     msg = f"'customer' must be int or str ids (got dtype {values.dtype})"
     raise ValidationError(msg)
+
+
+def _validate_coded_customers(values: Coded, problems: _Problems) -> NDArray[Any] | Coded:
+    """Ids from a dictionary: by code when every value is a good id of one type.
+
+    String ids stay coded, by their rank in sorted order; integer ids are gathered.
+
+    Anything else (a null, an empty or out-of-range id, mixed types) goes through the row
+    by row check, which names each bad row as for a plain column.
+    """
+    ids = values.values
+    nulls = bool((values.codes < 0).any())
+    if not nulls and ids:
+        if all(type(v) is str and v for v in ids):
+            # Coded again, by rank among the sorted distinct ids: the sort by customer then
+            # orders integers, not a million strings.
+            names, rank = np.unique(np.array(ids, dtype=str), return_inverse=True)
+            return Coded(rank.ravel()[values.codes], names.tolist())
+        ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in ids)
+        if ints and all(-_INT64_LIMIT <= int(v) < _INT64_LIMIT for v in ids):
+            table: NDArray[np.int64] = np.array([int(v) for v in ids], dtype=np.int64)
+            return table[values.codes]
+    decoded = values.decoded()
+    if not nulls and all(type(v) is str for v in ids):
+        decoded = decoded.astype(str) if len(decoded) else np.array([], dtype=str)
+    return _validate_customers(decoded, problems)
 
 
 def _parse_dates(arr: NDArray[Any], problems: _Problems) -> NDArray[np.datetime64]:
@@ -395,6 +427,8 @@ def _validate_kinds(
             msg = f"'kind' {_unknown_kind(values, kinds)} (got {values!r})"
             raise ValidationError(msg)
         return np.full(n, kinds.index(values), dtype=np.int16), kinds
+    if isinstance(values, Coded):
+        return _coded_kinds(values, problems, kinds), kinds
     given = _broadcast("kind", values, n)
     if given.dtype.kind == "O":
         ok = np.fromiter((isinstance(v, str) and v.strip() != "" for v in given), bool, count=n)
@@ -417,16 +451,35 @@ def _validate_kinds(
     return remap[inverse], kinds
 
 
+def _coded_kinds(values: Coded, problems: _Problems, kinds: tuple[str, ...]) -> NDArray[np.int16]:
+    """Kind codes from a dictionary: each distinct value checked once, then gathered."""
+    names = [*values.values, None]  # a null row's code, -1, picks the None at the end
+    ok = np.array([isinstance(v, str) and v.strip() != "" for v in names], dtype=bool)
+    reason = "must be a non-empty event kind such as 'purchase'"
+    problems.add(~ok[values.codes], "kind", reason, values)
+    remap = np.zeros(len(names), dtype=np.int16)
+    for i, name in enumerate(names):
+        if not ok[i]:
+            continue
+        if name in kinds:
+            remap[i] = kinds.index(name)
+        else:
+            flagged = np.zeros(len(names), dtype=bool)
+            flagged[i] = True
+            problems.add(flagged[values.codes], "kind", _unknown_kind(name, kinds), values)
+    out: NDArray[np.int16] = remap[values.codes]
+    return out
+
+
 def _is_blank(value: object) -> bool:
     """Whether a cell holds nothing: None, "", NaN or pandas' NA."""
     if value is None:
         return True
-    kind = type(value)
-    if kind is str:
-        return not value.strip()  # type: ignore[attr-defined]
+    if isinstance(value, str):  # NumPy's str_ too: a label of spaces is blank in any column
+        return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
-    return kind.__name__ in ("NAType", "NaTType")
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _validate_currency(
@@ -452,13 +505,22 @@ def _validate_currency(
         return fallback
     if isinstance(values, (str, Currency)):
         return as_currency(values)
-    arr = _broadcast("currency", values, n)
-    present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
-    codes, inverse = np.unique(np.where(present, arr, "").astype(str), return_inverse=True)
-    inverse = inverse.ravel()
+    arr: NDArray[Any] | Coded
+    if isinstance(values, Coded):
+        # Each distinct value is read once; its rows follow through their codes.
+        arr = values
+        texts = ["" if _is_blank(v) else str(v) for v in (*values.values, None)]
+        codes, position = np.unique(np.array(texts, dtype=str), return_inverse=True)
+        inverse = position.ravel()[values.codes]
+    else:
+        arr = _broadcast("currency", values, n)
+        present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
+        codes, inverse = np.unique(np.where(present, arr, "").astype(str), return_inverse=True)
+        inverse = inverse.ravel()
+    counts = np.bincount(inverse, minlength=len(codes))
     known: dict[int, Currency] = {}
     for i, code in enumerate(codes.tolist()):
-        if code == "":
+        if code == "" or counts[i] == 0:
             continue
         try:
             known[i] = as_currency(code)
@@ -473,10 +535,9 @@ def _validate_currency(
                 problems.add(inverse == i, "currency", reason, arr, CurrencyMismatchError)
         return fallback
     if not known:
-        if needed and not present.any():
+        if needed and not any(counts[i] for i, c in enumerate(codes.tolist()) if c != ""):
             raise ValidationError(required)
         return None
-    counts = np.bincount(inverse, minlength=len(codes))
     main = max(known, key=lambda i: (counts[i], -i))
     first_row = int(np.flatnonzero(inverse == main)[0])
     first = f"row {first_row}" if problems.lines is None else f"line {problems.lines[first_row][0]}"
@@ -498,6 +559,9 @@ def _validate_amounts(
         msg = "give 'amount' or 'amount_minor', not both"
         raise ValidationError(msg)
     if amount_minor is not None:
+        if isinstance(amount_minor, np.ma.MaskedArray):
+            # A masked value is an unknown amount (see _known_amounts), held as 0.
+            amount_minor = amount_minor.filled(0)
         arr = _broadcast("amount_minor", amount_minor, n)
         if arr.dtype.kind == "O":
             arr = _minor_objects(arr, n, currency, problems)
@@ -576,11 +640,19 @@ def _validate_labels(
 ) -> tuple[NDArray[np.int32] | None, tuple[str, ...]]:
     if values is None:
         return None, ()
-    arr = _broadcast(name, values, n)
-    present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
-    text = np.where(present, arr, "").astype(str)
-    names, inverse = np.unique(text, return_inverse=True)
-    codes = inverse.ravel().astype(np.int32)
+    if isinstance(values, Coded):
+        # The distinct values, blanks as "", in the order np.unique gives the plain path.
+        used = np.append(values.used(), (values.codes < 0).any())
+        text = np.array(["" if _is_blank(v) else str(v) for v in (*values.values, None)], dtype=str)
+        names, position = np.unique(text[used], return_inverse=True)
+        table = np.zeros(len(text), dtype=np.int32)
+        table[used] = position.ravel()
+        codes = table[values.codes]
+    else:
+        arr = _broadcast(name, values, n)
+        present = ~np.fromiter((_is_blank(v) for v in arr), dtype=bool, count=n)
+        names, inverse = np.unique(np.where(present, arr, "").astype(str), return_inverse=True)
+        codes = inverse.ravel().astype(np.int32)
     if names.size and names[0] == "":
         codes -= 1
         names = names[1:]
@@ -678,6 +750,9 @@ def _known_amounts(amount_minor: Any, amount: Any, n: int) -> NDArray[np.bool_] 
     A missing value is None in either column: ``amount_minor`` holds one only as Python
     objects (a null read from SQL, Arrow or a nullable frame column).
     """
+    if isinstance(amount_minor, np.ma.MaskedArray):
+        known: NDArray[np.bool_] = ~np.ma.getmaskarray(amount_minor)
+        return None if known.all() else known
     if amount_minor is not None:
         minor = _broadcast("amount_minor", amount_minor, n)
         if minor.dtype.kind != "O":
@@ -695,7 +770,7 @@ def _validate_columns(
     n: int,
     problems: _Problems,
     *,
-    customer: NDArray[Any],
+    customer: NDArray[Any] | Coded,
     date: Any,
     kind: Any,
     amount_minor: Any,
@@ -710,6 +785,11 @@ def _validate_columns(
     default_currency: Currency | str | None = None,
     nan_score_is_missing: bool = True,
 ) -> dict[str, Any]:
+    others = {"date": date, "kind": kind, "currency": currency, "quantity": quantity}
+    for name, values in {**others, **labels, "score": score, **attributes}.items():
+        if isinstance(values, Coded) and len(values) != n:
+            msg = f"{name!r} has {len(values)} values, expected {n} (one per event)"
+            raise ValidationError(msg)
     ids = _validate_customers(customer, problems)
     dates = _validate_dates(date, n, problems)
     kind_code, kind_names = _validate_kinds(kind, n, problems, kinds)

@@ -19,6 +19,7 @@ from ..errors import (
     ValidationError,
 )
 from ..money import Currency, Money, as_currency
+from ._coded import Coded
 from ._columns import (
     LABEL_FIELDS,
     RECORD_FIELDS,
@@ -51,7 +52,7 @@ def provide_io(**functions: Callable[..., Any]) -> None:
     Examples
     --------
     >>> sorted(_IO)
-    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars']
+    ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars', 'to_sql']
     """
     _IO.update(functions)
 
@@ -229,7 +230,9 @@ class EventLog:
         Parameters
         ----------
         customer : array-like of int or str
-            Customer id per event.
+            Customer id per event. ``customer``, ``kind``, ``currency`` and the labels
+            may also be a :class:`~lifecycle.events.Coded` column (codes into a few
+            distinct values), whose values are checked once each.
         date : array-like of datetime64, date or ISO string
             Day of each event (a ``datetime64`` array is the fast path).
         kind : str or array-like of str, default "purchase"
@@ -238,7 +241,8 @@ class EventLog:
             a typo such as ``"purchse"`` cannot become a kind of its own.
         amount_minor : array-like of int, optional
             Amounts as integer minor units (cents for EUR). Must be >= 0. In an array of
-            Python objects None is an unknown amount, as it is in ``amount``.
+            Python objects None is an unknown amount, as it is in ``amount``; so is a
+            masked value of a NumPy masked array (``numpy.ma``), the fast way to say so.
         amount : array-like of str or Decimal, optional
             Amounts as decimal strings, converted exactly (slower). Give one of ``amount``
             and ``amount_minor``.
@@ -618,13 +622,27 @@ class EventLog:
         frame: Any = _io("to_polars")(self)
         return frame
 
+    def to_sql(self, connection: Any, table: str, **options: Any) -> int:
+        """Write the log to a SQL table: see :func:`lifecycle.io.to_sql`.
+
+        Examples
+        --------
+        >>> import sqlite3
+        >>> db = sqlite3.connect(":memory:")
+        >>> EventLog.from_records([{"customer": 1, "date": "2024-01-01"}]).to_sql(db, "events")
+        1
+        """
+        rows: int = _io("to_sql")(self, connection, table, **options)
+        return rows
+
 
 def _load_arrays(
     arrays: Mapping[str, Any], attributes: Mapping[str, ArrayLike], options: _Options
 ) -> EventLog | Loaded:
     """Validate column arrays (the fields of :meth:`EventLog.from_arrays`) and load them."""
     _check_errors_mode(options.errors)
-    cust = _as_1d("customer", arrays["customer"])
+    given = arrays["customer"]
+    cust = given if isinstance(given, Coded) else _as_1d("customer", given)
     n = len(cust)
     if n == 0:
         msg = "no events: the input is empty"
@@ -802,7 +820,7 @@ def _same_currency(value: object) -> Currency | None:
 
 
 def _sort_by_customer_and_date(
-    ids: NDArray[Any], day: NDArray[np.int64]
+    ids: NDArray[Any] | Coded, day: NDArray[np.int64]
 ) -> tuple[NDArray[np.intp] | slice, NDArray[Any], NDArray[np.integer[Any]], NDArray[np.int64]]:
     """Order rows by (customer, date), keeping input order among equals.
 
@@ -814,12 +832,18 @@ def _sort_by_customer_and_date(
     """
     n = len(ids)
     if n == 0:
-        return slice(None), ids[:0], np.zeros(0, dtype=np.int32), day[:0]
+        empty = np.array(ids.values, dtype=str)[:0] if isinstance(ids, Coded) else ids[:0]
+        return slice(None), empty, np.zeros(0, dtype=np.int32), day[:0]
     first_day = int(day.min())
     width = int(day.max()) - first_day + 1
     distinct: NDArray[Any] | None = None
-    low = int(ids.min()) if ids.dtype.kind in "iu" else 0
-    if ids.dtype.kind in "iu" and (int(ids.max()) - low + 1) * width < 2**62:
+    low, id_dtype = 0, np.dtype(np.int64)
+    if isinstance(ids, Coded):
+        # Ids coded by their rank among the sorted distinct ids: integers to sort.
+        distinct = np.array(ids.values, dtype=str)
+        rank = ids.codes.astype(np.int64)  # a copy: the key is built in it
+    elif ids.dtype.kind in "iu" and (int(ids.max()) - int(ids.min()) + 1) * width < 2**62:
+        low, id_dtype = int(ids.min()), ids.dtype
         rank = ids.astype(np.int64)
         rank -= low
     else:
@@ -849,9 +873,10 @@ def _sort_by_customer_and_date(
     starts[0] = True
     np.not_equal(key[1:], key[:-1], out=starts[1:])
     first_rank = key[starts]
-    customers = (
-        distinct[first_rank] if distinct is not None else (first_rank + low).astype(ids.dtype)
-    )
+    if distinct is not None:
+        customers = distinct[first_rank]
+    else:
+        customers = (first_rank + low).astype(id_dtype)
     code: NDArray[np.integer[Any]] = np.cumsum(
         starts, dtype=np.int32 if len(customers) < 2**31 else np.int64
     )
@@ -877,7 +902,8 @@ def _finish(
         problems.raise_first()
     # Indexing with a mask copies every column; skip it when no row was rejected.
     keep: NDArray[np.bool_] | slice = ~problems.bad if problems.bad.any() else slice(None)
-    ids = columns["ids"][keep]
+    given = columns["ids"]
+    ids = Coded(given.codes[keep], given.values) if isinstance(given, Coded) else given[keep]
     dates = columns["date"][keep]
     order, customers, code, day = _sort_by_customer_and_date(ids, dates.view(np.int64))
 

@@ -10,7 +10,7 @@ values stay missing and kinds and labels stay categorical.
 in                         out                         needs
 =========================  ==========================  =============
 :func:`read_csv`                                       (core)
-:func:`read_sql`                                       (core)
+:func:`read_sql`           :func:`to_sql`              (core)
 :func:`from_pandas`        :func:`to_pandas`           ``pandas``
 :func:`from_arrow`         :func:`to_arrow`,           ``arrow``
                            :func:`table_to_arrow`
@@ -40,10 +40,10 @@ from ..table import provide_converters
 from ._arrow import from_arrow, read_parquet, to_arrow, write_parquet
 from ._csv import read_csv
 from ._frames import from_pandas, from_polars, to_pandas, to_polars
-from ._sql import read_sql
+from ._sql import read_sql, to_sql
 from ._tables import table_to_arrow, table_to_polars
 
-# EventLog.from_csv, from_pandas, from_arrow, to_arrow and to_pandas delegate to these: the
+# EventLog.from_csv, from_pandas, from_arrow, to_arrow, to_pandas and to_sql delegate to these: the
 # events layer sits below io and cannot import them itself (docs/architecture.md).
 provide_io(
     read_csv=read_csv,
@@ -52,9 +52,10 @@ provide_io(
     to_arrow=to_arrow,
     to_pandas=to_pandas,
     to_polars=to_polars,
+    to_sql=to_sql,
 )
-# Table.to_arrow, to_polars and __arrow_c_stream__ delegate to these, for the same reason.
-provide_converters(to_arrow=table_to_arrow, to_polars=table_to_polars)
+# Table.to_arrow, to_polars, to_sql and __arrow_c_stream__ delegate to these, for the same reason.
+provide_converters(to_arrow=table_to_arrow, to_polars=table_to_polars, to_sql=to_sql)
 
 __all__ = [
     "from_arrow",
@@ -68,5 +69,6 @@ __all__ = [
     "to_arrow",
     "to_pandas",
     "to_polars",
+    "to_sql",
     "write_parquet",
 ]

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import CurrencyMismatchError, SchemaError, ValidationError
-from ..events import LABEL_FIELDS, STANDARD_KINDS, EventLog, Loaded
+from ..events import LABEL_FIELDS, STANDARD_KINDS, Coded, EventLog, Loaded
 from ..money import Currency, as_currency
 from ..table import import_optional
 from ._fields import FIELDS, ErrorMode, Plan, load, plan_columns
@@ -243,6 +243,12 @@ def read_parquet(
         msg = f"cannot read {path}: {err}"
         raise SchemaError(msg) from None
     plan = _plan(dataset.schema, columns, attributes, ignore, str(path))
+    # Text fields come as dictionaries, as Parquet usually stores them: no string per row.
+    texts = ("customer", "kind", "currency", *LABEL_FIELDS)
+    options = ds.ParquetReadOptions(
+        dictionary_columns=[plan.fields[f] for f in texts if f in plan.fields]
+    )
+    dataset = ds.dataset(str(path), format=ds.ParquetFileFormat(read_options=options))
     if filters is not None and not isinstance(filters, ds.Expression):
         pq = import_optional("pyarrow.parquet", "arrow")
         try:
@@ -355,11 +361,18 @@ def _load_table(
     )
 
 
-def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) -> Currency | None:
+def _one_currency(
+    column: NDArray[Any] | Coded | None, currency: Currency | str | None
+) -> Currency | None:
     """The one currency of every row, when the column and the argument say so, else None."""
     if column is None:
         return None if currency is None else as_currency(currency)
-    codes = set(column.tolist())
+    if isinstance(column, Coded):
+        codes = {v for v, used in zip(column.values, column.used(), strict=True) if used}
+        if (column.codes < 0).any():
+            codes.add(None)
+    else:
+        codes = set(column.tolist())
     if None in codes:
         if currency is None:
             return None
@@ -374,27 +387,37 @@ def _one_currency(column: NDArray[Any] | None, currency: Currency | str | None) 
 
 
 def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[Any] | None:
-    """A decimal128 amount column as minor units, straight from its 128-bit integers.
+    """A decimal amount column as int64 minor units, straight from its integers.
 
-    Only when every amount is exact in minor units, fits int64 and is not negative; a null
-    is an unknown amount (None, as on the exact path). Otherwise None: the exact path
-    converts row by row and names each bad row.
+    Arrow keeps a decimal as an integer scaled by ``10**scale``: little-endian
+    two's-complement words, 4 bytes (decimal32), 8 (decimal64), 16 (decimal128) or 32
+    (decimal256). The words are read as NumPy integers and rescaled to the currency's
+    minor units without a float or a Decimal per row; a null is an unknown amount (a
+    masked value). Only when every amount fits int64, is exact in minor units and is not
+    negative; otherwise None, and the exact path converts row by row and names each bad
+    row (too large, too many decimals, negative).
     """
     array = _combined(pa, column)
     kind = array.type
-    if not pa.types.is_decimal128(kind) or len(array) == 0:
+    if not pa.types.is_decimal(kind) or len(array) == 0:
         return None
-    n, start = len(array), array.offset
-    # Each value is a little-endian two's-complement 128-bit integer: (low, high) words.
-    words = np.frombuffer(array.buffers()[1], dtype=np.int64)[2 * start : 2 * (start + n)]
-    low, high = words[0::2], words[1::2]
+    n, start, width = len(array), array.offset, kind.byte_width
+    buffer = array.buffers()[1]
     valid = (
         ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else np.ones(n, bool)
     )
-    if not ((high == (low >> 63)) | ~valid).all():
-        return None  # some amount needs more than 64 bits
+    if width == 4:
+        low = np.frombuffer(buffer, dtype="<i4")[start : start + n].astype(np.int64)
+    else:
+        words = width // 8
+        grid = np.frombuffer(buffer, dtype="<i8")[words * start : words * (start + n)]
+        grid = grid.reshape(n, words)
+        low = grid[:, 0]
+        # A value fits 64 bits when every higher word only repeats the sign of the lowest.
+        if not ((grid[:, 1:] == (low >> 63)[:, None]).all(axis=1) | ~valid).all():
+            return None
     if ((low < 0) & valid).any():
-        return None  # the exact path names the negative rows
+        return None
     shift = currency.minor_units - kind.scale
     if abs(shift) > 18:
         return None
@@ -408,7 +431,7 @@ def _decimal_minor(pa: Any, column: Any, currency: Currency) -> NDArray[Any] | N
             return None
         minor = low // factor
     out: NDArray[Any] = np.where(valid, minor, 0)
-    return _with_nulls(out, ~valid) if array.null_count else out
+    return np.ma.MaskedArray(out, mask=~valid) if array.null_count else out
 
 
 def _stated_currency(schema: Any, name: str) -> Currency | None:
@@ -449,29 +472,35 @@ def _decoded(pa: Any, chunk: Any) -> Any:
     return dictionary.take(chunk.indices)
 
 
-def _gathered_text(pa: Any, column: Any, missing: str | None) -> NDArray[Any] | None:
-    """A dictionary column of strings, gathered by NumPy from its few values.
+def _coded(pa: Any, column: Any, *, text_only: bool = True) -> Coded | None:
+    """A text column as a :class:`~lifecycle.events.Coded`: its codes and its few values.
 
-    Nulls become ``missing``. None when the dictionary holds anything but non-null strings.
+    A dictionary column hands over its own codes and values; a plain text column is
+    dictionary-encoded by Arrow first. The loader then checks each distinct value once.
+    None when the column (or its dictionary) holds anything but text, or integers when
+    ``text_only`` is False (customer ids may be a dictionary of integers): such a column is
+    decoded and judged by its type.
     """
+    kind = column.type
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    parts: list[NDArray[Any]] = []
-    for chunk in chunks:
-        values = chunk.dictionary.to_pylist() or [""]  # an empty dictionary: every row null
-        if not all(isinstance(v, str) for v in values):
+    if pa.types.is_dictionary(kind):
+        integers = not text_only and pa.types.is_integer(kind.value_type)
+        if not (integers or _is_text(pa, kind.value_type)):
             return None
-        nulls = chunk.null_count > 0
-        table = np.array(values, dtype=object if nulls and missing is None else str)
-        indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp)
-        part = table[indices]
-        if nulls:
-            part[chunk.is_null().to_numpy(zero_copy_only=False)] = missing
-        parts.append(part)
-    if not parts:
-        return np.array([], dtype=str)
-    if len({part.dtype.kind for part in parts}) > 1:
-        parts = [part.astype(object) for part in parts]
-    return np.concatenate(parts)
+        if len(chunks) > 1:
+            chunks = pa.chunked_array(chunks, type=kind).unify_dictionaries().chunks
+    elif _is_text(pa, kind):
+        array = _combined(pa, column)
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            array = array.cast(pa.large_string())  # Arrow cannot hash string views
+        chunks = [array.dictionary_encode()]
+    else:
+        return None
+    if not chunks or sum(len(chunk) for chunk in chunks) == 0:
+        return Coded(np.zeros(0, dtype=np.int64), [])
+    indices = [chunk.indices.cast(pa.int64()).fill_null(-1) for chunk in chunks]
+    codes = pa.concat_arrays(indices) if len(indices) > 1 else indices[0]
+    return Coded(codes.to_numpy(zero_copy_only=False), chunks[0].dictionary.to_pylist())
 
 
 def _is_text(pa: Any, kind: Any) -> bool:
@@ -509,24 +538,16 @@ def _integer_values(array: Any, field: str, name: str) -> NDArray[Any]:
     return values
 
 
-def _with_nulls(values: NDArray[Any], null: NDArray[np.bool_]) -> NDArray[Any]:
-    """Integers as Python objects with None where ``null``: how a loader is given unknown amounts."""
-    out = values.astype(object)
-    out[null] = None
-    return out
-
-
 def _type_error(field: str, name: str, allowed: str, kind: Any) -> ValidationError:
     return ValidationError(f"{field!r} column {name!r} must hold {allowed} (got {kind})")
 
 
 def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     """Column ``name`` as the NumPy array ``EventLog.from_arrays`` takes for ``field``."""
-    if field in ("kind", *LABEL_FIELDS) and pa.types.is_dictionary(column.type):
-        # A missing label is "" to the label check, which saves a column of Python objects.
-        gathered = _gathered_text(pa, column, "" if field in LABEL_FIELDS else None)
-        if gathered is not None:
-            return gathered
+    if field in ("customer", "kind", "currency", *LABEL_FIELDS):
+        coded = _coded(pa, column, text_only=field != "customer")
+        if coded is not None:
+            return coded
     array = _combined(pa, column)
     kind = array.type
     types = pa.types
@@ -536,9 +557,9 @@ def _field_values(pa: Any, field: str, name: str, column: Any) -> Any:
     if field in ("customer", "quantity", "amount_minor"):
         if types.is_integer(kind):
             if field == "amount_minor" and array.null_count:
-                # A null amount is unknown, as a record's None "amount" is: never 0.
+                # A null amount is unknown (masked), as a record's None "amount" is: never 0.
                 values = _integer_values(array.fill_null(0), field, name)
-                return _with_nulls(values, array.is_null().to_numpy(zero_copy_only=False))
+                return np.ma.MaskedArray(values, mask=array.is_null().to_numpy(False))
             return _integer_values(array, field, name)
         if field == "customer" and text:
             return _text_values(array)

@@ -23,9 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
+import numpy as np
 
 from ..errors import SchemaError, ValidationError
-from ..events import RECORD_FIELDS, EventLog, Loaded
+from ..events import RECORD_FIELDS, Coded, EventLog, Loaded
 from ..money import Currency, as_currency
 
 #: The fields a source column can feed, as named by ``EventLog.from_arrays``: a record's
@@ -195,6 +196,11 @@ def load(
         column = given.get("currency")
         if column is None:
             given["currency"] = currency
+        elif isinstance(column, Coded):
+            code = as_currency(currency).code
+            values = [code if v is None else v for v in column.values]
+            codes = np.where(column.codes < 0, len(values), column.codes)
+            given["currency"] = Coded(codes, [*values, code])
         else:
             filled = column.astype(object, copy=True)
             filled[[v is None for v in filled.tolist()]] = as_currency(currency).code

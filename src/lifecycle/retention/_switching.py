@@ -35,7 +35,7 @@ NONE = ""
 
 
 def _panel(name: str, panel: Mapping[str, Any]) -> tuple[NDArray[Any], NDArray[Any]]:
-    if not isinstance(panel, Mapping) or "customer" not in panel or "brand" not in panel:
+    if not isinstance(panel, (Mapping, Table)) or "customer" not in panel or "brand" not in panel:
         msg = f"{name!r} must have the columns 'customer' and 'brand'"
         raise ValidationError(msg)
     customers = np.asarray(panel["customer"])

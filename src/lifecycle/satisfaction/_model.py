@@ -27,6 +27,7 @@ from .._validation import (
 from ..errors import ValidationError
 from ..serialization import check_keys, check_schema
 from ..signals import NamedSignal, Population, Profile, define_signal
+from ..table import Table
 from ._dimension import Dimension, _check_dimensions, _to_tuple
 from ._scores import SatisfactionScore, SatisfactionScores
 from ._serialize import SCHEMA, dimension_to_dict, dimensions_from_list
@@ -228,7 +229,7 @@ class SatisfactionModel:
                 value: float | None = responses.compute(definition)
                 return value
             return responses.compute(definition)[0]
-        if isinstance(responses, Mapping):
+        if isinstance(responses, (Mapping, Table)):
             if columns is not None:
                 msg = "'columns' names the columns of a 2-D array; a mapping names its own keys"
                 raise ValidationError(msg)

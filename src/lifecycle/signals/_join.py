@@ -30,7 +30,7 @@ def join_columns(table: Any, on: str) -> Table:
                 raise ValidationError(msg)
             data = {on: table.index.to_numpy(), **data}
         table = data
-    if not isinstance(table, Mapping):
+    if not isinstance(table, (Mapping, Table)):
         msg = (
             "join table must be a Table, a mapping of column name to values or a pandas "
             f"DataFrame (got {type(table).__name__})"
