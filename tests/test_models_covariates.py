@@ -225,6 +225,16 @@ class TestValidation:
         with pytest.raises(ValidationError, match="order of the data's 'customer'"):
             BetaGeoModel(unit="W").fit(data, purchase_covariates=cov)
 
+    def test_a_table_of_covariates_reads_like_a_mapping(self) -> None:
+        # A Table is not a registered collections.abc.Mapping (so that polars takes its Arrow
+        # stream); it must still be read by name, not as a matrix of its columns.
+        data, fast = simulate_bg_groups(seed=5, n=200)
+        columns = {"customer": np.arange(400), "fast": fast}
+        as_table = BetaGeoModel(unit="W").fit(data, purchase_covariates=Table(columns))
+        as_dict = BetaGeoModel(unit="W").fit(data, purchase_covariates=columns)
+        assert as_table.coefficients_.covariate.tolist() == ["fast"]
+        assert as_table.coefficients_.estimate.tolist() == as_dict.coefficients_.estimate.tolist()
+
     def test_predictions_need_the_fitted_covariates(self) -> None:
         model = fitted_with(BetaGeoModel, BG, {"alpha": {"z": 0.5}, "a": {}, "b": {}})
         history = {"frequency": [2], "recency": [30.0], "T": [39.0]}

@@ -86,7 +86,7 @@ def covariate_matrix(
     columns = _columns(name, value, customers)
     if names is not None:
         given = tuple(columns)
-        if isinstance(value, Mapping):
+        if isinstance(value, (Mapping, Table)):
             if set(given) != set(names):
                 msg = (
                     f"{name!r} must have the columns {list(names)} the model was fitted with "
@@ -119,7 +119,7 @@ def covariate_matrix(
 
 
 def _columns(name: str, value: object, customers: NDArray[Any] | None) -> dict[str, F]:
-    if isinstance(value, Mapping):
+    if isinstance(value, (Mapping, Table)):
         if "customer" in value:
             order = np.asarray(value["customer"])
             if customers is not None and not np.array_equal(order, customers):
@@ -709,7 +709,7 @@ def _rows_given(purchase: object, dropout: object) -> int:
     for value in (purchase, dropout):
         if value is None:
             continue
-        if isinstance(value, Mapping):
+        if isinstance(value, (Mapping, Table)):
             first = next((v for k, v in value.items() if k != "customer"), None)
             return 0 if first is None else len(np.asarray(first))
         return int(np.asarray(value).shape[0]) if np.asarray(value).ndim else 0

@@ -114,9 +114,13 @@ class PredictionIntervals:
         flat = estimate.ravel()
         error = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", jacobian, covariance, jacobian), 0))
         lower, upper = _bounds(flat, error, self.interval_scales[question], level)
-        data = kwargs.get("data", next((a for a in args if isinstance(a, Mapping)), None))
+        data = kwargs.get("data", next((a for a in args if isinstance(a, (Mapping, Table))), None))
         columns: dict[str, Any] = {}
-        if isinstance(data, Mapping) and "customer" in data and len(data["customer"]) == flat.size:
+        if (
+            isinstance(data, (Mapping, Table))
+            and "customer" in data
+            and len(data["customer"]) == flat.size
+        ):
             columns["customer"] = np.asarray(data["customer"])
         columns.update(estimate=flat, standard_error=error, lower=lower, upper=upper)
         return Table(columns)

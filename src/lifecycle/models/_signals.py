@@ -67,7 +67,7 @@ def _covariate_rows(
         if table is None:
             continue
         name = f"{process}_covariates"
-        if not isinstance(table, Mapping) or "customer" not in table:
+        if not isinstance(table, (Mapping, Table)) or "customer" not in table:
             msg = f"{name!r} must be a table with a 'customer' column and the covariates"
             raise ValidationError(msg)
         known = np.asarray(table["customer"])
