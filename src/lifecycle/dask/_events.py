@@ -281,8 +281,11 @@ def read_events(
     -----
     Rows need no shuffle when the frame's index is the customer column with known
     divisions (``set_index``/``sort_values`` did that, or Parquet files sorted by customer
-    read with ``index=`` and ``calculate_divisions=True``; for a path this function tries
-    that itself): each partition already holds whole customers. Otherwise the rows are
+    read with ``index=`` and ``calculate_divisions=True``): each partition already holds
+    whole customers. For a path this function tries that itself, and reads the customer
+    column once to make sure no customer spans two files (file statistics allow it); a
+    frame you pass with known divisions is trusted, and jobs that give one row per
+    customer raise if a customer turns up in two partitions. Otherwise the rows are
     shuffled by a hash of the customer id, which moves every row across the network once
     per job (:meth:`DaskEvents.persist` keeps the result).
 
@@ -340,10 +343,10 @@ def read_events(
 
 
 def _read_parquet(dd: Any, path: str, key: str) -> Any:
-    """Parquet as a frame: indexed by customer when the files' statistics prove it sorted."""
+    """Parquet as a frame: indexed by customer when no two partitions share a customer."""
     try:
         frame = dd.read_parquet(path, index=key, calculate_divisions=True)
-        if frame.known_divisions:
+        if frame.known_divisions and _disjoint(frame):
             return frame
     except (KeyError, ValueError, TypeError):
         pass  # no such column, or statistics that cannot give divisions: shuffle instead
@@ -352,3 +355,19 @@ def _read_parquet(dd: Any, path: str, key: str) -> Any:
     except (OSError, ValueError) as err:
         msg = f"cannot read {path}: {err}"
         raise ValidationError(msg) from None
+
+
+def _disjoint(frame: Any) -> bool:
+    """Whether each partition's customers all sort after the previous partition's.
+
+    Divisions from file statistics allow a customer to end one file and start the next;
+    reading the customer column once (the smallest read there is) settles it.
+    """
+    dask = dask_module("dask")
+    ranges = dask.compute(*[dask.delayed(_range)(part) for part in frame.index.to_delayed()])
+    bounds = [r for r in ranges if r is not None]
+    return all(prev[1] < nxt[0] for prev, nxt in zip(bounds, bounds[1:]))
+
+
+def _range(index: Any) -> tuple[Any, Any] | None:
+    return (index.min(), index.max()) if len(index) else None

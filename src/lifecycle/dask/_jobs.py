@@ -113,10 +113,25 @@ def _by_customer(customer: NDArray[Any]) -> NDArray[np.intp]:
     return np.argsort(customer, kind="stable")
 
 
-def _table(parts: Sequence[Table], order: str = "customer") -> Table:
+def _one_partition_each(customer: NDArray[Any]) -> None:
+    """Refuse results where a customer came from two partitions (sorted ``customer``)."""
+    twice = np.flatnonzero(customer[1:] == customer[:-1])
+    if len(twice):
+        who = customer[twice[0]]
+        msg = (
+            f"customer {who!r} is in more than one partition: the frame's divisions do not "
+            "keep customers whole; give read_events a frame without known divisions, "
+            "and it shuffles the rows by customer"
+        )
+        raise ValidationError(msg)
+
+
+def _table(parts: Sequence[Table], order: str = "customer", *, unique: bool = True) -> Table:
     # Partitions with no row are left out: their empty columns may have another dtype.
     columns = _concatenate([p for p in parts if len(p)] or parts[:1])
     rows = _by_customer(columns["customer"])
+    if unique:
+        _one_partition_each(columns["customer"][rows])
     if order == "score":
         # Highest score first, then customer: detect's order (a stable sort after the
         # customer sort keeps customers in order within a score).
@@ -136,6 +151,7 @@ def _currency(parts: Sequence[Population]) -> Currency | None:
 def _joined_population(parts: Sequence[Population], as_of: dt.date) -> Population:
     columns = _concatenate(parts)
     rows = _by_customer(columns["customer"])
+    _one_partition_each(columns["customer"][rows])
     masks = {}
     for name in columns:
         pieces = [p.masked(name) for p in parts]
@@ -282,6 +298,7 @@ def classify(
         raise ValidationError(msg)
     customer = np.concatenate([p.customer for p in parts])
     rows = _by_customer(customer)
+    _one_partition_each(customer[rows])
     _check_join(table, customer)
     return StageCodes(customer[rows], np.concatenate([p.code for p in parts])[rows], model.labels)
 
@@ -400,4 +417,4 @@ def due(plan: FollowUpPlan, events: DaskEvents, on: dt.date | str) -> Table:
     if not parts:
         msg = "the log has no events"
         raise ValidationError(msg)
-    return _table(parts)
+    return _table(parts, unique=False)
