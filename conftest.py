@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
-_DASK = (Path(__file__).parent / "src" / "lifecycle" / "dask", Path(__file__).parent / "docs" / "scale.md")
+_DASK = (
+    Path(__file__).parent / "src" / "lifecycle" / "dask",
+    Path(__file__).parent / "docs" / "scale.md",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the Dask examples ``dask`` and ``slow``."""
     for item in items:
         path = Path(str(item.path))
         if any(path == p or p in path.parents for p in _DASK):

@@ -201,9 +201,7 @@ class TestPartitioning:
             frame, currency="EUR", kinds=demo.kinds[len(STANDARD_KINDS) :], score_scale=(0, 10)
         )
         assert not events.shuffled
-        assert_same_table(
-            ld.rfm_summary(events, DEMO_AS_OF), rfm_in_memory(demo, DEMO_AS_OF)
-        )
+        assert_same_table(ld.rfm_summary(events, DEMO_AS_OF), rfm_in_memory(demo, DEMO_AS_OF))
 
     def test_parquet_glob(self, client: Any, demo: EventLog, tmp_path: Path) -> None:
         frame = demo.to_pandas()
@@ -264,9 +262,7 @@ class TestErrors:
 
     def test_collect_uses_the_good_rows_and_lists_the_others(self, client: Any) -> None:
         pd = pytest.importorskip("pandas")
-        frame = pd.DataFrame(
-            {"customer": [1, 2, 3], "date": ["2024-01-05", "soon", "2024-01-09"]}
-        )
+        frame = pd.DataFrame({"customer": [1, 2, 3], "date": ["2024-01-05", "soon", "2024-01-09"]})
         events = ld.read_events(dd.from_pandas(frame, npartitions=2), errors="collect")
         assert ld.rfm_summary(events, "2024-02-01").customer.tolist() == [1, 3]
         rejected = events.rejected()
@@ -323,7 +319,9 @@ _records = st.lists(
 )
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(records=_records, npartitions=st.integers(1, 3))
 def test_random_logs_agree(client: Any, records: list[dict[str, Any]], npartitions: int) -> None:
     log = EventLog.from_records(records)

@@ -8,6 +8,7 @@ handed to the in-memory batch engine, with nothing to merge per customer afterwa
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -66,7 +67,7 @@ class _Loading:
 
 
 def _run(
-    frame: Any, partition: int, loading: _Loading, job: Callable[[EventLog], _T]
+    frame: Any, partition: int, loading: _Loading, job: Callable[[EventLog], _T | None]
 ) -> _T | None:
     """One partition through the in-memory engine; None for a partition without events."""
     if len(frame) == 0:
@@ -141,8 +142,8 @@ class DaskEvents:
         """
         return attrs.evolve(self, frame=self.frame.persist())
 
-    def map(self, job: Callable[[EventLog], _T]) -> list[_T]:
-        """Run ``job`` on every partition's event log; the results of non-empty partitions.
+    def map(self, job: Callable[[EventLog], _T | None]) -> list[_T]:
+        """Run ``job`` on every partition's event log; its results other than None.
 
         The building block of every function of :mod:`lifecycle.dask`: ``job`` is the
         in-memory engine, given one partition's :class:`~lifecycle.events.EventLog` (whole
@@ -366,7 +367,7 @@ def _disjoint(frame: Any) -> bool:
     dask = dask_module("dask")
     ranges = dask.compute(*[dask.delayed(_range)(part) for part in frame.index.to_delayed()])
     bounds = [r for r in ranges if r is not None]
-    return all(prev[1] < nxt[0] for prev, nxt in zip(bounds, bounds[1:]))
+    return all(prev[1] < nxt[0] for prev, nxt in itertools.pairwise(bounds))
 
 
 def _range(index: Any) -> tuple[Any, Any] | None:

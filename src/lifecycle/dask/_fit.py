@@ -49,9 +49,7 @@ def _compress_job(
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     summary = rfm_summary(log, as_of, unit=unit)
     ones = np.ones(len(summary), dtype=np.int64)
-    return _distinct(
-        summary.frequency.astype(np.float64), summary.recency, summary.T, ones
-    )
+    return _distinct(summary.frequency.astype(np.float64), summary.recency, summary.T, ones)
 
 
 def compress(events: DaskEvents, as_of: dt.date | str, *, unit: str = "D") -> Table:

@@ -203,7 +203,9 @@ def _check_join(join: Table | None, customers: NDArray[Any]) -> None:
 # ---------------------------------------------------------------- the public jobs
 
 
-def rfm_summary(events: DaskEvents, as_of: dt.date | str | None = None, *, unit: str = "D") -> Table:
+def rfm_summary(
+    events: DaskEvents, as_of: dt.date | str | None = None, *, unit: str = "D"
+) -> Table:
     """:func:`lifecycle.rfm_summary` of events on a cluster: the same Table, row for row.
 
     Each partition is summarised by the in-memory function; the rows are gathered in
