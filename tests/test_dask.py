@@ -7,6 +7,7 @@ test`` leaves them out.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from lifecycle import rfm_summary as rfm_in_memory
 from lifecycle.datasets import DEMO_AS_OF, load_demo
 from lifecycle.errors import MissingDependencyError, ValidationError
 from lifecycle.events import STANDARD_KINDS
-from lifecycle.followup import Action, After, ContactLimits, Every, FollowUpPlan
+from lifecycle.followup import Action, After, ContactLimits, Every, FollowUpPlan, OnStageChange
 from lifecycle.models import BetaGeoModel, ModifiedBetaGeoModel
 from lifecycle.pricing import PercentOff, PricingPolicy
 from lifecycle.retention import DefectionSignal, detect
@@ -177,6 +178,11 @@ class TestDemo:
             assert len(theirs)
             assert_same_table(ld.due(plan, shuffled, day), theirs)
 
+    def test_due_refuses_stage_change_rules(self, shuffled: ld.DaskEvents) -> None:
+        plan = FollowUpPlan([OnStageChange("dissolution", Action("win_back", "phone"))])
+        with pytest.raises(ValidationError, match="read a stage timeline"):
+            ld.due(plan, shuffled, DEMO_AS_OF)
+
     @pytest.mark.parametrize("model", [BetaGeoModel(unit="W"), ModifiedBetaGeoModel(unit="W")])
     def test_fit(self, shuffled: ld.DaskEvents, demo: EventLog, model: Any) -> None:
         ours = ld.fit(type(model)(unit="W"), shuffled, DEMO_AS_OF)
@@ -268,6 +274,18 @@ class TestErrors:
         rejected = events.rejected()
         assert rejected.column.tolist() == ["date"]
         assert rejected.value.tolist() == ["soon"]
+
+    def test_columns_arrow_cannot_type_go_to_the_pandas_loader(self, client: Any) -> None:
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame(
+            {
+                "customer": [1, 2],
+                "date": ["2024-01-05", "2024-01-06"],
+                "amount": ["10.00", Decimal("5.00")],  # mixed objects: no Arrow type
+            }
+        )
+        events = ld.read_events(dd.from_pandas(frame, npartitions=1), currency="EUR")
+        assert events.compute().amount_minor.tolist() == [1000, 500]
 
     def test_unknown_kinds_are_refused_as_in_memory(self, client: Any) -> None:
         pd = pytest.importorskip("pandas")

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ..errors import CurrencyMismatchError, ValidationError
 from ..events import EventLog, as_date
-from ..followup import FollowUpPlan
+from ..followup import FollowUpPlan, OnStageChange
 from ..money import Currency
 from ..pricing import PricingPolicy
 from ..retention import DefectionSignal
@@ -56,7 +56,17 @@ def _rows_of(join: Table, customers: NDArray[Any]) -> Table:
 def _population_job(
     log: EventLog, as_of: dt.date, signals: tuple[NamedSignal, ...], join: Any
 ) -> Population | None:
-    return _population(log, as_of, signals, join)
+    pop = _population(log, as_of, signals, join)
+    if pop is None:
+        return None
+    # Without its source: a population keeps its event log to compute defined signals
+    # later, and that log would travel back to the client with it.
+    names = [name for name in pop if name != "customer"]
+    masks = {name: mask for name in names if (mask := pop.masked(name)) is not None}
+    kinds = {name: pop.kind_of(name) for name in names}
+    return Population(
+        dict(pop.items()), as_of=pop.as_of, currency=pop.currency, masks=masks, kinds=kinds
+    )
 
 
 def _classify_job(
@@ -399,9 +409,13 @@ def detect(
 def due(plan: FollowUpPlan, events: DaskEvents, on: dt.date | str) -> Table:
     """:meth:`FollowUpPlan.due` on a cluster: the day's actions of every customer.
 
-    Rows in customer order, then in each customer's decision order, as in memory. Plans
-    whose rules read a stage timeline (``OnStageChange``) need one per partition and are
-    not supported here.
+    Rows in customer order, then in each customer's decision order, as in memory.
+
+    Raises
+    ------
+    ValidationError
+        A plan with ``OnStageChange`` rules: their stage timeline would have to be
+        replayed per partition, which this function does not do.
 
     Examples
     --------
@@ -415,6 +429,13 @@ def due(plan: FollowUpPlan, events: DaskEvents, on: dt.date | str) -> Table:
     [1]
     """
     day = as_date(on, "on")
+    staged = [rule.label() for rule in plan.rules if isinstance(rule, OnStageChange)]
+    if staged:
+        msg = (
+            f"the rules {', '.join(map(repr, staged))} read a stage timeline, which "
+            "lifecycle.dask.due cannot replay per partition: run that plan in memory"
+        )
+        raise ValidationError(msg)
     parts = events.map(partial(_due_job, plan=plan, on=day))
     if not parts:
         msg = "the log has no events"
