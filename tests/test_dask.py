@@ -7,9 +7,9 @@ test`` leaves them out.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
