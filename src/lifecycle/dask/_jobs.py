@@ -1,4 +1,4 @@
-"""The in-memory batch engines run partition by partition: rfm, population, stages, prices, risk, follow-up.
+"""The in-memory batch engines, run partition by partition, their results joined in order.
 
 Each function gives the in-memory function's job to :meth:`DaskEvents.map`, then joins the
 partitions' results and orders the rows as the in-memory engine does, so the answer is the
@@ -35,7 +35,7 @@ __all__ = ["classify", "detect", "due", "population", "quote_many", "rfm_summary
 
 
 def _population(
-    log: EventLog, as_of: dt.date, signals: tuple[NamedSignal, ...], join: Any
+    log: EventLog, as_of: dt.date, signals: tuple[NamedSignal, ...], join: Table | None
 ) -> Population | None:
     pop = log.population(as_of)
     if not len(pop):
@@ -54,7 +54,7 @@ def _rows_of(join: Table, customers: NDArray[Any]) -> Table:
 
 
 def _population_job(
-    log: EventLog, as_of: dt.date, signals: tuple[NamedSignal, ...], join: Any
+    log: EventLog, as_of: dt.date, signals: tuple[NamedSignal, ...], join: Table | None
 ) -> Population | None:
     pop = _population(log, as_of, signals, join)
     if pop is None:
@@ -70,7 +70,7 @@ def _population_job(
 
 
 def _classify_job(
-    log: EventLog, model: LifecycleModel, as_of: dt.date, join: Any
+    log: EventLog, model: LifecycleModel, as_of: dt.date, join: Table | None
 ) -> StageCodes | None:
     pop = _population(log, as_of, (), join)
     return None if pop is None else model.classify(pop)
@@ -80,7 +80,7 @@ def _quote_job(
     log: EventLog,
     policy: PricingPolicy,
     as_of: dt.date,
-    join: Any,
+    join: Table | None,
     prices: tuple[int, int, int | None],
     currency: Currency | str | None,
 ) -> Table | None:
@@ -96,7 +96,7 @@ def _detect_job(
     as_of: dt.date,
     signals: Sequence[DefectionSignal] | None,
     min_score: float,
-    join: Any,
+    join: Table | None,
 ) -> Table | None:
     pop = _population(log, as_of, (), join)
     return None if pop is None else detect_in_memory(pop, signals, min_score=min_score)
