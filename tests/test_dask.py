@@ -351,3 +351,16 @@ def test_random_logs_agree(client: Any, records: list[dict[str, Any]], npartitio
     assert_same_population(ld.population(events, on), log.population(on))
     assert_same_table(ld.detect(events, on), detect(log.population(on)))
     assert isinstance(ours, Table)
+    model = default_lifecycle()
+    assert ld.classify(model, events, on).code.tolist() == (
+        model.classify(log.population(on)).code.tolist()
+    )
+    policy = PricingPolicy([PercentOff(10, when=signal("purchase_count") >= 2)])
+    assert_same_table(
+        ld.quote_many(policy, events, on, 999, 3), policy.quote_many(log.population(on), 999, 3)
+    )
+    plan = FollowUpPlan(
+        [After("purchase", "2D", Action("call", "phone"))], limits=ContactLimits(min_gap=3)
+    )
+    for day in ("2024-03-03", "2024-05-10"):
+        assert_same_table(ld.due(plan, events, day), plan.due(log, day))
