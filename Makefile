@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test test-slow docs bench lint clean
+.PHONY: demo test test-slow test-dask docs bench lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/activate
 
 $(VENV)/.docs-installed: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e ".[docs,plot]"
+	touch $(VENV)/.installed $@
+
+$(VENV)/.dask-installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[dev,dask]"
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -40,7 +44,12 @@ test-slow: $(VENV)/.dev-installed $(VENV)/.docs-installed
 	command -v chromium || (timeout 600 apt-get update && DEBIAN_FRONTEND=noninteractive \
 		timeout 600 apt-get install -y --no-install-recommends chromium) || \
 		echo "chromium could not be installed: its test will be skipped"
-	timeout 900 $(BIN)/pytest -q -m slow
+	timeout 900 $(BIN)/pytest -q -m "slow and not dask"
+
+# lifecycle.dask against the in-memory engines on a two-worker LocalCluster (marked `dask`,
+# and `slow` too so that the targets above leave them out); needs the dask extra.
+test-dask: $(VENV)/.dev-installed $(VENV)/.dask-installed
+	timeout 600 $(BIN)/pytest -q -m dask
 
 docs: $(VENV)/.docs-installed
 	$(BIN)/mkdocs build --strict --site-dir site

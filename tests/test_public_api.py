@@ -16,7 +16,7 @@ import pytest
 
 import lifecycle
 
-OPTIONAL = ("scipy", "pandas", "matplotlib", "pyarrow", "polars", "duckdb")
+OPTIONAL = ("scipy", "pandas", "matplotlib", "pyarrow", "polars", "duckdb", "dask", "distributed")
 
 
 def isort_key(name: str) -> tuple[int, list[Any]]:
