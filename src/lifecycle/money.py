@@ -372,7 +372,12 @@ class Money:
             msg = f"'minor' must be an int count of minor units (got {minor!r})"
             raise ValidationError(msg)
         cur = as_currency(currency)
-        return cls(Decimal(int(minor)).scaleb(-cur.minor_units), cur)
+        # Built without the converters: an int scaled by the currency's exponent is an exact,
+        # finite Decimal already, and profiles build several per customer.
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", Decimal(int(minor)).scaleb(-cur.minor_units))
+        object.__setattr__(money, "currency", cur)
+        return money
 
     def to_minor(self, rounding: RoundingPolicy | None = None) -> int:
         """The amount as an integer count of minor units.

@@ -270,6 +270,51 @@ class Population(Table):
         out._defined = {**self._defined, **{d.name: d for d in definitions}}
         return out
 
+    def with_attributes(self, **columns: Any) -> Population:
+        """A copy with user attribute columns replaced, the same rows in the same order.
+
+        What a population computes on demand (defined signals) it still computes. Standard
+        signals and defined signals' columns cannot be replaced: their values follow from
+        the log.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "tier": 2}],
+        ...                             attributes=["tier"])
+        >>> pop = log.population("2024-01-02")
+        >>> pop.with_attributes(tier=np.array([2.0])).tier.dtype
+        dtype('float64')
+        >>> pop.with_attributes(purchase_count=np.array([5]))
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: only user attribute columns can be replaced (got ['purchase_count'])
+        """
+        computed = sorted(name for name in columns if name in SIGNALS or name in self._defined)
+        if computed:
+            msg = f"only user attribute columns can be replaced (got {computed})"
+            raise ValidationError(msg)
+        for name, values in columns.items():
+            if len(values) != len(self):
+                msg = (
+                    f"attribute {name!r} must have one value per row ({len(self)}), "
+                    f"got {len(values)}"
+                )
+                raise ValidationError(msg)
+        out = Population(
+            {**self, **columns},
+            as_of=self.as_of,
+            currency=self.currency,
+            masks=self._masks,
+            kinds=self._kinds,
+            source=self._source,
+            engine=self._engine,
+        )
+        out._computed = self._computed
+        out._defined = dict(self._defined)
+        return out
+
 
 def population(log: EventLog, as_of: dt.date | str) -> Population:
     """Compute every customer's signals as of ``as_of``, vectorised.
