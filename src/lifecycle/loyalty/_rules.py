@@ -378,8 +378,10 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
 
     Parameters
     ----------
-    satisfaction : str, default "satisfaction"
-        Name of the attribute holding the 0-100 satisfaction index.
+    satisfaction : str or NamedSignal, default "satisfaction"
+        Name of the attribute holding the 0-100 satisfaction index, or a defined signal
+        (count or number) computing it, such as a satisfaction model's
+        :meth:`~lifecycle.satisfaction.SatisfactionModel.signal`.
     satisfied_at : float, default 70
         Satisfaction index at or above which a customer is satisfied (0-100).
     dissatisfied_below : float, default 50
@@ -411,6 +413,11 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
     >>> p = log.profile(1, as_of="2024-03-01")
     >>> LoyaltyRule().evaluate(p), LoyaltyRule().evaluate(p.with_attributes(satisfaction=55))
     (<LoyaltyState.LOYAL: 3>, <LoyaltyState.DISAPPOINTED: 1>)
+    >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+    >>> LoyaltyRule(satisfaction=SatisfactionModel([Dimension("speed")]).signal()).evaluate(p)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: the score reads one attribute per dimension, and the log does not carry 'speed' (its attributes: none); load the answers with attributes=[...]
     >>> LoyaltyRule(satisfied_at=40, dissatisfied_below=60)
     Traceback (most recent call last):
     ...
@@ -546,11 +553,13 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     supporter_categories : int, default 2
     advocate_score : float, default 9
         On the 0-10 recommend question.
-    referrals : str, default "referrals"
-        Attribute counting the customers this one referred.
+    referrals : str or NamedSignal, default "referrals"
+        Attribute counting the customers this one referred, or a defined signal (count or
+        number) counting them, such as ``count("referral", within="365D")``.
     min_referrals : int, default 1
-    premium : str, default "premium"
-        Attribute that is True for customers paying a premium price.
+    premium : str or NamedSignal, default "premium"
+        Attribute that is True for customers paying a premium price, or a defined signal:
+        a flag, or a count, number or amount where above 0 is paying a premium.
     premium_spend_365d : Money, Decimal, int, str or None, default None
         Spend in the last 365 days that counts as paying a premium.
 
@@ -566,6 +575,11 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     (<LadderRung.SUPPORTER: 3>, <LadderRung.ADVOCATE: 4>)
     >>> LoyaltyLadder(premium_spend_365d="50").evaluate(p.with_attributes(referrals=2))
     <LadderRung.PARTNER: 5>
+    >>> from lifecycle import define_signal
+    >>> from lifecycle.signals import count
+    >>> cups = define_signal("cup_orders", count("purchase", within="60D"))
+    >>> LoyaltyLadder(referrals=cups).evaluate(p)
+    <LadderRung.ADVOCATE: 4>
     """
 
     _SCHEMA: ClassVar[str] = "lifecycle.loyalty_ladder/1"
