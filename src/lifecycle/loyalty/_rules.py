@@ -417,7 +417,7 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
     >>> LoyaltyRule(satisfaction=SatisfactionModel([Dimension("speed")]).signal()).evaluate(p)
     Traceback (most recent call last):
     ...
-    lifecycle.errors.ValidationError: the score reads one attribute per dimension, and the log does not carry 'speed' (its attributes: none); load the answers with attributes=[...]
+    lifecycle.errors.ValidationError: the score reads one attribute per dimension, and the log does not carry 'speed' (its attributes: none); load the answers with attributes=[...], or join them (a profile: with_attributes)
     >>> LoyaltyRule(satisfied_at=40, dissatisfied_below=60)
     Traceback (most recent call last):
     ...
@@ -426,9 +426,7 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
 
     _SCHEMA: ClassVar[str] = "lifecycle.loyalty_rule/1"
 
-    satisfaction: Source = attrs.field(
-        default="satisfaction", validator=_source("number", "count")
-    )
+    satisfaction: Source = attrs.field(default="satisfaction", validator=_source("number", "count"))
     satisfied_at: float = attrs.field(default=70, validator=_number(0, 100))
     dissatisfied_below: float = attrs.field(default=50, validator=_number(0, 100))
     promoter_at: float = attrs.field(default=9, validator=_number(0, 10))

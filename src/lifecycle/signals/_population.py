@@ -24,6 +24,10 @@ __all__ = ["Population", "population", "snapshots"]
 _Source: TypeAlias = tuple[EventLog, NDArray[np.int64], NDArray[np.datetime64]]
 
 
+#: Columns that identify a row, not attributes of the customer.
+_KEYS = ("customer", "as_of")
+
+
 class Population(Table):
     """Every customer's signals as of a date, as NumPy columns (the batch engine's subject).
 
@@ -230,7 +234,13 @@ class Population(Table):
                 raise UnknownSignalError(msg)
             if self._engine is None:
                 self._engine = Batch(*self._source)
-            self._computed[definition] = self._engine.column(definition)
+            # A score reads the population's attributes: carried from the log, or joined.
+            attributes = {
+                name: values
+                for name, values in self.items()
+                if name not in SIGNALS and name not in self._defined and name not in _KEYS
+            }
+            self._computed[definition] = self._engine.column(definition, attributes)
         values, mask = self._computed[definition]
         return values, (np.zeros(len(values), dtype=bool) if mask is None else mask)
 
@@ -311,8 +321,7 @@ class Population(Table):
             source=self._source,
             engine=self._engine,
         )
-        out._computed = self._computed
-        out._defined = dict(self._defined)
+        out._defined = dict(self._defined)  # computed values may read the replaced columns
         return out
 
 

@@ -256,7 +256,9 @@ class Profile:
                 "event log (use log.profile(customer, as_of))"
             )
             raise UnknownSignalError(msg)
-        return self._events.run(_plan_of((definition,)))[0]
+        # A score reads the profile's attributes: carried from the log, or added to it.
+        attributes = {k: v for k, v in self.values.items() if k not in STANDARD}
+        return self._events.run(_plan_of((definition,)), attributes)[0]
 
 
 class _History:
@@ -540,20 +542,23 @@ def _step(d: Definition, kids: tuple[int, ...], name: str) -> _Step:
 
 
 def _score(d: AttributeScore, scope: _Scope, values: list[Any]) -> float | None:
-    """One row of the batch engine's score: the same vectorised definition."""
-    carried = scope.attributes
-    if carried is None:
-        answers = {name: np.full(1, np.nan) for name in d.attributes}
-    else:
-        absent = [name for name in d.attributes if name not in carried]
+    """One row of the batch engine's score: the same vectorised definition.
+
+    Each answer is the subject's attribute of that name (carried from the log or added);
+    a customer without a log has answered nothing.
+    """
+    given = scope.attributes or {}
+    customer = scope.history.customer
+    if scope.history.attributes is not None:
+        absent = [name for name in d.attributes if name not in given]
         if absent:
-            raise missing_attributes(absent, carried)
-        who = np.array([scope.history.customer], dtype=object)
-        answers = {
-            name: answers_of(name, np.array([carried[name]], dtype=object), who)
-            for name in d.attributes
-        }
-    value = float(d.score_columns(answers)[0])
+            raise missing_attributes(absent, given)
+    who = np.array([customer], dtype=object)
+    answers = {
+        name: answers_of(name, np.array([given.get(name)], dtype=object), who)
+        for name in d.attributes
+    }
+    value = float(d.score_columns(answers, who)[0])
     return None if math.isnan(value) else value
 
 
