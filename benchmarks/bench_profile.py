@@ -49,13 +49,33 @@ KINDS = ("purchase", "visit", "complaint", "return", "cancellation")
 KIND_WEIGHTS = (0.45, 0.4, 0.07, 0.06, 0.02)
 AS_OF = "2023-12-31"
 # The values every side has (the standard signals of ef9f13a and the attribute), compared.
-COMMON = (
-    "first_purchase last_purchase tenure_days days_since_last_purchase purchase_count "
-    "repeat_purchase_count total_spend average_order_value purchases_90d spend_90d "
-    "purchases_prev_90d spend_prev_90d purchases_365d spend_365d category_count "
-    "complaints_90d last_survey_score mean_interpurchase_days lapse_ratio total_quantity "
-    "return_count visit_count visits_90d cancelled segment"
-).split()
+COMMON = [
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+    "days_since_last_purchase",
+    "purchase_count",
+    "repeat_purchase_count",
+    "total_spend",
+    "average_order_value",
+    "purchases_90d",
+    "spend_90d",
+    "purchases_prev_90d",
+    "spend_prev_90d",
+    "purchases_365d",
+    "spend_365d",
+    "category_count",
+    "complaints_90d",
+    "last_survey_score",
+    "mean_interpurchase_days",
+    "lapse_ratio",
+    "total_quantity",
+    "return_count",
+    "visit_count",
+    "visits_90d",
+    "cancelled",
+    "segment",
+]
 
 _CHILD = r"""
 import hashlib, json, sys, time

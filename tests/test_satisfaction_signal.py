@@ -111,7 +111,9 @@ class TestBothEngines:
             ValidationError, match=r"^customer 3: answer to 'speed' must be answered"
         ):
             MODEL.score(log.population(AS_OF), missing="raise")
-        with pytest.raises(ValidationError, match=r"^customer 2: answer to 'courtesy' must be answ"):
+        with pytest.raises(
+            ValidationError, match=r"^customer 2: answer to 'courtesy' must be answ"
+        ):
             MODEL.score(log.profile(2, AS_OF), missing="raise")
         assert MODEL.score(log.profile(1, AS_OF), missing="raise") is not None
 
