@@ -12,7 +12,7 @@ computed once per engine, and only the signals asked for are computed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -191,6 +191,15 @@ def _range_reduce(
 
 
 @functools.lru_cache(maxsize=512)
+def _parts_of(definition: Definition) -> frozenset[Definition]:
+    """``definition`` and every part it is computed from, however deep."""
+    out = {definition}
+    for part in definition.parts():
+        out |= _parts_of(part)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=512)
 def _reads_attributes(definition: Definition) -> bool:
     """Whether ``definition`` scores attributes, itself or in a part."""
     return isinstance(definition, AttributeScore) or any(
@@ -250,6 +259,18 @@ class Batch:
                 values = np.where(missing, 0, values)
             return values, missing
         return values, None
+
+    def keep_only(self, definitions: Iterable[Definition]) -> None:
+        """Drop the memoised columns that none of ``definitions`` reads (to free memory).
+
+        A population computes its signals one after another; the parts the signals still
+        to come do not share need not stay in memory until the last one is done.
+        """
+        needed: set[Definition] = set()
+        for d in definitions:
+            needed |= _parts_of(d)
+        for d in [d for d in self.memo if d not in needed]:
+            del self.memo[d]
 
     def value(self, definition: Definition) -> Column:
         given = self.attributes is not None and _reads_attributes(definition)

@@ -428,12 +428,15 @@ def _population(
         columns["as_of"] = when
     masks: dict[str, NDArray[np.bool_]] = {}
     kinds: dict[str, SignalKind] = {}
+    defined = [named for named in wanted.values() if named is not None]
     for name, named in wanted.items():
         if named is None:  # a user attribute carried from the log
             columns[name] = engine.carried(name)
             kinds[name] = "attribute"
             continue
         values, mask = engine.column(named)
+        del defined[0]  # this one; the parts the ones to come read stay memoised
+        engine.keep_only(defined)
         columns[name] = values
         kinds[name] = named.kind
         if named.kind == "money" and mask is not None:
