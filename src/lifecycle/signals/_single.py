@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from .._values import plain
 from ..errors import UnknownSignalError, ValidationError
-from ..events import EventLog, as_date
+from ..events import LABEL_FIELDS, EventLog, as_date
 from ..money import Currency, Money
 from ._definitions import (
     Aggregate,
@@ -129,7 +129,14 @@ class Profile:
     values: SignalValues = attrs.field(converter=_signal_values)
     currency: Currency | None = None
     # The customer's events, kept to compute defined signals on demand; not part of the value.
-    _events: _History | None = attrs.field(default=None, eq=False, repr=False, alias="events")
+    # Where the customer's events are, (log, first row, end row), to compute defined signals
+    # on demand: (None, 0, 0) for a customer without events, None for a profile built by
+    # hand. Not part of the value. The history read from it is kept once a definition is
+    # computed; profiles that compute none keep no more than this tuple.
+    _source: tuple[EventLog | None, int, int] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="source"
+    )
+    _history: _History | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -200,7 +207,7 @@ class Profile:
         history = _History(None, 0, 0, day, None, currency)
         values = dict(zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
         values.update(attributes or {})
-        return cls(customer=None, as_of=day, values=values, currency=currency, events=history)
+        return cls(customer=None, as_of=day, values=values, currency=currency, source=(None, 0, 0))
 
     def with_signals(self, *definitions: NamedSignal) -> Profile:
         """A copy with the values of defined signals added (computed on demand).
@@ -249,7 +256,7 @@ class Profile:
                 )
                 raise ValidationError(msg)
             return self.values[definition.name]
-        if self._events is None:
+        if self._source is None:
             name = definition.name if isinstance(definition, NamedSignal) else str(definition)
             msg = (
                 f"cannot compute signal {name!r}: this profile was not computed from an "
@@ -258,7 +265,12 @@ class Profile:
             raise UnknownSignalError(msg)
         # A score reads the profile's attributes: carried from the log, or added to it.
         attributes = {k: v for k, v in self.values.items() if k not in STANDARD}
-        return self._events.run(_plan_of((definition,)), attributes)[0]
+        history = self._history
+        if history is None:
+            log, start, stop = self._source
+            history = _History(log, start, stop, self.as_of, self.customer, self.currency)
+            object.__setattr__(self, "_history", history)  # a cache, not part of the value
+        return history.run(_plan_of((definition,)), attributes)[0]
 
 
 class _History:
@@ -328,7 +340,7 @@ class _History:
         self.attributes = carried
 
     def field(self, name: str) -> list[Any]:
-        """The values of event field ``name``, None where an event has none."""
+        """The values of event field ``name`` (None where unknown; a label's code -1)."""
         values = self._fields.get(name)
         if values is None:
             values = self._fields[name] = self._read(name)
@@ -345,14 +357,14 @@ class _History:
                 values = [v if k else None for v, k in zip(values, known, strict=True)]
             return values
         column = getattr(log, name)
-        if column is None:
-            return [1 if name == "quantity" else None] * (stop - start)
+        if column is None:  # every unit count is 1; no score or label is known
+            return [1 if name == "quantity" else -1 if name in LABEL_FIELDS else None] * (
+                stop - start
+            )
         values = column[start:stop].tolist()
-        if name == "quantity":
-            return values
         if name == "score":
             return [None if math.isnan(v) else v for v in values]
-        return [None if v < 0 else v for v in values]  # label codes; -1 is missing
+        return values
 
     def kind_dates(self, kind: str) -> list[dt.date]:
         """The dates of the events of ``kind``, in order."""
@@ -562,6 +574,52 @@ def _score(d: AttributeScore, scope: _Scope, values: list[Any]) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _dates_of(history: _History, rows: list[int]) -> list[Any]:
+    dates = history.dates
+    return [dates[i] for i in rows]
+
+
+def _quantities_of(history: _History, rows: list[int]) -> list[Any]:
+    if not rows:
+        return rows
+    column = history.field("quantity")
+    return [column[i] for i in rows]
+
+
+def _known_of(field: str) -> Callable[[_History, list[int]], list[Any]]:
+    """The values of ``field`` (None where unknown) of the events ``rows`` that have one."""
+
+    def known(history: _History, rows: list[int]) -> list[Any]:
+        if not rows:
+            return rows
+        column = history.field(field)
+        return [v for v in map(column.__getitem__, rows) if v is not None]
+
+    return known
+
+
+def _labels_of(field: str) -> Callable[[_History, list[int]], list[Any]]:
+    """The label codes of ``field`` of the events ``rows`` that have one (-1 is none)."""
+
+    def labels(history: _History, rows: list[int]) -> list[Any]:
+        if not rows:
+            return rows
+        column = history.field(field)
+        return [v for v in map(column.__getitem__, rows) if v >= 0]
+
+    return labels
+
+
+#: For each field an aggregate reads, the values of the given rows that have one, in order.
+_PRESENT: dict[str, Callable[[_History, list[int]], list[Any]]] = {
+    "date": _dates_of,
+    "quantity": _quantities_of,
+    "amount": _known_of("amount"),
+    "score": _known_of("score"),
+    **{field: _labels_of(field) for field in LABEL_FIELDS},
+}
+
+
 def _aggregate_step(d: Aggregate, select: int, name: str) -> _Step:
     """The step for aggregate ``d`` of the rows that step ``select`` selected."""
     op, field = d.op, d.field
@@ -577,12 +635,7 @@ def _aggregate_step(d: Aggregate, select: int, name: str) -> _Step:
 
         return first_or_last_date
 
-    def present(history: _History, rows: list[int]) -> list[Any]:
-        """The values of ``field`` of the events ``rows`` that have one, in order."""
-        if not rows:
-            return rows
-        column = history.dates if field == "date" else history.field(field)
-        return [column[i] for i in rows if column[i] is not None]
+    present = _PRESENT[field]
 
     if op == "distinct":
         return lambda scope, values: len(set(present(scope.history, values[select])))
@@ -737,4 +790,10 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     values = SignalValues(zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
     if history.attributes:
         dict.update(values, history.attributes)  # the mapping is read-only once returned
-    return Profile(customer=ident, as_of=day, values=values, currency=log.currency, events=history)
+    return Profile(
+        customer=ident,
+        as_of=day,
+        values=values,
+        currency=log.currency,
+        source=(log, rows.start, rows.stop),
+    )
