@@ -1,9 +1,12 @@
-"""The single engine: one customer's signals, interpreted from their definitions (private).
+"""The single engine: one customer's signals, computed from their definitions (private).
 
-Each definition is computed from the customer's events with Python scalars: dates as
-``datetime.date``, money as exact :class:`~lifecycle.money.Money`, missing as None. The batch
-engine (``_batch.py``) interprets the same definitions over NumPy columns; the property
-tests check that the two agree for every standard signal and for user-defined ones.
+Each definition is compiled once into a plan (:class:`_Plan`): one step per distinct part,
+a function specialised for what the part is, so building a profile runs a list of
+functions and dispatches on nothing. Steps compute with Python scalars: dates as
+``datetime.date``, money as int minor units until the end (then exact
+:class:`~lifecycle.money.Money`), missing as None. The batch engine (``_batch.py``) computes
+the same definitions over NumPy columns; the property tests check that the two agree for
+every standard signal and for user-defined ones.
 """
 
 from __future__ import annotations
