@@ -790,9 +790,11 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     rows = log.rows_of(customer)
     ident = plain(log.customers[log.code[rows.start]])
     history = _History(log, rows.start, rows.stop, day, ident, log.currency)
-    values = SignalValues(zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
+    values = SignalValues()
+    # The mapping is read-only once returned: fill it through dict's own method.
+    dict.update(values, zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
     if history.attributes:
-        dict.update(values, history.attributes)  # the mapping is read-only once returned
+        dict.update(values, history.attributes)
     return Profile(
         customer=ident,
         as_of=day,
