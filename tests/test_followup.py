@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from lifecycle import EventLog, signal
+from lifecycle import EventLog, define_signal, signal
 from lifecycle.datasets import DEMO_AS_OF, load_demo
 from lifecycle.errors import SchemaError, UnknownCustomerError, ValidationError
 from lifecycle.followup import (
@@ -30,6 +30,7 @@ from lifecycle.followup import (
     due_soon_text,
     rule_from_dict,
 )
+from lifecycle.signals import count, first
 from lifecycle.stages import default_lifecycle
 
 D = dt.date
@@ -475,3 +476,28 @@ class TestReportSection:
             "Follow-up actions due in the next 3 days (2025-06-30 .. 2025-07-02)"
         )
         assert text.count("\n    2025-") == 2
+
+
+class TestAnniversaryOfADefinedSignal:
+    """``Anniversary(of=...)`` takes a defined signal of dates, like any rule a signal."""
+
+    def test_both_engines_round_trip_and_missing(self) -> None:
+        log = EventLog.from_records(
+            [
+                {"customer": "ann", "date": "2022-03-15", "kind": "visit"},
+                {"customer": "ann", "date": "2023-01-10"},
+                {"customer": "bob", "date": "2023-02-01"},  # never visited: no anniversary
+            ]
+        )
+        visited = define_signal("first_visit", first("visit"))
+        plan = FollowUpPlan([Anniversary(visited, Action("gift", "post"))])
+        lo, hi = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
+        table = plan.schedule(log, lo, hi)
+        assert table.customer.tolist() == ["ann", "ann"]
+        assert table.date.astype(str).tolist() == ["2023-03-15", "2024-03-15"]
+        single = [a.row() for c in ("ann", "bob") for a in plan.schedule(History(log, c), lo, hi)]
+        assert [r["date"] for r in single] == [dt.date(2023, 3, 15), dt.date(2024, 3, 15)]
+        rule = plan.rules[0]
+        assert rule_from_dict(json.loads(json.dumps(rule.to_dict()))) == rule
+        with pytest.raises(ValidationError, match="'of' must be a defined signal of dates"):
+            Anniversary(define_signal("visits", count("visit")), Action("gift", "post"))

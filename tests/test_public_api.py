@@ -79,6 +79,20 @@ class TestTopLevel:
         source = importlib.import_module(f"lifecycle.{module}")
         assert getattr(lifecycle, name) is getattr(source, name)
 
+    def test_value_and_retention_load_on_first_use(self) -> None:
+        code = (
+            "import sys, lifecycle\n"
+            "lazy = ['lifecycle.value', 'lifecycle.retention']\n"
+            "print([m in sys.modules for m in lazy])\n"
+            "from lifecycle import DefectionSignal, MarkovChainModel\n"
+            "print(lifecycle.value.MarkovChainModel is MarkovChainModel,\n"
+            "      lifecycle.retention.DefectionSignal is DefectionSignal,\n"
+            "      'rfm_scores' in dir(lifecycle))\n"
+        )
+        assert run_python(code).split() == ["[False,", "False]", "True", "True", "True"]
+        with pytest.raises(AttributeError, match="has no attribute 'valeu'"):
+            lifecycle.valeu  # noqa: B018
+
     def test_version(self) -> None:
         assert isinstance(lifecycle.__version__, str)
         assert re.fullmatch(r"\d+\.\d+\.\d+.*", lifecycle.__version__)

@@ -106,9 +106,14 @@ class TestBothEngines:
         assert MODEL.score(log.profile(3, AS_OF)) is None
 
     def test_missing_raise_follows_the_model_rule(self, log: EventLog) -> None:
-        with pytest.raises(ValidationError, match=r"'speed' must be answered .* index 2"):
+        # Both engines name the customer, not the row.
+        with pytest.raises(
+            ValidationError, match=r"^customer 3: answer to 'speed' must be answered"
+        ):
             MODEL.score(log.population(AS_OF), missing="raise")
-        with pytest.raises(ValidationError, match="'courtesy' must be answered"):
+        with pytest.raises(
+            ValidationError, match=r"^customer 2: answer to 'courtesy' must be answ"
+        ):
             MODEL.score(log.profile(2, AS_OF), missing="raise")
         assert MODEL.score(log.profile(1, AS_OF), missing="raise") is not None
 
@@ -224,10 +229,13 @@ class TestErrors:
         with pytest.raises(ValidationError, match=match):
             MODEL.score(log.profile(1, AS_OF))
         log = make_log([survey(1, 5, speed=9, courtesy=3, price=3, effort=2)], list(LEAVES))
-        with pytest.raises(ValidationError, match="'speed' must be within its scale 1-5"):
+        off = "^customer 1: answer to 'speed' must be within its scale 1-5 \\(got 9\\)$"
+        with pytest.raises(ValidationError, match=off):
             MODEL.score(log.population(AS_OF))
-        with pytest.raises(ValidationError, match="'speed' must be within its scale 1-5"):
+        with pytest.raises(ValidationError, match=off):
             MODEL.score(log.profile(1, AS_OF))
+        with pytest.raises(ValidationError, match=off):
+            (signal(MODEL.signal()) > 50).evaluate(log.population(AS_OF))
 
     def test_bad_arguments(self, log: EventLog) -> None:
         with pytest.raises(ValidationError, match="'columns' names the columns"):
@@ -238,3 +246,82 @@ class TestErrors:
             MODEL.signal("total_spend")
         with pytest.raises(ValidationError, match="'model' must be a SatisfactionModel"):
             SatisfactionScoreSignal({"dimensions": []})  # type: ignore[arg-type]
+
+
+@st.composite
+def joined_answers(draw: st.DrawFn) -> tuple[EventLog, dict[str, list[Any]]]:
+    """A log carrying some leaves, and a table of the other leaves' answers to join."""
+    carried = draw(st.lists(st.sampled_from(sorted(LEAVES)), unique=True, max_size=3))
+    records = []
+    for _ in range(draw(st.integers(1, 10))):
+        answers = {leaf: draw(_answer(leaf)) for leaf in carried}
+        records.append(survey(draw(st.integers(0, 4)), draw(st.integers(0, 90)), **answers))
+    log = make_log(records, carried)
+    customers = sorted(set(log.customers.tolist()))
+    keys = draw(st.lists(st.sampled_from(customers), unique=True, min_size=1))
+    table: dict[str, list[Any]] = {"customer": keys}
+    for leaf in sorted(set(LEAVES) - set(carried)):
+        table[leaf] = [draw(_answer(leaf)) for _ in keys]
+    return log, table
+
+
+class TestJoinedAnswers:
+    """Answers joined onto a population (a profile: ``with_attributes``) are read too."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(joined_answers())
+    def test_population_join_and_profile_with_attributes_agree(
+        self, case: tuple[EventLog, dict[str, list[Any]]]
+    ) -> None:
+        log, table = case
+        pop = log.population(AS_OF).join(table)
+        batch = MODEL.score(pop)
+        held = (signal(MODEL.signal()) >= 50).evaluate(pop)
+        keys = table["customer"]
+        for row, customer in enumerate(pop.customer.tolist()):
+            added = {
+                leaf: values[keys.index(customer)] if customer in keys else None
+                for leaf, values in table.items()
+                if leaf != "customer"
+            }
+            profile = log.profile(customer, AS_OF).with_attributes(**added)
+            single = MODEL.score(profile)
+            assert (single is None) == math.isnan(batch[row])
+            if single is not None:
+                assert single == batch[row]
+            assert (signal(MODEL.signal()) >= 50).evaluate(profile) == held[row]
+
+    def test_joined_answers_score_as_carried_ones(self, log: EventLog) -> None:
+        bare = make_log([{"customer": c, "date": "2024-01-05"} for c in (1, 2)], [])
+        table = {
+            "customer": [1, 2],
+            "speed": [5, 1],
+            "courtesy": [5, 1],
+            "price": [10, 0],
+            "effort": [1, 5],
+        }
+        scored = MODEL.score(bare.population(AS_OF).join(table))
+        direct = MODEL.score(
+            {k: np.array(v, dtype=float) for k, v in table.items() if k != "customer"}
+        )
+        np.testing.assert_array_equal(scored, direct.index)
+        profile = bare.profile(2, AS_OF).with_attributes(speed=1, courtesy=1, price=0, effort=5)
+        assert MODEL.score(profile) == direct.index[1]
+
+    def test_a_joined_answer_off_its_scale_names_the_customer(self) -> None:
+        bare = make_log([{"customer": c, "date": "2024-01-05"} for c in ("ann", "bob")], [])
+        table = {"customer": ["bob"], "speed": [7], "courtesy": [3], "price": [4], "effort": [2]}
+        off = "^customer 'bob': answer to 'speed' must be within its scale 1-5 \\(got 7\\)$"
+        with pytest.raises(ValidationError, match=off):
+            MODEL.score(bare.population(AS_OF).join(table))
+        with pytest.raises(ValidationError, match=off):
+            MODEL.score(
+                bare.profile("bob", AS_OF).with_attributes(speed=7, courtesy=3, price=4, effort=2)
+            )
+
+    def test_without_the_answers_it_still_raises(self) -> None:
+        bare = make_log([{"customer": 1, "date": "2024-01-05"}], [])
+        with pytest.raises(ValidationError, match="or join them"):
+            MODEL.score(bare.population(AS_OF).join({"customer": [1], "speed": [3]}))
+        with pytest.raises(ValidationError, match="or join them"):
+            MODEL.score(bare.profile(1, AS_OF).with_attributes(speed=3))

@@ -16,6 +16,9 @@ Examples
 True
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import io as io  # provides EventLog's file, frame and Arrow methods
 from ._version import __version__
 from .conditions import Condition, all_of, any_of, attribute, signal, tenure_at_least
@@ -32,7 +35,6 @@ from .pricing import (
     Tiered,
     WinBackOffer,
 )
-from .retention import DefectionSignal
 from .rfm import rfm_summary, split_calibration_holdout
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
 from .signals import Population, Profile, define_signal
@@ -48,7 +50,46 @@ from .stages import (
     default_lifecycle,
 )
 from .table import Table
-from .value import MarkovChainModel, clv_margin_multiple, cohort_table, rfm_scores, rfm_segments
+
+if TYPE_CHECKING:
+    from .retention import DefectionSignal
+    from .value import (
+        MarkovChainModel,
+        clv_margin_multiple,
+        cohort_table,
+        rfm_scores,
+        rfm_segments,
+    )
+
+# The value and retention packages load on first use (``lifecycle.MarkovChainModel``,
+# ``from lifecycle import DefectionSignal``, ``lifecycle.value``): nothing else that
+# ``import lifecycle`` loads needs them, and they are a fair share of its time.
+_LAZY = {
+    "DefectionSignal": "retention",
+    "MarkovChainModel": "value",
+    "clv_margin_multiple": "value",
+    "cohort_table": "value",
+    "retention": "retention",
+    "rfm_scores": "value",
+    "rfm_segments": "value",
+    "value": "value",
+}
+
+
+def __getattr__(name: str) -> Any:
+    package = _LAZY.get(name)
+    if package is None:
+        msg = f"module 'lifecycle' has no attribute {name!r}"
+        raise AttributeError(msg)
+    module = importlib.import_module(f".{package}", __name__)
+    found = module if name == package else getattr(module, name)
+    globals()[name] = found  # later lookups are plain attribute reads
+    return found
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "AmountOff",

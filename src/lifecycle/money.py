@@ -368,11 +368,18 @@ class Money:
         >>> Money.from_minor(500, "JPY")
         Money('500', 'JPY')
         """
-        if isinstance(minor, (bool, np.bool_)) or not isinstance(minor, (int, np.integer)):
-            msg = f"'minor' must be an int count of minor units (got {minor!r})"
-            raise ValidationError(msg)
-        cur = as_currency(currency)
-        return cls(Decimal(int(minor)).scaleb(-cur.minor_units), cur)
+        if type(minor) is not int:  # a plain int, the common case, needs no more checks
+            if isinstance(minor, (bool, np.bool_)) or not isinstance(minor, (int, np.integer)):
+                msg = f"'minor' must be an int count of minor units (got {minor!r})"
+                raise ValidationError(msg)
+            minor = int(minor)
+        cur = currency if type(currency) is Currency else as_currency(currency)
+        # Built without the converters: an int scaled by the currency's exponent is an exact,
+        # finite Decimal already, and profiles build several per customer.
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", Decimal(minor).scaleb(-cur.minor_units))
+        object.__setattr__(money, "currency", cur)
+        return money
 
     def to_minor(self, rounding: RoundingPolicy | None = None) -> int:
         """The amount as an integer count of minor units.

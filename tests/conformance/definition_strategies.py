@@ -18,7 +18,8 @@ from lifecycle.signals import AttributeScore
 
 START = dt.date(2024, 1, 1)
 _SCALES = (Scale(1, 5), Scale(0, 10), Scale(1, 7), Scale(1, 5, higher_is_better=False))
-_NAMES = tuple(f"q{i}" for i in range(8))
+# Enough names for three groups of two leaves each (nine dimensions).
+_NAMES = tuple(f"q{i}" for i in range(9))
 
 
 @st.composite

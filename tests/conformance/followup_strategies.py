@@ -21,7 +21,7 @@ import attrs
 from hypothesis import strategies as st
 
 from conformance.strategies import conditions
-from lifecycle import EventLog, attribute, signal
+from lifecycle import EventLog, attribute, define_signal, signal
 from lifecycle.conditions import Condition
 from lifecycle.followup import (
     Action,
@@ -37,6 +37,7 @@ from lifecycle.followup import (
     OnStageChange,
     Trigger,
 )
+from lifecycle.signals import count, first, last
 from lifecycle.stages import Timeline, default_lifecycle
 from lifecycle.table import Table
 
@@ -159,10 +160,17 @@ def _every(draw: st.DrawFn, when: st.SearchStrategy[Condition | None], short: bo
     )
 
 
+#: Signals of dates an anniversary can be of (customers without one have none).
+DEFINED_DATES = (
+    define_signal("first_visit", first("visit")),
+    define_signal("last_complaint", last("complaint", within="1Y")),
+)
+
+
 @st.composite
 def _anniversary(draw: st.DrawFn, when: st.SearchStrategy[Condition | None]) -> Anniversary:
     return Anniversary(
-        draw(st.sampled_from(("birthday", "first_purchase"))),
+        draw(st.sampled_from(("birthday", "first_purchase", *DEFINED_DATES))),
         draw(actions),
         leap_day=draw(st.sampled_from(("feb28", "mar1"))),
         when=draw(when),
@@ -347,6 +355,7 @@ BAD_FOLLOWUP: dict[type, tuple[Callable[[], object], ...]] = {
         lambda: Anniversary("birthday", _CALL, leap_day="feb29"),
         lambda: Anniversary(" birthday", _CALL),
         lambda: Anniversary("birthday", None),  # type: ignore[arg-type]
+        lambda: Anniversary(define_signal("visits", count("visit")), _CALL),
     ),
     OnStageChange: (
         lambda: OnStageChange("", _CALL),

@@ -5,8 +5,8 @@
   cancellations, amounts and categories, over about two years.
 - :func:`stage_models`: random lifecycle models: 2-6 stages, a chain that reaches every
   stage, extra forward, backward, dissolution and win-back moves, conditions from a pool
-  of standard-signal rules (sometimes more than ten distinct ones, which switches the
-  batch engine from its full pattern table to the distinct patterns present).
+  of rules over standard and defined signals (sometimes more than ten distinct ones, which
+  switches the batch engine from its full pattern table to the distinct patterns present).
 - :func:`small_default`: the default model with thresholds small enough for short logs.
 
 Stage tests import them with ``from conformance.stage_strategies import ...``;
@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from lifecycle import EventLog, signal
+from lifecycle import EventLog, define_signal, signal
 from lifecycle.conditions import Condition, always, never
+from lifecycle.signals import count, distinct, total
 from lifecycle.stages import LifecycleModel, Transition, default_lifecycle
 
 START = dt.date(2023, 1, 1)
@@ -89,7 +90,13 @@ def small_default(**kwargs: Any) -> LifecycleModel:
 
 
 def _pool() -> tuple[Condition, ...]:
+    complaints = define_signal("complaints_30d", count("complaint", within="30D"))
+    recent_spend = define_signal("spend_2m", total("purchase", within="2M"))
+    active_days = define_signal("active_days_1y", distinct("visit", "date", within="1Y"))
     return (
+        signal(complaints) >= 1,
+        signal(recent_spend) > "40",
+        (signal(active_days) >= 2) & (signal(complaints) == 0),
         signal("purchase_count") >= 1,
         signal("purchase_count") >= 3,
         signal("repeat_purchase_count") >= 2,

@@ -21,6 +21,10 @@ Examples
 (3, ['ann', 'bob'], Currency(code='EUR', minor_units=2))
 >>> log.profile("ann", as_of="2024-03-31").total_spend
 Money('55.50', 'EUR')
+
+The loaders under the constructors (:func:`load_records`, :func:`load_columns`), the
+"did you mean" hint of their messages (:func:`did_you_mean`) and :func:`provide_io` are
+public for :mod:`lifecycle.io`, which reads files and frames a layer above.
 """
 
 from ._coded import Coded
@@ -30,9 +34,10 @@ from ._columns import (
     STANDARD_KINDS,
     Rejected,
     as_date,
+    did_you_mean,
     segment_bounds,
 )
-from ._log import EventLog, Loaded
+from ._log import EventLog, Loaded, load_columns, load_records, provide_io
 
 __all__ = [
     "LABEL_FIELDS",
@@ -43,5 +48,9 @@ __all__ = [
     "Loaded",
     "Rejected",
     "as_date",
+    "did_you_mean",
+    "load_columns",
+    "load_records",
+    "provide_io",
     "segment_bounds",
 ]

@@ -399,8 +399,18 @@ def _closest(name: str, choices: Iterable[str]) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def _hint(name: str, choices: Iterable[str]) -> str:
-    """A "did you mean" suffix for a misspelt ``name``, or ""."""
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """A "did you mean" suffix for a misspelt ``name`` to add to a message, or "".
+
+    Loaders (``lifecycle.io`` too) use it for fields and columns a user misspelt.
+
+    Examples
+    --------
+    >>> did_you_mean("ammount", ["amount", "currency"])
+    "; did you mean 'amount'?"
+    >>> did_you_mean("zzz", ["amount", "currency"])
+    ''
+    """
     close = _closest(name, choices)
     return f"; did you mean {close!r}?" if close else ""
 

@@ -27,12 +27,12 @@ from ._columns import (
     Rejected,
     _as_1d,
     _check_errors_mode,
-    _hint,
     _object_array,
     _optional_column,
     _Problems,
     _validate_columns,
     check_score_scale,
+    did_you_mean,
 )
 
 if TYPE_CHECKING:
@@ -47,10 +47,19 @@ _IO: dict[str, Callable[..., Any]] = {}
 
 
 def provide_io(**functions: Callable[..., Any]) -> None:
-    """Register the readers and writers that EventLog's methods delegate to (by lifecycle.io).
+    """Register the readers and writers that EventLog's methods delegate to.
+
+    ``lifecycle.io`` calls it when it is imported (``import lifecycle`` does), so that
+    ``EventLog.from_csv``, ``from_pandas``, ``from_arrow``, ``to_arrow`` and ``to_pandas``
+    work although reading files lives a layer above events. The keywords are
+    ``read_csv``, ``from_pandas``, ``from_arrow``, ``to_arrow``, ``to_pandas`` and
+    ``to_polars``; a later call replaces a function.
 
     Examples
     --------
+    >>> import lifecycle.io
+    >>> _IO["read_csv"] is lifecycle.io.read_csv  # lifecycle.io provided it when imported
+    True
     >>> sorted(_IO)
     ['from_arrow', 'from_pandas', 'read_csv', 'to_arrow', 'to_pandas', 'to_polars', 'to_sql']
     """
@@ -710,7 +719,7 @@ def _load_records(
         if unknown:
             name = sorted(unknown, key=str)[0]
             msg = (
-                f"row {row}: unknown field {name!r}{_hint(str(name), allowed)} (allowed: "
+                f"row {row}: unknown field {name!r}{did_you_mean(str(name), allowed)} (allowed: "
                 f"{', '.join(sorted(allowed))}; pass attributes=[...] to carry others)"
             )
             raise SchemaError(msg)
@@ -741,7 +750,7 @@ def _load_records(
     missing = [name for name in attributes if name not in seen]
     if check_attributes and missing:
         msg = (
-            f"attribute {missing[0]!r} is in no record{_hint(missing[0], seen)} "
+            f"attribute {missing[0]!r} is in no record{did_you_mean(missing[0], seen)} "
             f"(keys: {', '.join(sorted(map(str, seen)))})"
         )
         raise SchemaError(msg)
@@ -784,6 +793,16 @@ def load_columns(
 
     As :meth:`EventLog.from_arrays`, except that ``currency`` is the currency of amounts
     whose row names none, and a row naming another one conflicts with it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log = load_columns(
+    ...     {"customer": np.array(["a", "b"]), "date": np.array(["2024-01-01", "2024-01-02"]),
+    ...      "amount": np.array(["5.00", "7.50"]), "currency": np.array(["EUR", None])},
+    ...     {}, currency="EUR", kinds=(), score_scale=None, errors="raise")
+    >>> log.amount_minor.tolist(), str(log.currency)
+    ([500, 750], 'EUR')
     """
     options = _Options(currency, (), kinds, check_score_scale(score_scale), errors)
     return _load_arrays(arrays, attributes, options)
@@ -806,6 +825,15 @@ def load_records(
     As :meth:`EventLog.from_records`, except that ``malformed`` rows (row to column, reason
     and value) are rejected as given, and ``lines`` (each record's first and last line)
     and ``source`` (the file) locate each record in messages.
+
+    Examples
+    --------
+    >>> records = [{"customer": "a", "date": "2024-01-01"}, {"customer": "b", "date": "?"}]
+    >>> log, rejected = load_records(
+    ...     records, currency=None, attributes=(), kinds=(), score_scale=None,
+    ...     errors="collect", malformed={}, lines=[(2, 2), (3, 3)], source="events.csv")
+    >>> len(log), len(rejected)
+    (1, 1)
     """
     options = _Options(currency, attributes, kinds, check_score_scale(score_scale), errors)
     return _load_records(records, options, malformed, lines, source)

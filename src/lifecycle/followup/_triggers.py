@@ -34,7 +34,7 @@ from ..conditions import Condition, condition_from_dict
 from ..errors import SchemaError, ValidationError
 from ..events import EventLog, as_date
 from ..serialization import check_keys, check_schema
-from ..signals import snapshots
+from ..signals import NamedSignal, definition_from_dict, snapshots
 from ._actions import Action, check_word, instance_of
 from ._calendar import (
     LEAP_DAYS,
@@ -71,6 +71,19 @@ _maybe_condition = instance_of(Condition, optional=True)
 
 def _word(_: object, field: attrs.Attribute[str], value: object) -> None:
     check_word(field.name.rstrip("_"), value)
+
+
+def _anchor(_: object, field: attrs.Attribute[Any], value: object) -> None:
+    """A word (an attribute, ``first_purchase``) or a defined signal of dates."""
+    if isinstance(value, NamedSignal):
+        if value.kind != "date":
+            msg = (
+                f"'of' must be a defined signal of dates such as first('visit') "
+                f"(got {value.name!r}, a {value.kind} signal)"
+            )
+            raise ValidationError(msg)
+        return
+    check_word("of", value)
 
 
 def _flag(_: object, field: attrs.Attribute[bool], value: object) -> None:
@@ -556,11 +569,14 @@ class Anniversary(Trigger):
 
     Parameters
     ----------
-    of : str
-        ``"first_purchase"``, or the name of a log attribute holding a date per customer
-        (``"birthday"``, ``"contract_start"``); the customer's latest recorded value counts.
-        Customers without a value are reported (:class:`~lifecycle.errors.ValidationError`
-        naming them), never skipped silently.
+    of : str or NamedSignal
+        ``"first_purchase"``, the name of a log attribute holding a date per customer
+        (``"birthday"``, ``"contract_start"``; the customer's latest recorded value counts),
+        or a signal of dates defined with :func:`~lifecycle.define_signal` (``first("visit")``),
+        computed as of the log's last day. Customers without an attribute value are reported
+        (:class:`~lifecycle.errors.ValidationError` naming them), never skipped silently;
+        as customers without a purchase have no anniversary of their first purchase,
+        customers whose defined date is missing (no visit) have none.
     action : Action
     leap_day : {"feb28", "mar1"}, default "feb28"
         Where 29 February falls in a common year.
@@ -577,9 +593,18 @@ class Anniversary(Trigger):
     >>> greet = Anniversary("birthday", Action("greeting", "email"), leap_day="mar1")
     >>> greet.occurrences(dt.date(1992, 2, 29), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     [datetime.date(2025, 3, 1)]
+    >>> from lifecycle import define_signal
+    >>> from lifecycle.followup import FollowUpPlan, History
+    >>> from lifecycle.signals import first
+    >>> log = EventLog.from_records([{"customer": 1, "date": "2023-05-10", "kind": "visit"},
+    ...                              {"customer": 1, "date": "2024-01-02"}])
+    >>> visited = Anniversary(define_signal("first_visit", first("visit")), Action("gift", "post"))
+    >>> [(str(a.date), a.rule) for a in FollowUpPlan([visited]).schedule(
+    ...     History(log, 1), dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
+    [('2024-05-10', 'anniversary of first_visit')]
     """
 
-    of: str = attrs.field(validator=_word)
+    of: str | NamedSignal = attrs.field(validator=_anchor)
     action: Action = attrs.field(validator=instance_of(Action))
     leap_day: str = attrs.field(default="feb28", validator=_leap_day, kw_only=True)
     when: Condition | None = attrs.field(default=None, validator=_maybe_condition, kw_only=True)
@@ -587,14 +612,20 @@ class Anniversary(Trigger):
     _required = frozenset({"of", "action"})
     _optional = frozenset({"leap_day", "when"})
 
+    @property
+    def _name(self) -> str:
+        return self.of.name if isinstance(self.of, NamedSignal) else self.of
+
     def label(self) -> str:
-        return f"anniversary of {self.of}"
+        return f"anniversary of {self._name}"
 
     @property
     def bounded(self) -> bool:
         return False
 
     def check(self, log: EventLog) -> None:
+        if isinstance(self.of, NamedSignal):
+            return  # computed from the log's events
         if self.of != "first_purchase" and self.of not in log.attributes:
             known = ", ".join(sorted(log.attributes)) or "none"
             msg = (
@@ -620,14 +651,21 @@ class Anniversary(Trigger):
         shown = ", ".join(repr(c) for c in customers[:5])
         more = f" and {len(customers) - 5} more" if len(customers) > 5 else ""
         msg = (
-            f"Anniversary({self.of!r}): {len(customers)} customer(s) have no {self.of!r} "
+            f"Anniversary({self._name!r}): {len(customers)} customer(s) have no {self._name!r} "
             f"date: {shown}{more}; record one for each customer, or plan without them"
         )
         return ValidationError(msg)
 
     def single(self, one: One) -> list[list[Candidate]]:
         history = one.history
-        if self.of == "first_purchase":
+        if isinstance(self.of, NamedSignal):
+            last = history.log.end
+            assert last is not None
+            value = history.profile(last).compute(self.of)
+            if value is None:
+                return [[]]
+            anchor = value
+        elif self.of == "first_purchase":
             days = [d for d, k in history.events() if k == "purchase"]
             if not days:
                 return [[]]
@@ -639,11 +677,18 @@ class Anniversary(Trigger):
             if value is None:
                 raise self._missing([history.customer])
             anchor = _date_value(self.of, history.customer, value)
-        why = f"{self.of} on {anchor.isoformat()}"
+        why = f"{self._name} on {anchor.isoformat()}"
         return [[(day, anchor, why) for day in self.occurrences(anchor, one.lo, one.hi)]]
 
     def _anchors(self, batch: Batch) -> tuple[NDArray[np.int64], NDArray[np.datetime64]]:
         log = batch.log
+        if isinstance(self.of, NamedSignal):
+            assert log.end is not None
+            ids = log.customers
+            when = np.full(len(ids), np.datetime64(log.end, "D"))
+            dates = snapshots(log, ids, when, signals=[self.of])[self.of.name]
+            known = ~np.isnat(dates)
+            return np.flatnonzero(known).astype(np.int64), dates[known]
         if self.of == "first_purchase":
             rows = batch.kind_rows("purchase")
             code = log.code[rows].astype(np.int64)
@@ -679,13 +724,20 @@ class Anniversary(Trigger):
         ]
 
     def _payload(self) -> dict[str, Any]:
-        out = {"of": self.of, "action": self.action.to_dict(), "leap_day": self.leap_day}
+        of = self.of.to_dict() if isinstance(self.of, NamedSignal) else self.of
+        out = {"of": of, "action": self.action.to_dict(), "leap_day": self.leap_day}
         return {**out, **self._when_payload()}
 
     @classmethod
     def _read(cls, body: Mapping[str, Any]) -> Trigger:
+        of = body["of"]
+        if isinstance(of, Mapping):
+            of = definition_from_dict(of)
+            if not isinstance(of, NamedSignal):
+                msg = f"follow-up rule 'anniversary': 'of' must be a named signal (got {of!r})"
+                raise SchemaError(msg)
         return cls(
-            body["of"],
+            of,
             Action.from_dict(body["action"]),
             leap_day=body.get("leap_day", "feb28"),
             when=read_when(body),

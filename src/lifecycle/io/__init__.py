@@ -35,7 +35,7 @@ Examples
 [2500]
 """
 
-from ..events._log import provide_io
+from ..events import provide_io
 from ..table import provide_converters
 from ._arrow import from_arrow, read_parquet, to_arrow, write_parquet
 from ._csv import read_csv

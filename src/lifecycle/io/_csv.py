@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from ..errors import SchemaError, ValidationError
-from ..events import RECORD_FIELDS, EventLog, Loaded
-from ..events._columns import _hint
-from ..events._log import load_records
+from ..events import RECORD_FIELDS, EventLog, Loaded, load_records
+from ..events import did_you_mean as _hint
 from ..money import Currency
 from ._fields import ErrorMode, check_unread
 

@@ -14,9 +14,8 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from ..errors import SchemaError, ValidationError
-from ..events import LABEL_FIELDS, EventLog, Loaded
-from ..events._columns import _hint
-from ..events._log import load_columns
+from ..events import LABEL_FIELDS, EventLog, Loaded, load_columns
+from ..events import did_you_mean as _hint
 from ..money import Currency
 from ..table import import_optional
 from ._arrow import _load_table, _plan, to_arrow

@@ -23,7 +23,7 @@ from ..conditions import Condition, SignalRef, all_of, always, any_of, attribute
 from ..errors import ValidationError
 from ..money import Money, to_decimal
 from ..serialization import check_schema, decode_value, encode_value
-from ..signals import SIGNALS, Population, Profile
+from ..signals import SIGNALS, NamedSignal, Population, Profile, definition_from_dict
 from ._states import Decision, LadderRung, LoyaltyState, Subject, _decide, _explain, _Ordered
 
 __all__ = ["LOYALTY_RULES", "LoyaltyLadder", "LoyaltyRule", "loyalty_from_dict"]
@@ -48,17 +48,7 @@ def _numeric(subject: Subject, names: tuple[str, ...]) -> Subject:
         items = subject[name].tolist()
         if all(v is None or type(v) in (int, float) for v in items):
             columns[name] = np.array([np.nan if v is None else v for v in items], dtype=float)
-    if not columns:
-        return subject
-    kinds = {name: subject.kind_of(name) for name in subject}
-    masks = {name: subject.is_missing(name) for name in subject if kinds[name] == "money"}
-    return Population(
-        {**subject, **columns},
-        as_of=subject.as_of,
-        currency=subject.currency,
-        masks=masks,
-        kinds=kinds,
-    )
+    return subject.with_attributes(**columns) if columns else subject
 
 
 #: The scale of the recommend question the rules' score thresholds are written on.
@@ -98,20 +88,27 @@ def _check_recommend_scale(subject: Subject, rule: str) -> None:
         raise ValidationError(msg)
 
 
-def _present(subject: Subject | None, name: str) -> bool:
-    """Whether ``subject`` carries signal or attribute ``name`` (None: assume it does)."""
-    if subject is None or name in SIGNALS:
+#: A rule field that reads a signal: an attribute's name, or a defined signal.
+Source = str | NamedSignal
+
+
+def _present(subject: Subject | None, name: Source) -> bool:
+    """Whether ``subject`` carries signal or attribute ``name`` (None: assume it does).
+
+    A defined signal is always there: profiles and populations of a log compute it.
+    """
+    if subject is None or isinstance(name, NamedSignal) or name in SIGNALS:
         return True
     if isinstance(subject, Profile):
         return name in subject.values
     return name in subject
 
 
-def _ref(name: str) -> SignalRef:
-    return signal(name) if name in SIGNALS else attribute(name)
+def _ref(name: Source) -> SignalRef:
+    return signal(name) if isinstance(name, NamedSignal) or name in SIGNALS else attribute(name)
 
 
-def _ge(name: str, value: object) -> Condition:
+def _ge(name: Source, value: object) -> Condition:
     """``name >= value`` (a helper: mypy's attrs plugin hides ``SignalRef.__ge__``)."""
     ref: Any = _ref(name)
     condition: Condition = ref >= value
@@ -128,7 +125,7 @@ def _all(parts: list[Condition]) -> Condition:
     return always() if not parts else parts[0] if len(parts) == 1 else all_of(*parts)
 
 
-def _gt(name: str, value: object) -> Condition:
+def _gt(name: Source, value: object) -> Condition:
     """``name > value``."""
     ref: Any = _ref(name)
     condition: Condition = ref > value
@@ -160,10 +157,39 @@ def _count(low: int) -> Any:
     return check
 
 
-def _name(_: object, field: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value:
-        msg = f"{field.name!r} must be a non-empty attribute name (got {value!r})"
-        raise ValidationError(msg)
+def _source(*kinds: str) -> Any:
+    """A validator: an attribute's name, or a defined signal of one of ``kinds``."""
+
+    def check(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, NamedSignal):
+            if value.kind not in kinds:
+                msg = (
+                    f"{field.name!r} must be a defined signal of kind {' or '.join(kinds)} "
+                    f"(got {value.name!r}, a {value.kind} signal)"
+                )
+                raise ValidationError(msg)
+            signal(value)  # refuses a defined signal named like a standard one
+            return
+        if not isinstance(value, str) or not value:
+            msg = (
+                f"{field.name!r} must be a non-empty attribute name or a defined signal "
+                f"(got {value!r})"
+            )
+            raise ValidationError(msg)
+
+    return check
+
+
+def _encode_field(value: object) -> object:
+    if isinstance(value, NamedSignal):
+        return value.to_dict()  # plain data: the definition, never code
+    return encode_value(value.label if isinstance(value, _Ordered) else value)
+
+
+def _decode_field(data: object) -> Any:
+    if isinstance(data, Mapping) and "schema" in data:
+        return definition_from_dict(data)
+    return decode_value(data)
 
 
 # ---------------------------------------------------------------------- decision lists
@@ -270,8 +296,7 @@ class DecisionList(Generic[S]):
         """
         data: dict[str, Any] = {"schema": self._SCHEMA}
         for field in _fields(type(self)):
-            value = getattr(self, field.name)
-            data[field.name] = encode_value(value.label if isinstance(value, _Ordered) else value)
+            data[field.name] = _encode_field(getattr(self, field.name))
         return data
 
     @classmethod
@@ -289,7 +314,7 @@ class DecisionList(Generic[S]):
         """
         fields = [f.name for f in _fields(cls)]
         check_schema(data, cls._SCHEMA, fields)
-        return cls(**{name: decode_value(data[name]) for name in fields if name in data})
+        return cls(**{name: _decode_field(data[name]) for name in fields if name in data})
 
 
 #: Every kind of loyalty rule, by the schema of its serialized form.
@@ -353,8 +378,10 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
 
     Parameters
     ----------
-    satisfaction : str, default "satisfaction"
-        Name of the attribute holding the 0-100 satisfaction index.
+    satisfaction : str or NamedSignal, default "satisfaction"
+        Name of the attribute holding the 0-100 satisfaction index, or a defined signal
+        (count or number) computing it, such as a satisfaction model's
+        :meth:`~lifecycle.satisfaction.SatisfactionModel.signal`.
     satisfied_at : float, default 70
         Satisfaction index at or above which a customer is satisfied (0-100).
     dissatisfied_below : float, default 50
@@ -386,6 +413,11 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
     >>> p = log.profile(1, as_of="2024-03-01")
     >>> LoyaltyRule().evaluate(p), LoyaltyRule().evaluate(p.with_attributes(satisfaction=55))
     (<LoyaltyState.LOYAL: 3>, <LoyaltyState.DISAPPOINTED: 1>)
+    >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
+    >>> LoyaltyRule(satisfaction=SatisfactionModel([Dimension("speed")]).signal()).evaluate(p)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: the score reads one attribute per dimension, and the log does not carry 'speed' (its attributes: none); load the answers with attributes=[...], or join them (a profile: with_attributes)
     >>> LoyaltyRule(satisfied_at=40, dissatisfied_below=60)
     Traceback (most recent call last):
     ...
@@ -394,7 +426,7 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
 
     _SCHEMA: ClassVar[str] = "lifecycle.loyalty_rule/1"
 
-    satisfaction: str = attrs.field(default="satisfaction", validator=_name)
+    satisfaction: Source = attrs.field(default="satisfaction", validator=_source("number", "count"))
     satisfied_at: float = attrs.field(default=70, validator=_number(0, 100))
     dissatisfied_below: float = attrs.field(default=50, validator=_number(0, 100))
     promoter_at: float = attrs.field(default=9, validator=_number(0, 10))
@@ -474,7 +506,7 @@ class LoyaltyRule(DecisionList[LoyaltyState]):
         )
 
     def _numeric_attributes(self) -> tuple[str, ...]:
-        return (self.satisfaction,)
+        return (self.satisfaction,) if isinstance(self.satisfaction, str) else ()
 
 
 # ---------------------------------------------------------------------- the loyalty ladder
@@ -519,11 +551,13 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     supporter_categories : int, default 2
     advocate_score : float, default 9
         On the 0-10 recommend question.
-    referrals : str, default "referrals"
-        Attribute counting the customers this one referred.
+    referrals : str or NamedSignal, default "referrals"
+        Attribute counting the customers this one referred, or a defined signal (count or
+        number) counting them, such as ``count("referral", within="365D")``.
     min_referrals : int, default 1
-    premium : str, default "premium"
-        Attribute that is True for customers paying a premium price.
+    premium : str or NamedSignal, default "premium"
+        Attribute that is True for customers paying a premium price, or a defined signal:
+        a flag, or a count, number or amount where above 0 is paying a premium.
     premium_spend_365d : Money, Decimal, int, str or None, default None
         Spend in the last 365 days that counts as paying a premium.
 
@@ -539,6 +573,11 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     (<LadderRung.SUPPORTER: 3>, <LadderRung.ADVOCATE: 4>)
     >>> LoyaltyLadder(premium_spend_365d="50").evaluate(p.with_attributes(referrals=2))
     <LadderRung.PARTNER: 5>
+    >>> from lifecycle import define_signal
+    >>> from lifecycle.signals import count
+    >>> cups = define_signal("cup_orders", count("purchase", within="60D"))
+    >>> LoyaltyLadder(referrals=cups).evaluate(p)
+    <LadderRung.ADVOCATE: 4>
     """
 
     _SCHEMA: ClassVar[str] = "lifecycle.loyalty_ladder/1"
@@ -547,9 +586,11 @@ class LoyaltyLadder(DecisionList[LadderRung]):
     client_purchases: int = attrs.field(default=2, validator=_count(1))
     supporter_categories: int = attrs.field(default=2, validator=_count(1))
     advocate_score: float = attrs.field(default=9, validator=_number(0, 10))
-    referrals: str = attrs.field(default="referrals", validator=_name)
+    referrals: Source = attrs.field(default="referrals", validator=_source("count", "number"))
     min_referrals: int = attrs.field(default=1, validator=_count(1))
-    premium: str = attrs.field(default="premium", validator=_name)
+    premium: Source = attrs.field(
+        default="premium", validator=_source("bool", "count", "number", "money")
+    )
     premium_spend_365d: Money | Decimal | None = attrs.field(default=None, converter=_spend)
 
     def __attrs_post_init__(self) -> None:
@@ -584,7 +625,9 @@ class LoyaltyLadder(DecisionList[LadderRung]):
             recommends.append(_ge(self.referrals, self.min_referrals))
         advocate = all_of(client, _any(recommends))
         premium: list[Condition] = []
-        if _present(subject, self.premium):
+        if isinstance(self.premium, NamedSignal) and self.premium.kind != "bool":
+            premium.append(_gt(self.premium, 0))
+        elif _present(subject, self.premium):
             premium.append(_ref(self.premium).isin((True,)))
         if self.premium_spend_365d is not None:
             premium.append(_ge("spend_365d", self.premium_spend_365d))
@@ -602,4 +645,4 @@ class LoyaltyLadder(DecisionList[LadderRung]):
         )
 
     def _numeric_attributes(self) -> tuple[str, ...]:
-        return (self.referrals,)
+        return (self.referrals,) if isinstance(self.referrals, str) else ()

@@ -24,6 +24,7 @@ from .._validation import (
     first_violation,
     is_number,
 )
+from .._values import plain
 from ..errors import ValidationError
 from ..serialization import check_keys, check_schema
 from ..signals import NamedSignal, Population, Profile, define_signal
@@ -310,13 +311,14 @@ class SatisfactionModel:
         missing: Missing,
         *,
         single: bool,
+        customers: NDArray[Any] | None = None,
     ) -> SatisfactionScores:
         scores: dict[str, NDArray[np.float64]] = {}
         for leaf in self.leaves:
             values = answers.get(leaf.name)
             if values is None:
                 values = np.full(n, np.nan)
-            _check_answers(leaf, values, missing, single=single)
+            _check_answers(leaf, values, missing, single=single, customers=customers)
             scores[leaf.name] = leaf.scale.rescale(values)
         index = _weighted_mean(self.dimensions, scores, n)
         ordered = {d.name: scores[d.name] for d in self.walk()}
@@ -415,12 +417,26 @@ def _scalar(values: NDArray[np.float64]) -> float | None:
 
 
 def _check_answers(
-    leaf: Dimension, values: NDArray[np.float64], missing: Missing, *, single: bool
+    leaf: Dimension,
+    values: NDArray[np.float64],
+    missing: Missing,
+    *,
+    single: bool,
+    customers: NDArray[Any] | None = None,
 ) -> None:
+    """Refuse answers off the leaf's scale (and unanswered ones with ``missing="raise"``).
+
+    The message names the respondent: by ``customers[i]`` when the rows are customers (a
+    profile's or a population's answers), else by position.
+    """
     scale = leaf.scale
     # fmin/fmax skip NaN (unanswered) and need no temporary array in the valid case.
     if values.size and (np.fmin.reduce(values) < scale.low or np.fmax.reduce(values) > scale.high):
         outside = (values < scale.low) | (values > scale.high)
+        if customers is not None:
+            _name_customer(
+                leaf.name, outside, f"within its scale {scale.describe()}", values, customers
+            )
         if single:
             value = float(values[0])
             shown = int(value) if value.is_integer() else value
@@ -435,7 +451,28 @@ def _check_answers(
         if single and unanswered[0]:
             msg = f"answer to {leaf.name!r} is missing (missing='raise')"
             raise ValidationError(msg)
+        if customers is not None:
+            _name_customer(leaf.name, unanswered, "answered (missing='raise')", values, customers)
         first_violation(leaf.name, unanswered, "answered (missing='raise')", values)
+
+
+def _name_customer(
+    name: str, bad: NDArray[np.bool_], rule: str, values: NDArray[Any], customers: NDArray[Any]
+) -> None:
+    """Raise, naming the first customer whose answer breaks ``rule``, if any does."""
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        first = int(rows[0])
+        value = float(values[first])
+        shown: object = int(value) if value.is_integer() else value
+        if math.isnan(value):
+            shown = "no answer"
+        others = f" ({rows.size} customers in all)" if rows.size > 1 else ""
+        msg = (
+            f"customer {plain(customers[first])!r}: answer to {name!r} must be {rule} "
+            f"(got {shown}){others}"
+        )
+        raise ValidationError(msg)
 
 
 def _weighted_mean(

@@ -63,8 +63,13 @@ class SatisfactionScoreSignal(AttributeScore):
     def attributes(self) -> tuple[str, ...]:
         return self.model.leaf_names
 
-    def score_columns(self, answers: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+    def score_columns(
+        self, answers: Mapping[str, NDArray[np.float64]], customers: NDArray[Any] | None = None
+    ) -> NDArray[np.float64]:
         """The model's index of rows of answers, by :meth:`SatisfactionModel.score`.
+
+        An answer off its scale raises, naming the row's customer when ``customers`` holds
+        them (else its position).
 
         Examples
         --------
@@ -72,9 +77,17 @@ class SatisfactionScoreSignal(AttributeScore):
         >>> score = SatisfactionScoreSignal(SatisfactionModel([Dimension("speed")]))
         >>> score.score_columns({"speed": np.array([1.0, 3.0])}).tolist()
         [0.0, 50.0]
+        >>> score.score_columns({"speed": np.array([1.0, 7.0])}, np.array(["ann", "bob"]))
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: customer 'bob': answer to 'speed' must be within its scale 1-5 (got 7)
         """
-        index: NDArray[np.float64] = self.model.score(answers, missing=self.missing).index
-        return index
+        if customers is None:
+            index: NDArray[np.float64] = self.model.score(answers, missing=self.missing).index
+            return index
+        n = len(customers)
+        scores = self.model._score_many(answers, n, self.missing, single=False, customers=customers)
+        return scores.index
 
     def _payload(self) -> dict[str, Any]:
         return {"op": "satisfaction", "model": self.model.to_dict(), "missing": self.missing}

@@ -11,6 +11,8 @@ computed once per engine, and only the signals asked for are computed.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -188,6 +190,23 @@ def _range_reduce(
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _parts_of(definition: Definition) -> frozenset[Definition]:
+    """``definition`` and every part it is computed from, however deep."""
+    out = {definition}
+    for part in definition.parts():
+        out |= _parts_of(part)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _reads_attributes(definition: Definition) -> bool:
+    """Whether ``definition`` scores attributes, itself or in a part."""
+    return isinstance(definition, AttributeScore) or any(
+        _reads_attributes(part) for part in definition.parts()
+    )
+
+
 def _numeric(values: NDArray[Any], kind: str) -> NDArray[Any]:
     return values.astype(np.float64) if kind == "number" else values
 
@@ -204,10 +223,24 @@ class Batch:
         self.subsets: dict[tuple[str, str | None], Subset] = {}
         self.memo: dict[Definition, Column] = {}
         self.name = ""
+        # Columns a score reads before the log's carried attributes (a population's joined
+        # ones), for one call of column(); what reads them is memoised for that call only.
+        self.attributes: Mapping[str, NDArray[Any]] | None = None
+        self.scratch: dict[Definition, Column] = {}
 
-    def column(self, definition: Definition) -> Column:
-        """Values and missing mask of ``definition``, as a population holds them."""
-        values, missing = self.value(definition)
+    def column(
+        self, definition: Definition, attributes: Mapping[str, NDArray[Any]] | None = None
+    ) -> Column:
+        """Values and missing mask of ``definition``, as a population holds them.
+
+        ``attributes``: columns (one value per query) that a score reads in place of the
+        log's carried attributes of the same names, such as those joined onto a population.
+        """
+        self.attributes, self.scratch = attributes, {}
+        try:
+            values, missing = self.value(definition)
+        finally:
+            self.attributes, self.scratch = None, {}
         kind = definition.kind
         if kind in ("days", "number"):
             values = values.astype(np.float64)
@@ -227,16 +260,30 @@ class Batch:
             return values, missing
         return values, None
 
+    def keep_only(self, definitions: Iterable[Definition]) -> None:
+        """Drop the memoised columns that none of ``definitions`` reads (to free memory).
+
+        A population computes its signals one after another; the parts the signals still
+        to come do not share need not stay in memory until the last one is done.
+        """
+        needed: set[Definition] = set()
+        for d in definitions:
+            needed |= _parts_of(d)
+        for d in [d for d in self.memo if d not in needed]:
+            del self.memo[d]
+
     def value(self, definition: Definition) -> Column:
-        if definition not in self.memo:
+        given = self.attributes is not None and _reads_attributes(definition)
+        memo = self.scratch if given else self.memo
+        if definition not in memo:
             outer = self.name
             if isinstance(definition, NamedSignal) and not outer:
                 self.name = definition.name
             try:
-                self.memo[definition] = self._compute(definition)
+                memo[definition] = self._compute(definition)
             finally:
                 self.name = outer
-        return self.memo[definition]
+        return memo[definition]
 
     def _compute(self, d: Definition) -> Column:
         if isinstance(d, NamedSignal):
@@ -262,11 +309,18 @@ class Batch:
         return gather(column, rows, found)
 
     def _score(self, d: AttributeScore) -> Column:
-        absent = [name for name in d.attributes if name not in self.log.attributes]
+        given = self.attributes or {}
+        carried = self.log.attributes
+        absent = [name for name in d.attributes if name not in given and name not in carried]
         if absent:
-            raise missing_attributes(absent, self.log.attributes)
-        answers = {name: answers_of(name, self.carried(name), self.ids) for name in d.attributes}
-        values = d.score_columns(answers)
+            raise missing_attributes(absent, {*given, *self.log.attributes})
+        answers = {
+            name: answers_of(
+                name, np.asarray(given[name]) if name in given else self.carried(name), self.ids
+            )
+            for name in d.attributes
+        }
+        values = d.score_columns(answers, self.ids)
         return values, np.isnan(values)
 
     # -- aggregates ---------------------------------------------------------------

@@ -502,10 +502,13 @@ class AttributeScore(Definition):
         """The attributes the score reads."""
         raise NotImplementedError
 
-    def score_columns(self, answers: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+    def score_columns(
+        self, answers: Mapping[str, NDArray[np.float64]], customers: NDArray[Any] | None = None
+    ) -> NDArray[np.float64]:
         """The scores of rows of answers (float64, NaN where missing).
 
-        ``answers`` maps each of :attr:`attributes` to a float64 column, NaN where unknown.
+        ``answers`` maps each of :attr:`attributes` to a float64 column, NaN where unknown;
+        ``customers``, when given, holds each row's customer, for error messages to name.
 
         Examples
         --------
@@ -531,12 +534,12 @@ class AttributeScore(Definition):
 
 
 def missing_attributes(absent: list[str], present: Iterable[str]) -> ValidationError:
-    """The error for a log that does not carry attributes a score reads."""
+    """The error for a subject that carries no attributes of these names for a score."""
     have = ", ".join(map(repr, sorted(present))) or "none"
     return ValidationError(
         f"the score reads one attribute per dimension, and the log does not carry "
         f"{', '.join(map(repr, absent))} (its attributes: {have}); load the answers with "
-        "attributes=[...]"
+        "attributes=[...], or join them (a profile: with_attributes)"
     )
 
 

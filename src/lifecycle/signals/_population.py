@@ -24,6 +24,10 @@ __all__ = ["Population", "population", "snapshots"]
 _Source: TypeAlias = tuple[EventLog, NDArray[np.int64], NDArray[np.datetime64]]
 
 
+#: Columns that identify a row, not attributes of the customer.
+_KEYS = ("customer", "as_of")
+
+
 class Population(Table):
     """Every customer's signals as of a date, as NumPy columns (the batch engine's subject).
 
@@ -230,7 +234,13 @@ class Population(Table):
                 raise UnknownSignalError(msg)
             if self._engine is None:
                 self._engine = Batch(*self._source)
-            self._computed[definition] = self._engine.column(definition)
+            # A score reads the population's attributes: carried from the log, or joined.
+            attributes = {
+                name: values
+                for name, values in self.items()
+                if name not in SIGNALS and name not in self._defined and name not in _KEYS
+            }
+            self._computed[definition] = self._engine.column(definition, attributes)
         values, mask = self._computed[definition]
         return values, (np.zeros(len(values), dtype=bool) if mask is None else mask)
 
@@ -268,6 +278,50 @@ class Population(Table):
         )
         out._computed = self._computed  # the same rows: share what is computed already
         out._defined = {**self._defined, **{d.name: d for d in definitions}}
+        return out
+
+    def with_attributes(self, **columns: Any) -> Population:
+        """A copy with user attribute columns replaced, the same rows in the same order.
+
+        What a population computes on demand (defined signals) it still computes. Standard
+        signals and defined signals' columns cannot be replaced: their values follow from
+        the log.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lifecycle import EventLog
+        >>> log = EventLog.from_records([{"customer": 1, "date": "2024-01-01", "tier": 2}],
+        ...                             attributes=["tier"])
+        >>> pop = log.population("2024-01-02")
+        >>> pop.with_attributes(tier=np.array([2.0])).tier.dtype
+        dtype('float64')
+        >>> pop.with_attributes(purchase_count=np.array([5]))
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.ValidationError: only user attribute columns can be replaced (got ['purchase_count'])
+        """
+        computed = sorted(name for name in columns if name in SIGNALS or name in self._defined)
+        if computed:
+            msg = f"only user attribute columns can be replaced (got {computed})"
+            raise ValidationError(msg)
+        for name, values in columns.items():
+            if len(values) != len(self):
+                msg = (
+                    f"attribute {name!r} must have one value per row ({len(self)}), "
+                    f"got {len(values)}"
+                )
+                raise ValidationError(msg)
+        out = Population(
+            {**self, **columns},
+            as_of=self.as_of,
+            currency=self.currency,
+            masks=self._masks,
+            kinds=self._kinds,
+            source=self._source,
+            engine=self._engine,
+        )
+        out._defined = dict(self._defined)  # computed values may read the replaced columns
         return out
 
 
@@ -374,12 +428,15 @@ def _population(
         columns["as_of"] = when
     masks: dict[str, NDArray[np.bool_]] = {}
     kinds: dict[str, SignalKind] = {}
+    defined = [named for named in wanted.values() if named is not None]
     for name, named in wanted.items():
         if named is None:  # a user attribute carried from the log
             columns[name] = engine.carried(name)
             kinds[name] = "attribute"
             continue
         values, mask = engine.column(named)
+        del defined[0]  # this one; the parts the ones to come read stay memoised
+        engine.keep_only(defined)
         columns[name] = values
         kinds[name] = named.kind
         if named.kind == "money" and mask is not None:

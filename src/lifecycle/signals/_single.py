@@ -1,16 +1,22 @@
-"""The single engine: one customer's signals, interpreted from their definitions (private).
+"""The single engine: one customer's signals, computed from their definitions (private).
 
-Each definition is computed from the customer's events with Python scalars: dates as
-``datetime.date``, money as exact :class:`~lifecycle.money.Money`, missing as None. The batch
-engine (``_batch.py``) interprets the same definitions over NumPy columns; the property
-tests check that the two agree for every standard signal and for user-defined ones.
+Each definition is compiled once into a plan (:class:`_Plan`): one step per distinct part,
+a function specialised for what the part is, so building a profile runs a list of
+functions and dispatches on nothing. Steps compute with Python scalars: dates as
+``datetime.date``, money as int minor units until the end (then exact
+:class:`~lifecycle.money.Money`), missing as None. The batch engine (``_batch.py``) computes
+the same definitions over NumPy columns; the property tests check that the two agree for
+every standard signal and for user-defined ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, NoReturn
 
@@ -20,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from .._values import plain
 from ..errors import UnknownSignalError, ValidationError
-from ..events import EventLog, as_date
+from ..events import LABEL_FIELDS, EventLog, as_date
 from ..money import Currency, Money
 from ._definitions import (
     Aggregate,
@@ -31,6 +37,7 @@ from ._definitions import (
     Definition,
     NamedSignal,
     Offset,
+    Window,
     answers_of,
     missing_attributes,
 )
@@ -125,7 +132,14 @@ class Profile:
     values: SignalValues = attrs.field(converter=_signal_values)
     currency: Currency | None = None
     # The customer's events, kept to compute defined signals on demand; not part of the value.
-    _events: _Events | None = attrs.field(default=None, eq=False, repr=False, alias="events")
+    # Where the customer's events are, (log, first row, end row), to compute defined signals
+    # on demand: (None, 0, 0) for a customer without events, None for a profile built by
+    # hand. Not part of the value. The history read from it is kept once a definition is
+    # computed; profiles that compute none keep no more than this tuple.
+    _source: tuple[EventLog | None, int, int] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="source"
+    )
+    _history: _History | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -193,13 +207,10 @@ class Profile:
         (0, Money('0.00', 'EUR'), None, False)
         """
         day = as_date(as_of, "as_of")
-        events = _Events(
-            (), (), (), (), (), (), dict.fromkeys(("category", "product", "channel"), ())
-        )
-        engine = _Interpreter(events, day, currency, None)
-        values = dict(zip(STANDARD, engine.run(_STANDARD_PLAN), strict=True))
+        history = _History(None, 0, 0, day, None, currency)
+        values = dict(zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
         values.update(attributes or {})
-        return cls(customer=None, as_of=day, values=values, currency=currency, events=events)
+        return cls(customer=None, as_of=day, values=values, currency=currency, source=(None, 0, 0))
 
     def with_signals(self, *definitions: NamedSignal) -> Profile:
         """A copy with the values of defined signals added (computed on demand).
@@ -248,322 +259,513 @@ class Profile:
                 )
                 raise ValidationError(msg)
             return self.values[definition.name]
-        if self._events is None:
+        if self._source is None:
             name = definition.name if isinstance(definition, NamedSignal) else str(definition)
             msg = (
                 f"cannot compute signal {name!r}: this profile was not computed from an "
                 "event log (use log.profile(customer, as_of))"
             )
             raise UnknownSignalError(msg)
-        return _Interpreter(self._events, self.as_of, self.currency, self.customer).value(
-            definition
-        )
+        # A score reads the profile's attributes: carried from the log, or added to it.
+        attributes = {k: v for k, v in self.values.items() if k not in STANDARD}
+        history = self._history
+        if history is None:
+            log, start, stop = self._source
+            history = _History(log, start, stop, self.as_of, self.customer, self.currency)
+            object.__setattr__(self, "_history", history)  # a cache, not part of the value
+        return history.run(_plan_of((definition,)), attributes)[0]
 
 
-@attrs.frozen
-class _Events:
-    """One customer's events on or before ``as_of``, as Python lists in log order."""
+class _History:
+    """One customer's events on or before ``as_of``, read from the log as definitions ask.
 
-    dates: Sequence[dt.date]
-    kinds: Sequence[str]
-    amounts: Sequence[int]
-    known: Sequence[bool]
-    quantity: Sequence[int]
-    score: Sequence[float]
-    labels: Mapping[str, Sequence[int]]
-    # The log's attributes carried to as_of (latest known value, None if none); None for a
-    # customer without a log, who has answered nothing.
-    attributes: Mapping[str, Any] | None = None
+    The dates and kinds are read when the history is made (every definition needs them);
+    other fields (amounts, quantities, labels, scores) the first time a definition reads
+    them, and kept, so definitions computed later on the same profile (``compute``,
+    ``with_signals``) reuse them. These caches are its only state: they hold what the log
+    says, so they never change a value.
+    """
 
-
-def _events_of(log: EventLog, rows: slice, day: dt.date) -> _Events:
-    """The customer's events on or before ``day``, and their attributes carried to it."""
-    dates = log.date[rows].tolist()
-    n = sum(1 for d in dates if d <= day)  # the log is sorted by date within a customer
-    kept = slice(rows.start, rows.start + n)
-    labels = {
-        field: getattr(log, field)[kept].tolist() if getattr(log, field) is not None else [-1] * n
-        for field in ("category", "product", "channel")
-    }
-    carried: dict[str, Any] = {}
-    for name, column in log.attributes.items():
-        known = [value for value in column[kept].tolist() if _present(value)]
-        carried[name] = plain(known[-1]) if known else None
-    return _Events(
-        dates=dates[:n],
-        kinds=[log.kinds[k] for k in log.kind_code[kept].tolist()],
-        amounts=log.amount_minor[kept].tolist(),
-        known=log.amount_known[kept].tolist() if log.amount_known is not None else [True] * n,
-        quantity=log.quantity[kept].tolist() if log.quantity is not None else [1] * n,
-        score=log.score[kept].tolist() if log.score is not None else [math.nan] * n,
-        labels=labels,
-        attributes=carried,
+    __slots__ = (
+        "_fields",
+        "_kind_dates",
+        "_log",
+        "_start",
+        "attributes",
+        "by_kind",
+        "currency",
+        "customer",
+        "dates",
+        "day",
     )
 
+    def __init__(
+        self,
+        log: EventLog | None,
+        start: int,
+        stop: int,
+        day: dt.date,
+        customer: Any,
+        currency: Currency | None,
+    ) -> None:
+        self._log = log
+        self._start = start
+        self.day = day
+        self.customer = customer
+        self.currency = currency
+        self._fields: dict[str, list[Any]] = {}
+        self._kind_dates: dict[str, list[dt.date]] = {}
+        self.by_kind: dict[str, list[int]] = {}
+        # The log's attributes carried to as_of (latest known value, None if none); None for
+        # a customer without a log, who has answered nothing.
+        self.attributes: dict[str, Any] | None = None
+        if log is None:
+            self.dates: list[dt.date] = []
+            return
+        dates = log.date[start:stop].tolist()
+        n = bisect_right(dates, day)  # the log is sorted by date within a customer
+        del dates[n:]
+        self.dates = dates
+        kinds, by_kind = log.kinds, self.by_kind
+        for i, code in enumerate(log.kind_code[start : start + n].tolist()):
+            rows = by_kind.get(kinds[code])
+            if rows is None:
+                by_kind[kinds[code]] = [i]
+            else:
+                rows.append(i)
+        carried: dict[str, Any] = {}
+        for name, column in log.attributes.items():
+            carried[name] = None
+            for value in reversed(column[start : start + n].tolist()):
+                if _present(value):
+                    carried[name] = plain(value)
+                    break
+        self.attributes = carried
 
-def _back(day: dt.date, offset: Offset) -> dt.date | None:
-    """``day - offset``, or None when that is before the first representable date."""
-    try:
-        if offset.days is not None:
-            return day - dt.timedelta(days=offset.days)
-        months = offset.n * (12 if offset.unit == "Y" else 1)
-        back: dt.date = day - relativedelta(months=months)
-    except (OverflowError, ValueError):
-        return None
-    return back
+    def field(self, name: str) -> list[Any]:
+        """The values of event field ``name`` (None where unknown; a label's code -1)."""
+        values = self._fields.get(name)
+        if values is None:
+            values = self._fields[name] = self._read(name)
+        return values
+
+    def _read(self, name: str) -> list[Any]:
+        log, start, stop = self._log, self._start, self._start + len(self.dates)
+        if log is None:  # no events, so nothing is read
+            return []
+        if name == "amount":
+            values: list[Any] = log.amount_minor[start:stop].tolist()
+            if log.amount_known is not None:
+                known = log.amount_known[start:stop].tolist()
+                values = [v if k else None for v, k in zip(values, known, strict=True)]
+            return values
+        column = getattr(log, name)
+        if column is None:  # every unit count is 1; no score or label is known
+            return [1 if name == "quantity" else -1 if name in LABEL_FIELDS else None] * (
+                stop - start
+            )
+        values = column[start:stop].tolist()
+        if name == "score":
+            return [None if math.isnan(v) else v for v in values]
+        return values
+
+    def kind_dates(self, kind: str) -> list[dt.date]:
+        """The dates of the events of ``kind``, in order."""
+        dates = self._kind_dates.get(kind)
+        if dates is None:
+            every = self.dates
+            dates = self._kind_dates[kind] = [every[i] for i in self.by_kind.get(kind, _NONE)]
+        return dates
+
+    def run(self, plan: _Plan, attributes: Mapping[str, Any] | None = None) -> list[Any]:
+        """The values of the plan's definitions, in order (money as Money, missing None).
+
+        ``attributes`` are the values scores read (a profile's, joined ones included); the
+        attributes carried from the log by default.
+        """
+        values: list[Any] = []
+        append = values.append
+        scope = _Scope(self, self.attributes if attributes is None else attributes)
+        for step in plan.steps:
+            append(step(scope, values))
+        out = [values[r] for r in plan.roots]
+        currency = self.currency
+        if currency is not None:
+            for j in plan.money:
+                if out[j] is not None:
+                    out[j] = Money.from_minor(out[j], currency)
+        return out
+
+
+_NONE: list[int] = []
+
+
+class _Scope:
+    """What a step reads: the history, and the attributes a score reads."""
+
+    __slots__ = ("attributes", "history")
+
+    def __init__(self, history: _History, attributes: Mapping[str, Any] | None) -> None:
+        self.history = history
+        self.attributes = attributes
+
+
+#: One part of a plan: its value from the scope and the values of the parts before it.
+_Step = Callable[[_Scope, list[Any]], Any]
 
 
 @attrs.frozen
 class _Plan:
-    """Definitions flattened into their distinct parts, each part after the parts it reads.
+    """Definitions compiled into steps, each after the steps it reads, run in one pass.
 
-    Evaluating a plan is one pass over a list: no recursion, and a part shared by several
-    signals (the first purchase's date) is computed once. The standard signals' plan is
-    built once, when the module is imported.
+    Each distinct part is one step, a function specialised once for what the part is (its
+    event kind, window, field and operation): running a plan dispatches on nothing. A part
+    several signals share (the first purchase's date) is one step. Plans are made once per
+    definition and cached (:func:`_plan_of`); the standard signals' plan when the module is
+    imported.
     """
 
-    nodes: tuple[Definition, ...]
-    children: tuple[tuple[int, ...], ...]
-    kinds: tuple[str, ...]
-    names: tuple[str, ...]  # the named signal each part is computed for, for messages
+    steps: tuple[_Step, ...]
     roots: tuple[int, ...]
-    tags: tuple[int, ...]  # what each part is (see _TAGS): the run loop dispatches on it
+    money: tuple[int, ...]  # the roots (by position) that are money, made Money at the end
 
     @classmethod
     def of(cls, definitions: Sequence[Definition]) -> _Plan:
-        nodes: list[Definition] = []
-        children: list[tuple[int, ...]] = []
-        names: list[str] = []
-        seen: dict[int, int] = {}
+        steps: list[_Step] = []
+        seen: dict[object, int] = {}
+
+        def add(key: object, make: Callable[[], _Step]) -> int:
+            if key not in seen:
+                steps.append(make())
+                seen[key] = len(steps) - 1
+            return seen[key]
+
+        def bound(offset: Offset) -> int:
+            return add(offset, lambda: _bound_step(offset))
+
+        def select(kind: str, within: Window) -> int:
+            """The step selecting the rows of ``kind`` in ``within``, shared by aggregates."""
+            if within.start is None and within.end.n == 0:  # events were cut at as_of already
+                return add((kind, within), lambda: _all_time_step(kind))
+            low = None if within.start is None else bound(within.start)
+            high = None if within.end.n == 0 else bound(within.end)
+            return add((kind, within), lambda: _window_step(kind, low, high))
 
         def visit(d: Definition, name: str) -> int:
-            if id(d) in seen:
-                return seen[id(d)]
-            if isinstance(d, NamedSignal):  # a name adds no computation: its definition's part
-                seen[id(d)] = visit(d.definition, name or d.name)
-                return seen[id(d)]
-            kids = tuple(visit(part, name) for part in d.parts())
-            seen[id(d)] = len(nodes)
-            nodes.append(d)
-            children.append(kids)
-            names.append(name)
-            return len(nodes) - 1
+            if isinstance(d, NamedSignal):  # a name adds no computation: its definition's
+                return visit(d.definition, name or d.name)
+            if isinstance(d, Aggregate):
+                kids: tuple[int, ...] = (select(d.event, d.within),)
+            else:
+                kids = tuple(visit(part, name) for part in d.parts())
+            return add(d, lambda: _step(d, kids, name))
 
         roots = tuple(visit(d, "") for d in definitions)
-        kinds = tuple(d.kind for d in nodes)
-        tags = tuple(_tag(d) for d in nodes)
-        return cls(tuple(nodes), tuple(children), kinds, tuple(names), roots, tags)
+        money = tuple(j for j, d in enumerate(definitions) if d.kind == "money")
+        return cls(tuple(steps), roots, money)
 
 
-_AGGREGATE, _ALL_TIME, _ARITHMETIC, _NAMED, _AS_OF, _CONSTANT, _SCORE = range(7)
+@functools.lru_cache(maxsize=512)
+def _plan_of(definitions: tuple[Definition, ...]) -> _Plan:
+    """The plan of ``definitions``, made once (definitions are immutable and hashable)."""
+    return _Plan.of(definitions)
 
 
-def _tag(d: Definition) -> int:
+def _money(minor: int, scope: _Scope, name: str) -> int | None:
+    """``minor`` if int64 holds it (None without a currency); both engines refuse more."""
+    if not -_INT64_MAX - 1 <= minor <= _INT64_MAX:
+        msg = (
+            f"signal {name!r} of customer {scope.history.customer!r} is {minor} minor units, "
+            f"beyond the int64 limit of {_INT64_MAX} that money columns hold"
+        )
+        raise ValidationError(msg)
+    return None if scope.history.currency is None else minor
+
+
+def _half_even(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half-even to an int, exactly."""
+    quotient = Decimal(numerator) / denominator
+    return int(quotient.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def _bound_step(offset: Offset) -> _Step:
+    """The step for ``as_of - offset``, or None before the first representable date."""
+    back: dt.timedelta | relativedelta
+    if offset.days is not None:
+        back = dt.timedelta(days=offset.days)
+    else:
+        back = relativedelta(months=offset.n * (12 if offset.unit == "Y" else 1))
+
+    def bound(scope: _Scope, values: list[Any]) -> dt.date | None:
+        try:
+            day: dt.date = scope.history.day - back
+        except (OverflowError, ValueError):
+            return None
+        return day
+
+    return bound
+
+
+def _all_time_step(kind: str) -> _Step:
+    return lambda scope, values: scope.history.by_kind.get(kind, _NONE)
+
+
+def _window_step(kind: str, low: int | None, high: int | None) -> _Step:
+    """The step selecting the rows of ``kind`` dated in ``(values[low], values[high]]``.
+
+    ``low`` None has no start, ``high`` None ends at as_of; a bound that is None (before
+    the first representable date) bounds nothing at the start and selects nothing at the end.
+    """
+
+    def window(scope: _Scope, values: list[Any]) -> list[int]:
+        history = scope.history
+        rows = history.by_kind.get(kind)
+        if not rows:
+            return _NONE
+        dates = history.kind_dates(kind)
+        stop = len(rows)
+        if high is not None:
+            top = values[high]
+            if top is None:
+                return _NONE
+            stop = bisect_right(dates, top)
+        bottom = None if low is None else values[low]
+        return rows[0 if bottom is None else bisect_right(dates, bottom) : stop]
+
+    return window
+
+
+def _step(d: Definition, kids: tuple[int, ...], name: str) -> _Step:
+    """The step computing part ``d`` from the values at ``kids`` (its parts' steps).
+
+    An aggregate's one kid is the step selecting its rows.
+    """
     if isinstance(d, Aggregate):
-        all_time = d.within.start is None and d.within.end.n == 0
-        return _ALL_TIME if all_time else _AGGREGATE
-    for cls, tag in ((Arithmetic, _ARITHMETIC), (NamedSignal, _NAMED), (AsOf, _AS_OF)):
-        if isinstance(d, cls):
-            return tag
+        return _aggregate_step(d, kids[0], name)
+    if isinstance(d, Arithmetic):
+        a, b = kids
+        return _arithmetic_step(d.op, d.kind, d.left.kind, a, b, name)
+    if isinstance(d, AsOf):
+        return lambda scope, values: scope.history.day
     if isinstance(d, Constant):
-        return _CONSTANT
+        constant = d.value
+        return lambda scope, values: constant
     if isinstance(d, AttributeScore):
-        return _SCORE
+        return functools.partial(_score, d)
     msg = f"not a signal definition: {d!r}"
     raise ValidationError(msg)
 
 
-class _Interpreter:
-    """Computes definitions for one customer's events, following a :class:`_Plan`."""
+def _score(d: AttributeScore, scope: _Scope, values: list[Any]) -> float | None:
+    """One row of the batch engine's score: the same vectorised definition.
 
-    def __init__(
-        self, events: _Events, day: dt.date, currency: Currency | None, customer: Any
-    ) -> None:
-        self.events = events
-        self.day = day
-        self.currency = currency
-        self.customer = customer
-        self.name = ""  # the named signal being computed, for error messages
-        self.by_kind: dict[str, list[int]] = {}
-        for i, kind in enumerate(events.kinds):
-            self.by_kind.setdefault(kind, []).append(i)
-        self.windows: dict[tuple[str, int], list[int]] = {}
-        self.bounds: dict[tuple[int, str], dt.date | None] = {}
+    Each answer is the subject's attribute of that name (carried from the log or added);
+    a customer without a log has answered nothing.
+    """
+    given = scope.attributes or {}
+    customer = scope.history.customer
+    if scope.history.attributes is not None:
+        absent = [name for name in d.attributes if name not in given]
+        if absent:
+            raise missing_attributes(absent, given)
+    who = np.array([customer], dtype=object)
+    answers = {
+        name: answers_of(name, np.array([given.get(name)], dtype=object), who)
+        for name in d.attributes
+    }
+    value = float(d.score_columns(answers, who)[0])
+    return None if math.isnan(value) else value
 
-    def run(self, plan: _Plan) -> list[Any]:
-        """The values of the plan's definitions, in order (money as Money, missing None)."""
-        values: list[Any] = [None] * len(plan.nodes)
-        kinds = plan.kinds
-        # Money stays in int minor units between parts and becomes Money at the roots.
-        for i, (tag, node, kids, name) in enumerate(
-            zip(plan.tags, plan.nodes, plan.children, plan.names, strict=True)
-        ):
-            self.name = name
-            if tag == _ALL_TIME:
-                rows = self.by_kind.get(node.event, [])  # type: ignore[attr-defined]
-                values[i] = self._aggregate(node, rows)  # type: ignore[arg-type]
-            elif tag == _AGGREGATE:
-                values[i] = self._aggregate(node, self._selected(node))  # type: ignore[arg-type]
-            elif tag == _ARITHMETIC:
-                a, b = kids
-                values[i] = self._arithmetic(
-                    node.op,  # type: ignore[attr-defined]
-                    kinds[i],
-                    kinds[a],
-                    values[a],
-                    values[b],
-                )
-            elif tag == _NAMED:
-                values[i] = values[kids[0]]
-            elif tag == _AS_OF:
-                values[i] = self.day
-            elif tag == _SCORE:
-                values[i] = self._score(node)  # type: ignore[arg-type]
-            else:
-                values[i] = node.value  # type: ignore[attr-defined]
-        out = [values[r] for r in plan.roots]
-        currency = self.currency
-        if currency is not None:
-            for j, r in enumerate(plan.roots):
-                if kinds[r] == "money" and out[j] is not None:
-                    out[j] = Money.from_minor(out[j], currency)
-        return out
 
-    def value(self, definition: Definition) -> Any:
-        """The value of one definition."""
-        return self.run(_Plan.of([definition]))[0]
+def _dates_of(history: _History, rows: list[int]) -> list[Any]:
+    dates = history.dates
+    return [dates[i] for i in rows]
 
-    def _score(self, d: AttributeScore) -> float | None:
-        """One row of the batch engine's score: the same vectorised definition."""
-        carried = self.events.attributes
-        if carried is None:
-            answers = {name: np.full(1, np.nan) for name in d.attributes}
-        else:
-            absent = [name for name in d.attributes if name not in carried]
-            if absent:
-                raise missing_attributes(absent, carried)
-            who = np.array([self.customer], dtype=object)
-            answers = {
-                name: answers_of(name, np.array([carried[name]], dtype=object), who)
-                for name in d.attributes
-            }
-        value = float(d.score_columns(answers)[0])
-        return None if math.isnan(value) else value
 
-    def _selected(self, d: Aggregate) -> list[int]:
-        """The events of the aggregate's kind in its window, shared by every aggregate.
+def _quantities_of(history: _History, rows: list[int]) -> list[Any]:
+    if not rows:
+        return rows
+    column = history.field("quantity")
+    return [column[i] for i in rows]
 
-        (All-time aggregates read ``by_kind`` directly: events were cut at as_of already.)
-        """
-        events = self.by_kind.get(d.event)
-        if not events:
-            return []
-        # By window identity (cheap); the standard signals share their window objects.
-        key = (d.event, id(d.within))
-        if key not in self.windows:
-            dates = self.events.dates
-            high = self._back(d.within.end)
-            # A start before the first representable date bounds nothing.
-            low = None if d.within.start is None else self._back(d.within.start)
-            self.windows[key] = (
-                []
-                if high is None
-                else [i for i in events if dates[i] <= high and (low is None or dates[i] > low)]
-            )
-        return self.windows[key]
 
-    def _back(self, offset: Offset) -> dt.date | None:
-        key = (offset.n, offset.unit)
-        if key not in self.bounds:
-            self.bounds[key] = _back(self.day, offset)
-        return self.bounds[key]
+def _known_of(field: str) -> Callable[[_History, list[int]], list[Any]]:
+    """The values of ``field`` (None where unknown) of the events ``rows`` that have one."""
 
-    def _present(self, field: str, rows: list[int]) -> list[Any]:
-        """The values of ``field`` of the events ``rows`` that have one, in order."""
-        ev = self.events
-        if field == "amount":
-            amounts, known = ev.amounts, ev.known
-            return [amounts[i] for i in rows if known[i]]
-        if field == "date":
-            return [ev.dates[i] for i in rows]
-        if field == "quantity":
-            return [ev.quantity[i] for i in rows]
-        if field == "score":
-            return [ev.score[i] for i in rows if not math.isnan(ev.score[i])]
-        codes = ev.labels[field]
-        return [codes[i] for i in rows if codes[i] >= 0]
+    def known(history: _History, rows: list[int]) -> list[Any]:
+        if not rows:
+            return rows
+        column = history.field(field)
+        return [v for v in map(column.__getitem__, rows) if v is not None]
 
-    def _money(self, minor: int) -> int | None:
-        """``minor`` if int64 holds it (None without a currency); both engines refuse more."""
-        if not -_INT64_MAX - 1 <= minor <= _INT64_MAX:
-            msg = (
-                f"signal {self.name!r} of customer {self.customer!r} is {minor} minor units, beyond "
-                f"the int64 limit of {_INT64_MAX} that money columns hold"
-            )
-            raise ValidationError(msg)
-        return None if self.currency is None else minor
+    return known
 
-    def _aggregate(self, d: Aggregate, rows: list[int]) -> Any:
-        if d.op == "count":
-            return len(rows)
-        assert d.field is not None
-        if d.field == "date" and d.op in ("first", "last"):  # every event has a date
-            return self.events.dates[rows[0 if d.op == "first" else -1]] if rows else None
-        present = self._present(d.field, rows)
-        if d.op == "distinct":
-            return len(set(present))
-        money = d.field == "amount"
-        if d.op == "total":
-            if rows and not present:
+
+def _labels_of(field: str) -> Callable[[_History, list[int]], list[Any]]:
+    """The label codes of ``field`` of the events ``rows`` that have one (-1 is none)."""
+
+    def labels(history: _History, rows: list[int]) -> list[Any]:
+        if not rows:
+            return rows
+        column = history.field(field)
+        return [v for v in map(column.__getitem__, rows) if v >= 0]
+
+    return labels
+
+
+#: For each field an aggregate reads, the values of the given rows that have one, in order.
+_PRESENT: dict[str, Callable[[_History, list[int]], list[Any]]] = {
+    "date": _dates_of,
+    "quantity": _quantities_of,
+    "amount": _known_of("amount"),
+    "score": _known_of("score"),
+    **{field: _labels_of(field) for field in LABEL_FIELDS},
+}
+
+
+def _aggregate_step(d: Aggregate, select: int, name: str) -> _Step:
+    """The step for aggregate ``d`` of the rows that step ``select`` selected."""
+    op, field = d.op, d.field
+    if op == "count":
+        return lambda scope, values: len(values[select])
+    assert field is not None
+    if field == "date" and op in ("first", "last"):  # every event has a date: no filtering
+        end = 0 if op == "first" else -1
+
+        def first_or_last_date(scope: _Scope, values: list[Any]) -> dt.date | None:
+            rows = values[select]
+            return scope.history.dates[rows[end]] if rows else None
+
+        return first_or_last_date
+
+    present = _PRESENT[field]
+
+    if op == "distinct":
+        return lambda scope, values: len(set(present(scope.history, values[select])))
+    money = field == "amount"
+    if op == "total":
+        as_float = field == "score"
+
+        def total(scope: _Scope, values: list[Any]) -> Any:
+            rows = values[select]
+            known = present(scope.history, rows)
+            if rows and not known:
                 return None
             if money:
-                return self._money(sum(present))
-            return sum(present) if d.field == "quantity" else float(sum(present))
-        if not present:
-            return None
-        if d.op == "mean":
+                return _money(sum(known), scope, name)
+            return float(sum(known)) if as_float else sum(known)
+
+        return total
+    if op == "mean":
+
+        def mean(scope: _Scope, values: list[Any]) -> Any:
+            known = present(scope.history, values[select])
+            if not known:
+                return None
             if money:
-                mean = Decimal(sum(present)) / len(present)
-                minor = int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-                self._money(sum(present))
-                return self._money(minor)
-            return float(sum(present)) / len(present)
-        if d.op == "minimum":
-            picked = min(present)
-        elif d.op == "maximum":
-            picked = max(present)
-        else:
-            picked = present[0] if d.op == "first" else present[-1]
-        if money:
-            return self._money(picked)
-        return float(picked) if d.field in ("quantity", "score") else picked
+                _money(sum(known), scope, name)
+                return _money(_half_even(sum(known), len(known)), scope, name)
+            return float(sum(known)) / len(known)
 
-    def _arithmetic(self, op: str, kind: str, left: str, a: Any, b: Any) -> Any:
-        if op == "at_or_after":
-            return a is not None and (b is None or a >= b)
-        if a is None or b is None:
+        return mean
+    picks: dict[str, Callable[[list[Any]], Any]] = {
+        "minimum": min,
+        "maximum": max,
+        "first": operator.itemgetter(0),
+        "last": operator.itemgetter(-1),
+    }
+    pick = picks[op]
+    as_float = field in ("quantity", "score")
+
+    def picked(scope: _Scope, values: list[Any]) -> Any:
+        known = present(scope.history, values[select])
+        if not known:
             return None
-        if op == "minus_floor0":
-            return max(a - b, 0)
-        if left == "money":  # minor units
-            if op == "/":
-                if b == 0:
-                    return None
-                if kind == "number":  # money / money
-                    return float(a) / float(b)
-                mean = Decimal(a) / b  # money / count
-                return self._money(int(mean.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)))
-            return self._money(a + b if op == "+" else a - b)
-        if left == "date":
-            days: int = (a - b).days
-            return days
-        if op == "/":
-            return None if b == 0 else float(a) / float(b)
-        out = a + b if op == "+" else a - b
-        return float(out) if kind == "number" else out
+        value = pick(known)
+        if money:
+            return _money(value, scope, name)
+        return float(value) if as_float else value
+
+    return picked
 
 
-_STANDARD_PLAN = _Plan.of(list(STANDARD.values()))
+def _arithmetic_step(op: str, kind: str, left: str, a: int, b: int, name: str) -> _Step:
+    """The step for ``values[a] <op> values[b]`` (money in int minor units)."""
+    if op == "at_or_after":
+        return lambda scope, values: (
+            values[a] is not None and (values[b] is None or values[a] >= values[b])
+        )
+    combine: Callable[[Any, Any, _Scope], Any]
+    if op == "minus_floor0":
+        combine = _floor0_difference
+    elif left == "money" and op == "/" and kind == "number":  # money / money
+        combine = _ratio
+    elif left == "money" and op == "/":  # money / count: an exact mean, rounded half-even
+        combine = functools.partial(_money_mean, name=name)
+    elif left == "money":
+        sign = 1 if op == "+" else -1
+        combine = functools.partial(_money_sum, sign=sign, name=name)
+    elif left == "date":
+        combine = _days_between
+    elif op == "/":
+        combine = _ratio
+    elif kind == "number":
+        combine = _float_sum if op == "+" else _float_difference
+    else:
+        combine = _int_sum if op == "+" else _int_difference
+
+    def arithmetic(scope: _Scope, values: list[Any]) -> Any:
+        x, y = values[a], values[b]
+        if x is None or y is None:
+            return None
+        return combine(x, y, scope)
+
+    return arithmetic
+
+
+def _floor0_difference(a: int, b: int, scope: _Scope) -> int:
+    return max(a - b, 0)
+
+
+def _ratio(a: Any, b: Any, scope: _Scope) -> float | None:
+    return None if b == 0 else float(a) / float(b)
+
+
+def _money_mean(a: int, b: int, scope: _Scope, name: str) -> int | None:
+    return None if b == 0 else _money(_half_even(a, b), scope, name)
+
+
+def _money_sum(a: int, b: int, scope: _Scope, sign: int, name: str) -> int | None:
+    return _money(a + sign * b, scope, name)
+
+
+def _days_between(a: dt.date, b: dt.date, scope: _Scope) -> int:
+    return (a - b).days
+
+
+def _float_sum(a: Any, b: Any, scope: _Scope) -> float:
+    return float(a + b)
+
+
+def _float_difference(a: Any, b: Any, scope: _Scope) -> float:
+    return float(a - b)
+
+
+def _int_sum(a: Any, b: Any, scope: _Scope) -> Any:
+    return a + b
+
+
+def _int_difference(a: Any, b: Any, scope: _Scope) -> Any:
+    return a - b
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+_STANDARD_PLAN = _plan_of(tuple(STANDARD.values()))
 
 
 def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
@@ -586,15 +788,17 @@ def profile(log: EventLog, customer: object, as_of: dt.date | str) -> Profile:
     """
     day = as_date(as_of, "as_of")
     rows = log.rows_of(customer)
-    events = _events_of(log, rows, day)
-    ident = plain(log.customers[log.customer_code(customer)])
-    engine = _Interpreter(events, day, log.currency, ident)
-    v: dict[str, Any] = dict(zip(STANDARD, engine.run(_STANDARD_PLAN), strict=True))
-    v.update(events.attributes or {})
-    return Profile(customer=ident, as_of=day, values=v, currency=log.currency, events=events)
-
-
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    return not (isinstance(value, float) and math.isnan(value))
+    ident = plain(log.customers[log.code[rows.start]])
+    history = _History(log, rows.start, rows.stop, day, ident, log.currency)
+    values = SignalValues()
+    # The mapping is read-only once returned: fill it through dict's own method.
+    dict.update(values, zip(STANDARD, history.run(_STANDARD_PLAN), strict=True))
+    if history.attributes:
+        dict.update(values, history.attributes)
+    return Profile(
+        customer=ident,
+        as_of=day,
+        values=values,
+        currency=log.currency,
+        source=(log, rows.start, rows.stop),
+    )
