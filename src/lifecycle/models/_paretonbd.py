@@ -50,7 +50,9 @@ __all__ = [
 
 F = NDArray[np.float64]
 
-MAX_TERMS = 1_000
+MAX_TERMS = 1_024
+#: Series terms made at once for every row (see ``_series``).
+BLOCK = 16
 
 
 @attrs.frozen
@@ -75,33 +77,38 @@ def _series(b: F, c: F, z: F) -> tuple[F, F, F, F]:
 
     Summed term by term (every term positive, each at most ``z`` times the one before), so
     it neither overflows nor cancels; the derivatives come from the same terms:
-    ``d log term_n / db = sum_{k<n} 1/(b+k)`` and ``d/dc = -sum_{k<n} 1/(c+k)``. Rows
-    leave the loop as their terms become negligible; after ``MAX_TERMS`` terms (only for
-    ``z`` within about 0.03 of 1, far from any optimum) the geometric tail bound is added.
+    ``d log term_n / db = sum_{k<n} 1/(b+k)`` and ``d/dc = -sum_{k<n} 1/(c+k)``. The terms
+    are made ``BLOCK`` at a time for all rows at once (running products and sums along a
+    row), and rows leave as their terms become negligible; after ``MAX_TERMS`` terms (only
+    for ``z`` within about 0.03 of 1, far from any optimum) the geometric tail bound is
+    added.
     """
     total = np.ones_like(z)
     d_b, d_c, d_z = np.zeros_like(z), np.zeros_like(z), np.zeros_like(z)
     rows = np.flatnonzero(z > 0)
     term, acc_b, acc_c = np.ones(len(rows)), np.zeros(len(rows)), np.zeros(len(rows))
-    bb, cc, zz = b[rows], c[rows], z[rows]
-    for n in range(MAX_TERMS):
+    bb, cc, zz = b[rows, None], c[rows, None], z[rows, None]
+    for first in range(0, MAX_TERMS, BLOCK):
         if len(rows) == 0:
             break
-        acc_b += 1 / (bb + n)
-        acc_c -= 1 / (cc + n)
-        # term_(n+1) = term_n (b+n)/(c+n) z, so its z-derivative is (n+1) term_n (b+n)/(c+n).
-        ratio = (bb + n) / (cc + n)
-        d_z[rows] += (n + 1) * term * ratio
-        term = term * ratio * zz
-        total[rows] += term
-        d_b[rows] += term * acc_b
-        d_c[rows] += term * acc_c
-        going = term * (n + 2) > 1e-17 * total[rows]
+        n = np.arange(first, first + BLOCK, dtype=np.float64)
+        inv_b = 1 / (bb + n)
+        inv_c = 1 / (cc + n)
+        # term_(n+1) = term_n (b+n)/(c+n) z; its z-derivative is (n+1) term_(n+1) / z.
+        terms = term[:, None] * np.cumprod((bb + n) * inv_c * zz, axis=1)
+        sum_b = acc_b[:, None] + np.cumsum(inv_b, axis=1)
+        sum_c = acc_c[:, None] - np.cumsum(inv_c, axis=1)
+        total[rows] += terms.sum(axis=1)
+        d_b[rows] += np.einsum("ij,ij->i", terms, sum_b)
+        d_c[rows] += np.einsum("ij,ij->i", terms, sum_c)
+        d_z[rows] += np.einsum("ij,j->i", terms, n + 1) / zz[:, 0]
+        term, acc_b, acc_c = terms[:, -1], sum_b[:, -1], sum_c[:, -1]
+        going = term * (first + BLOCK + 1) > 1e-17 * total[rows]
         if not going.all():
             rows, term, acc_b, acc_c = rows[going], term[going], acc_b[going], acc_c[going]
             bb, cc, zz = bb[going], cc[going], zz[going]
     else:
-        total[rows] += term * zz / (1 - zz)
+        total[rows] += term * zz[:, 0] / (1 - zz[:, 0])
     d_z[z == 0] = (b / c)[z == 0]
     return total, d_b, d_c, d_z
 
