@@ -269,16 +269,18 @@ def compress(
     if (weights == 1).all():
         # Counting needs only a sort of the keys, not the inverse (half the time).
         keys, counts = np.unique(key, return_counts=True)
-        weight = counts.astype(np.float64)
+        weight: NDArray[np.float64] = counts.astype(np.float64)
     else:
         keys, inverse = np.unique(key, return_inverse=True)
-        weight = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys))
+        weight = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(
+            np.float64
+        )
     keep = weight > 0
     ux, utx, ut = _decode(keys[keep], values, radix)
     return Compressed(
         x=ux,
         tx=utx,
         T=ut,
-        weight=weight[keep].astype(np.float64),
+        weight=weight[keep],
         n_customers=round(float(weights.sum())),
     )
