@@ -143,21 +143,51 @@ def _log_a(theta: tuple[float, float, float, float], x: F, t: F) -> tuple[F, F]:
     return value, grad
 
 
+Pairs = tuple[F, F, NDArray[np.int64]]
+
+
+def _pairs(x: F, t: F) -> Pairs:
+    """The distinct ``(x, t)`` pairs and each row's index among them.
+
+    ``A(t)`` depends on a row only through ``(x, t)``, and far fewer pairs than rows are
+    distinct (whole days, few frequencies), so the series is summed once per pair.
+    """
+    rows, inverse = np.unique(np.stack([x, t], axis=1), axis=0, return_inverse=True)
+    return rows[:, 0].copy(), rows[:, 1].copy(), inverse.astype(np.int64).ravel()
+
+
+def _log_a_pairs(theta: tuple[float, float, float, float], pairs: Pairs) -> tuple[F, F]:
+    px, pt, row = pairs
+    value, grad = _log_a(theta, px, pt)
+    return value[row], grad[:, row]
+
+
 def _log_terms(
-    theta: tuple[float, float, float, float], x: F, tx: F, t: F, *, gradient: bool = False
+    theta: tuple[float, float, float, float],
+    x: F,
+    tx: F,
+    t: F,
+    *,
+    gradient: bool = False,
+    pairs: tuple[Pairs, Pairs] | None = None,
 ) -> tuple[F, F, F, F]:
     """``(head, t1, log bracket, gradient)``; ``log L = head + log bracket``.
 
     ``t1`` is the log of the bracket's first term (alive at T); the gradient of ``log L``
-    is a ``(4, n)`` array in ``(r, alpha, s, beta)`` (zeros unless asked).
+    is a ``(4, n)`` array in ``(r, alpha, s, beta)`` (zeros unless asked). ``pairs``, the
+    distinct ``(x, t_x)`` and ``(x, T)`` pairs (``_pairs``), saves summing a series twice.
     """
     sp = special()
     r, alpha, s, beta = theta
     head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     la_t, lb_t = np.log(alpha + t), np.log(beta + t)
     t1 = -(r + x) * la_t - s * lb_t
-    h_tx, g_tx = _log_a(theta, x, tx)
-    h_t, g_t = _log_a(theta, x, t)
+    if pairs is None:
+        h_tx, g_tx = _log_a(theta, x, tx)
+        h_t, g_t = _log_a(theta, x, t)
+    else:
+        h_tx, g_tx = _log_a_pairs(theta, pairs[0])
+        h_t, g_t = _log_a_pairs(theta, pairs[1])
     log_c = np.log(s) - np.log(r + s + x)
     top = np.maximum(t1, log_c + h_tx)
     # A decreases in t, so h_tx >= h_t; at recency = T the difference is exactly 0.
@@ -205,12 +235,13 @@ def _unpack(p: ParetoNBDParams) -> tuple[float, float, float, float]:
 
 def objective(data: Compressed) -> Objective:
     """The weighted log-likelihood and its analytic gradient in log-parameters."""
+    pairs = (_pairs(data.x, data.tx), _pairs(data.x, data.T))
 
     def f(theta: F) -> tuple[float, F]:
         p = np.exp(theta)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             head, _, bracket, grad = _log_terms(
-                (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, gradient=True
+                (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, gradient=True, pairs=pairs
             )
         return dot(data.weight, head + bracket), np.einsum("ij,j->i", grad, data.weight) * p
 
