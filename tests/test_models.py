@@ -353,3 +353,23 @@ class TestCompress:
         assert ux.tolist() == [0.0, 2.0]
         assert utx.tolist() == [0.0, 0.0]
         assert row.tolist() == [0, 1, 0]
+
+
+def test_conditional_expectation_stays_finite_for_a_very_large_a() -> None:
+    # A flat fit on a few customers can end at a ~ 1e5, where the Euler-transformed series
+    # overflows; the printed form is used there and agrees where both are finite.
+    from lifecycle.models import BetaGeoParams
+    from lifecycle.models._bgnbd import _conditional
+
+    x, tx, t = np.array([0.0, 1.0, 3.0]), np.array([0.0, 8.0, 20.0]), np.array([25.0] * 3)
+    huge = BetaGeoParams(6.69, 180.1, 86557.9, 0.0011, unit="W")
+    out = _conditional(huge, np.array(90 / 7), x, tx, t)
+    assert np.isfinite(out).all()
+    assert (out >= 0).all()
+    big = BetaGeoParams(6.69, 180.1, 300.0, 0.5, unit="W")
+    sp = pytest.importorskip("scipy.special")
+    z = (90 / 7) / (180.1 + t + 90 / 7)
+    printed = (1 - z) ** (6.69 + x) * sp.hyp2f1(6.69 + x, 0.5 + x, 300.5 + x - 1, z)
+    head = (300.5 + x - 1) / 299.0 * (1 - printed)
+    expected = head * _bgnbd._p_alive(big, x, tx, t)
+    np.testing.assert_allclose(_conditional(big, np.array(90 / 7), x, tx, t), expected, rtol=1e-8)

@@ -249,7 +249,12 @@ def _newton(fun: Objective, theta: NDArray[np.float64], *, max_iter: int, tol: f
                 return _Minimum(theta, value, "the line search could not lower the objective")
         if length < 1.0 or np.linalg.norm(new_grad) > 0.1 * norm:
             hessian = None
+        stalled = value - new_value <= 1e-15 * max(1.0, abs(value))
         theta, value, grad = candidate, new_value, new_grad
+        if stalled and np.linalg.norm(grad) <= 100 * tol:
+            # On a flat ridge (a parameter the data do not pin down) Newton would walk on
+            # for ever without changing the value: stop where floating point stops.
+            return _Minimum(theta, value, "the objective stopped decreasing")
     return _Minimum(theta, value, f"the iteration limit ({max_iter}) was reached")
 
 

@@ -249,7 +249,14 @@ def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
     z = t / (alpha + tt + t)
     # (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z) by Euler's transformation, which stays finite
     # for large x: (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z).
-    tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    lost = ~np.isfinite(tail)
+    if lost.any():
+        # A very large a (a flat fit on few customers) overflows the transformed series
+        # while the printed form, its last argument large too, stays near 1.
+        zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
+        tail[lost] = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
     head = (a + b + x - 1) / (a - 1) * (1 - tail)
     out: F = head * _p_alive(params, x, tx, tt)
     return out
