@@ -8,8 +8,11 @@ Cases (issue 11): BG/NBD and Pareto/NBD fits on the CDNOW sample summary (weeks)
 100,000 simulated customers; Gamma-Gamma CLV of 100,000 customers over 12 months (both
 sides fitted on the same data; only the CLV call is timed, with the data in months so that
 lifetimes' ``freq="M"`` periods and ours are the same length); a BG/NBD fit of 1,000,000
-simulated customers (ours only: lifetimes would take minutes). Each side's time is the best
-of ``--repeat`` runs in one process (scipy imported before timing). The peer runs in
+simulated customers (ours only: lifetimes would take minutes; the issue's target is under
+2 s, the others at least 10x lifetimes). Each side's time is the best of ``--repeat`` runs in
+one process (scipy imported before timing; lifetimes runs ``max(1, repeat - 2)`` times). The
+load averages before and after are printed: the ratios are measured side by side, but
+absolute seconds on a shared machine are inflated. The peer runs in
 ``benchmarks/.venv-lifetimes`` (see ``_peer.py``). "same" compares the fitted parameters
 (1e-3 relative) or the CLV totals (1e-6 relative).
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -170,7 +174,8 @@ def main() -> None:
         ("Pareto/NBD fit, 100k simulated", "pareto", sim, "D"),
         ("Gamma-Gamma CLV, 100k x 12 months", "clv", monthly, "M"),
     ]
-    print(f"{'case':36} {'ours s':>9} {'lifetimes s':>12} {'speed-up':>9}  same")
+    print(f"# load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"{'case':36} {'ours s':>9} {'lifetimes s':>12} {'speed-up':>9}  {'target':14} same")
     with tempfile.TemporaryDirectory() as folder:
         for label, case, data, unit in cases:
             mine = ours(case, data, unit, args.repeat)
@@ -183,16 +188,22 @@ def main() -> None:
                     (Path(folder) / f"{key}.npy").unlink()
             peer_time = f"{theirs['time']:12.3f}" if theirs else f"{'-':>12}"
             ratio = f"{theirs['time'] / mine['time']:8.1f}x" if theirs else f"{'-':>9}"
+            target = "-"
+            if theirs:
+                target = ">= 10x: " + ("met" if theirs["time"] >= 10 * mine["time"] else "NOT")
             print(
-                f"{label:36} {mine['time']:9.3f} {peer_time} {ratio}  {same(mine, theirs)}",
+                f"{label:36} {mine['time']:9.3f} {peer_time} {ratio}  {target:14} "
+                f"{same(mine, theirs)}",
                 flush=True,
             )
     large = simulate(args.large, 7)
-    mine = ours("bg", large, "D", 1)
+    mine = ours("bg", large, "D", args.repeat)
+    target = "< 2 s: " + ("met" if mine["time"] < 2 else "NOT")
     print(
         f"{f'BG/NBD fit, {args.large:,} simulated':36} {mine['time']:9.3f} "
-        f"{'-':>12} {'-':>9}  target < 2 s: {'met' if mine['time'] < 2 else 'NOT met'}"
+        f"{'-':>12} {'-':>9}  {target:14} -"
     )
+    print(f"# load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(json.dumps({"large_params": mine["params"]}))
     main_more(peer, args.repeat)
 

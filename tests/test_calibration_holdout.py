@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +100,40 @@ def test_cdnow_bgnbd_holdout_total() -> None:
     actual = int(s.frequency_holdout.sum())
     assert actual == 19684
     assert abs(predicted / actual - 1) < 0.16
+
+
+SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cdnow"
+
+
+def test_cdnow_sample_reproduces_the_papers_calibration_and_the_holdout_gap() -> None:
+    # Fader, Hardie and Lee (2005), "Counting your customers the easy way", Marketing Science
+    # 24(2): the 2,357-customer sample, calibration to 1997-09-30 with T from each customer's
+    # first purchase, in weeks, same-day purchases merged, and a 39-week holdout. The split
+    # gives the published calibration summary (recency and T there are rounded to 2
+    # decimals) and so the published fit; the fit then under-forecasts the holdout by 12%
+    # on the sample too (1,653 predicted against 1,882 repeat purchase days), as it does by
+    # 14% on the full log (test above): a property of the model on this cohort, not of the
+    # split. Measured here, not published figures.
+    path = SAMPLE / "CDNOW_sample.txt"
+    assert path.is_file(), f"CDNOW sample missing: {path}"
+    records = []
+    for line in path.read_text().splitlines():
+        _, customer, day, _, _ = line.split()
+        records.append({"customer": customer, "date": f"{day[:4]}-{day[4:6]}-{day[6:]}"})
+    s = split_calibration_holdout(
+        EventLog.from_records(records), "1997-09-30", "1998-06-30", unit="W"
+    )
+    published = np.genfromtxt(SAMPLE / "cdnow_customers_summary.csv", delimiter=",", names=True)
+    order = np.argsort(s.customer.astype(int))
+    assert np.array_equal(s.customer.astype(int)[order], published["ID"].astype(int))
+    assert np.array_equal(s.frequency_cal[order], published["frequency"])
+    assert np.abs(s.recency_cal[order] - published["recency"]).max() < 0.005
+    assert np.abs(s.T_cal[order] - published["T"]).max() < 0.005
+    cal = {"frequency": s.frequency_cal, "recency": s.recency_cal, "T": s.T_cal}
+    model = BetaGeoModel(unit="W").fit(cal)
+    assert model.params_.r == pytest.approx(0.2426, rel=1e-3)
+    assert model.params_.b == pytest.approx(2.4259, rel=1e-3)
+    actual = int(s.frequency_holdout.sum())
+    predicted = float(model.conditional_expected_purchases(39, cal).sum())
+    assert actual == 1882
+    assert predicted == pytest.approx(1653.4, abs=0.5)

@@ -309,3 +309,67 @@ class TestSimulate:
     def test_bad_n(self) -> None:
         with pytest.raises(ValidationError, match="'n' must be an int >= 1"):
             simulate(BG, 0, T=5.0, seed=1)
+
+
+class TestCompress:
+    """compress and distinct_rows against a plain row-wise np.unique, both coding paths."""
+
+    @given(
+        st.integers(0, 2**32 - 1),
+        st.sampled_from([1.0, 7.0]),
+        st.booleans(),
+        st.integers(1, 300),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_same_rows_and_weights_as_a_row_unique(
+        self, seed: int, divisor: float, unit_weights: bool, n: int
+    ) -> None:
+        from lifecycle.models._data import compress, distinct_rows
+
+        rng = np.random.default_rng(seed)
+        # divisor 1: whole days (the table-coded path); 7: weeks (np.unique)
+        t = rng.integers(1, 40, n) / divisor
+        x = rng.integers(0, 4, n).astype(float)
+        tx = np.where(x > 0, np.minimum(rng.integers(1, 40, n) / divisor, t), 0.0)
+        w = np.ones(n) if unit_weights else rng.integers(0, 3, n).astype(float)
+        if w.sum() == 0:
+            w[0] = 1.0
+        rows, inverse = np.unique(np.stack([x, tx, t], 1), axis=0, return_inverse=True)
+        weight = np.bincount(inverse.ravel(), weights=w, minlength=len(rows))
+        keep = weight > 0
+        c = compress(x, tx, t, w)
+        assert np.array_equal(np.stack([c.x, c.tx, c.T], 1), rows[keep])
+        assert np.array_equal(c.weight, weight[keep])
+        ux, utx, ut, row = distinct_rows(x, tx, t)
+        assert np.array_equal(np.stack([ux, utx, ut], 1), rows)
+        assert np.array_equal(ux[row], x)
+        assert np.array_equal(utx[row], tx)
+        assert np.array_equal(ut[row], t)
+
+    def test_one_value_columns(self) -> None:
+        from lifecycle.models._data import distinct_rows
+
+        ux, utx, _ut, row = distinct_rows(np.array([0.0, 2, 0]), np.zeros(3), np.full(3, 5.0))
+        assert ux.tolist() == [0.0, 2.0]
+        assert utx.tolist() == [0.0, 0.0]
+        assert row.tolist() == [0, 1, 0]
+
+
+def test_conditional_expectation_stays_finite_for_a_very_large_a() -> None:
+    # A flat fit on a few customers can end at a ~ 1e5, where the Euler-transformed series
+    # overflows; the printed form is used there and agrees where both are finite.
+    from lifecycle.models import BetaGeoParams
+    from lifecycle.models._bgnbd import _conditional
+
+    x, tx, t = np.array([0.0, 1.0, 3.0]), np.array([0.0, 8.0, 20.0]), np.array([25.0] * 3)
+    huge = BetaGeoParams(6.69, 180.1, 86557.9, 0.0011, unit="W")
+    out = _conditional(huge, np.array(90 / 7), x, tx, t)
+    assert np.isfinite(out).all()
+    assert (out >= 0).all()
+    big = BetaGeoParams(6.69, 180.1, 300.0, 0.5, unit="W")
+    sp = pytest.importorskip("scipy.special")
+    z = (90 / 7) / (180.1 + t + 90 / 7)
+    printed = (1 - z) ** (6.69 + x) * sp.hyp2f1(6.69 + x, 0.5 + x, 300.5 + x - 1, z)
+    head = (300.5 + x - 1) / 299.0 * (1 - printed)
+    expected = head * _bgnbd._p_alive(big, x, tx, t)
+    np.testing.assert_allclose(_conditional(big, np.array(90 / 7), x, tx, t), expected, rtol=1e-8)

@@ -92,11 +92,14 @@ def _loglik_grad(
     gradient: bool = True,
     distinct: tuple[F, NDArray[np.intp]] | None = None,
     dropout_at_zero: bool = False,
+    times: tuple[F, NDArray[np.intp], F, NDArray[np.intp]] | None = None,
 ) -> tuple[F, F]:
     """Per-row log-likelihood and the weighted gradient in (r, alpha, a, b).
 
     With ``dropout_at_zero`` the second term is kept at ``x = 0`` too (the MBG/NBD
     likelihood, up to a constant factor, when called with ``b + 1`` for ``b``).
+    ``distinct`` and ``times`` are the distinct values of x, and of T and t_x, with each
+    row's index among them (from ``_distinct``), when the caller has them already.
     """
     sp = special()
     r, alpha, a, b = theta
@@ -108,19 +111,20 @@ def _loglik_grad(
     t1_x = sp.betaln(a, b + ux)
     t2_x = np.where(repeat, sp.betaln(a + 1, bx1), -np.inf)
     rx = (r + ux)[ix]
-    log_t = np.log(alpha + t)
-    log_tx = np.log(alpha + tx)
+    if times is None:
+        log_t, log_tx = np.log(alpha + t), np.log(alpha + tx)
+    else:
+        # Few distinct times (whole days, say) among many rows: a gather beats a log.
+        ut, it, utx, itx = times
+        log_t, log_tx = np.log(alpha + ut)[it], np.log(alpha + utx)[itx]
     t1 = t1_x[ix] - rx * log_t
     t2 = t2_x[ix] - rx * log_tx
-    # log(e^t1 + e^t2) = t1 + log1p(e^(t2 - t1)); t2 - t1 = (r+x) log((alpha+T)/(alpha+t_x))
-    # + const(x) >= ... may be either sign, so go through the larger of the two.
-    gap = t2 - t1
-    e = np.exp(-np.abs(gap))
-    value = head_x[ix] + np.maximum(t1, t2) + np.log1p(e)
+    # log(e^t1 + e^t2) without overflow; t2 is -inf where there is no second term.
+    value = head_x[ix] + np.logaddexp(t1, t2)
     if not gradient:
         return value, np.zeros(4)
-    # w2 = e^t2 / (e^t1 + e^t2), from the same exponential.
-    w2 = np.where(gap > 0, 1 / (1 + e), e / (1 + e))
+    # The second term's share, e^t2 / (e^t1 + e^t2).
+    w2 = sp.expit(t2 - t1)
     dg = sp.digamma
     # Terms that depend on x only are summed per distinct x (weights pooled by x).
     wx = np.bincount(ix, weights=weight, minlength=len(ux))
@@ -130,9 +134,11 @@ def _loglik_grad(
     abx = dg(a + b + ux)
     ww1 = weight - ww2
     d_r = wx @ (dg(r + ux) - dg(r)) + wx.sum() * np.log(alpha) - dot(ww1, log_t) - dot(ww2, log_tx)
-    d_alpha = (
-        wx.sum() * r / alpha - dot(ww1 * rx, 1 / (alpha + t)) - dot(ww2 * rx, 1 / (alpha + tx))
-    )
+    if times is None:
+        inv_t, inv_tx = 1 / (alpha + t), 1 / (alpha + tx)
+    else:
+        inv_t, inv_tx = (1 / (alpha + ut))[it], (1 / (alpha + utx))[itx]
+    d_alpha = wx.sum() * r / alpha - dot(ww1 * rx, inv_t) - dot(ww2 * rx, inv_tx)
     d_a = (
         -wx.sum() * (dg(a) - dg(a + b))
         + w1x @ (dg(a) - abx)
@@ -155,12 +161,19 @@ def _distinct(x: F) -> tuple[F, NDArray[np.intp]]:
 def objective(data: Compressed) -> Objective:
     """The weighted log-likelihood and its gradient in log-parameters, for the fit."""
     distinct = _distinct(data.x)
+    times = (*_distinct(data.T), *_distinct(data.tx))
 
     def f(theta: F) -> tuple[float, F]:
         p = np.exp(theta)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             value, grad = _loglik_grad(
-                (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, data.weight, distinct=distinct
+                (p[0], p[1], p[2], p[3]),
+                data.x,
+                data.tx,
+                data.T,
+                data.weight,
+                distinct=distinct,
+                times=times,
             )
         return dot(data.weight, value), grad * p
 
@@ -237,7 +250,14 @@ def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
     z = t / (alpha + tt + t)
     # (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z) by Euler's transformation, which stays finite
     # for large x: (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z).
-    tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    lost = ~np.isfinite(tail)
+    if lost.any():
+        # A very large a (a flat fit on few customers) overflows the transformed series
+        # while the printed form, its last argument large too, stays near 1.
+        zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
+        tail[lost] = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
     head = (a + b + x - 1) / (a - 1) * (1 - tail)
     out: F = head * _p_alive(params, x, tx, tt)
     return out
@@ -294,7 +314,7 @@ class BetaGeoModel(CovariateModel, TransactionModel[BetaGeoParams], TransactionS
     n_starts : int
         Starting points tried; the best fit is kept.
     max_iter, tol : int, float
-        L-BFGS-B iteration limit and projected-gradient tolerance (mean log-likelihood).
+        Newton iteration limit per start and gradient-norm tolerance (mean log-likelihood).
     on_failure : {"raise", "warn"}
         What a fit that does not converge does: raise
         :class:`~lifecycle.errors.ConvergenceError`, or warn and keep the result.

@@ -18,7 +18,14 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array, as_int_array
 from ..errors import ValidationError
 
-__all__ = ["Compressed", "check_rows", "compress", "rfm_arrays", "weights_array"]
+__all__ = [
+    "Compressed",
+    "check_rows",
+    "compress",
+    "distinct_rows",
+    "rfm_arrays",
+    "weights_array",
+]
 
 
 def check_rows(
@@ -175,8 +182,72 @@ class Compressed:
 
 
 def _codes(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The distinct values (sorted) and each value's index among them.
+
+    Whole numbers >= 0 of modest size (days, counts) are coded by marking them in a table,
+    with no sort; anything else goes through ``np.unique``.
+    """
+    with np.errstate(invalid="ignore"):
+        whole = values.astype(np.int64)
+    if len(values) and (whole == values).all() and whole.min() >= 0:
+        top = int(whole.max())
+        if top <= 4 * len(values) + 1024:
+            present = np.zeros(top + 1, dtype=bool)
+            present[whole] = True
+            rank = np.cumsum(present) - 1
+            return np.flatnonzero(present).astype(np.float64), rank[whole]
     unique, inverse = np.unique(values, return_inverse=True)
     return unique, inverse.astype(np.int64).ravel()
+
+
+def _keys(
+    x: NDArray[np.float64], tx: NDArray[np.float64], t: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], tuple[NDArray[np.float64], ...], tuple[int, int]]:
+    """One int64 key per row that is equal exactly when the rows are, and how to decode it.
+
+    Returns the keys, the distinct values of each column, and the radices of the last two
+    columns. The product of the distinct counts is at most n**3, which fits int64 for any
+    input that fits in memory (n < 2 million); beyond that the rows are ranked by a sort.
+    """
+    ux, ix = _codes(x)
+    utx, itx = _codes(tx)
+    ut, it = _codes(t)
+    if len(ux) * len(utx) * len(ut) < 2**62:
+        return (ix * len(utx) + itx) * len(ut) + it, (ux, utx, ut), (len(utx), len(ut))
+    rows, inverse = np.unique(np.stack([ix, itx, it], axis=1), axis=0, return_inverse=True)
+    rank = inverse.astype(np.int64).ravel()
+    return rank, (ux[rows[:, 0]], utx[rows[:, 1]], ut[rows[:, 2]]), (0, 0)
+
+
+def _decode(
+    keys: NDArray[np.int64], values: tuple[NDArray[np.float64], ...], radix: tuple[int, int]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    if radix == (0, 0):  # keys are ranks into rows that are already distinct
+        return values[0][keys], values[1][keys], values[2][keys]
+    kx, rest = np.divmod(keys, radix[0] * radix[1])
+    ktx, kt = np.divmod(rest, radix[1])
+    return values[0][kx], values[1][ktx], values[2][kt]
+
+
+def distinct_rows(
+    x: NDArray[np.float64], tx: NDArray[np.float64], t: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """The distinct (frequency, recency, T) rows and, per customer, the index of theirs.
+
+    A question asked of many customers is answered once per distinct history and spread
+    back with the index.
+
+    Examples
+    --------
+    >>> ux, utx, ut, row = distinct_rows(np.array([1.0, 0, 1]), np.array([2.0, 0, 2]),
+    ...                                  np.array([5.0, 5, 5]))
+    >>> ux.tolist(), row.tolist()
+    ([0.0, 1.0], [1, 0, 1])
+    """
+    key, values, radix = _keys(x, tx, t)
+    keys, inverse = np.unique(key, return_inverse=True)
+    ux, utx, ut = _decode(keys, values, radix)
+    return ux, utx, ut, inverse.astype(np.int64).ravel()
 
 
 def compress(
@@ -194,27 +265,22 @@ def compress(
     >>> c.x.tolist(), c.weight.tolist(), c.n_customers
     ([0.0, 1.0], [2.0, 1.0], 3)
     """
-    ux, ix = _codes(x)
-    utx, itx = _codes(tx)
-    ut, it = _codes(t)
-    # One int64 key per row; the product of the distinct counts is at most n**3, which
-    # fits int64 for any input that fits in memory (n < 2 million); beyond that sort rows.
-    if len(ux) * len(utx) * len(ut) < 2**62:
-        key = (ix * len(utx) + itx) * len(ut) + it
-        keys, inverse = np.unique(key, return_inverse=True)
-        inverse = inverse.ravel()
-        kx, rest = np.divmod(keys, len(utx) * len(ut))
-        ktx, kt = np.divmod(rest, len(ut))
+    key, values, radix = _keys(x, tx, t)
+    if (weights == 1).all():
+        # Counting needs only a sort of the keys, not the inverse (half the time).
+        keys, counts = np.unique(key, return_counts=True)
+        weight: NDArray[np.float64] = counts.astype(np.float64)
     else:
-        rows, inverse = np.unique(np.stack([ix, itx, it], axis=1), axis=0, return_inverse=True)
-        inverse = inverse.ravel()
-        kx, ktx, kt = rows[:, 0], rows[:, 1], rows[:, 2]
-    weight = np.bincount(inverse, weights=weights, minlength=len(kx)).astype(np.float64)
+        keys, inverse = np.unique(key, return_inverse=True)
+        weight = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(
+            np.float64
+        )
     keep = weight > 0
+    ux, utx, ut = _decode(keys[keep], values, radix)
     return Compressed(
-        x=ux[kx][keep],
-        tx=utx[ktx][keep],
-        T=ut[kt][keep],
+        x=ux,
+        tx=utx,
+        T=ut,
         weight=weight[keep],
         n_customers=round(float(weights.sum())),
     )

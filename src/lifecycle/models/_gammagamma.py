@@ -32,7 +32,7 @@ from .._validation import as_float_array, check_choice
 from ..errors import ValidationError
 from ..table import Table
 from ._base import UNIT_DAYS, FittedModel, Objective, dot, positive, special
-from ._data import _column, check_rows, rfm_arrays, weights_array
+from ._data import _column, check_rows, distinct_rows, rfm_arrays, weights_array
 from ._intervals import PredictionIntervals
 
 __all__ = ["GammaGammaModel", "GammaGammaParams", "customer_lifetime_value"]
@@ -302,19 +302,24 @@ def customer_lifetime_value(
         raise ValidationError(msg)
     value = _expected_value(spend_model.params_, x, m)
     step = UNIT_DAYS[unit] / UNIT_DAYS[transaction_model.params_.unit]
+    # Every period end of every distinct history in one call: customers with equal
+    # (frequency, recency, T) have equal expectations, and one flat call is vectorised.
+    ux, utx, ut, row = distinct_rows(x, tx, tt)
+    ends = np.arange(1, horizon + 1, dtype=np.float64)
+    upto = transaction_model.conditional_expected_purchases(
+        np.repeat(ends * step, len(ux)),
+        frequency=np.tile(ux, horizon),
+        recency=np.tile(utx, horizon),
+        T=np.tile(ut, horizon),
+    ).reshape(horizon, len(ux))
+    per_period = np.diff(upto, axis=0, prepend=0.0)[:, row]
+    if discounting == "discrete":
+        factor = (1 + discount_rate) ** -ends
+    else:
+        factor = np.exp(-discount_rate * ends)
+    periods = per_period * (factor[:, None] * value)
     columns: dict[str, Any] = {} if customers is None else {"customer": customers}
-    before = np.zeros(len(x))
-    total = np.zeros(len(x))
-    for i in range(1, horizon + 1):
-        upto = transaction_model.conditional_expected_purchases(
-            i * step, frequency=x, recency=tx, T=tt
-        )
-        factor = (
-            (1 + discount_rate) ** -i if discounting == "discrete" else math.exp(-discount_rate * i)
-        )
-        period = (upto - before) * value * factor
-        columns[f"period_{i}"] = period
-        total += period
-        before = upto
-    columns["clv"] = total
+    for i in range(horizon):
+        columns[f"period_{i + 1}"] = periods[i]
+    columns["clv"] = periods.sum(axis=0)
     return Table(columns)
