@@ -13,6 +13,7 @@ Customer lifecycle report as of 2025-06-30
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -301,12 +302,18 @@ def build_report(log: EventLog, as_of: dt.date) -> dict[str, Any]:
 def money_text(money: dict[str, str]) -> str:
     """A money object of the report (``{"amount": ..., "currency": ...}``) as text.
 
+    Thousands are grouped as in a ``Table``'s display; the amount is never rounded.
+
     Examples
     --------
     >>> money_text({"amount": "60.00", "currency": "EUR"})
     '60.00 EUR'
+    >>> money_text({"amount": "-1095057.30", "currency": "EUR"})
+    '-1,095,057.30 EUR'
     """
-    return f"{money['amount']} {money['currency']}"
+    amount = Decimal(money["amount"])
+    places = max(0, -int(amount.as_tuple().exponent))
+    return f"{amount:,.{places}f} {money['currency']}"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
