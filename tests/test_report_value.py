@@ -176,3 +176,19 @@ def test_purchases_only_after_the_date() -> None:
     report = build_report(log, dt.date(2024, 3, 31))
     assert report["cohorts"] is None
     assert report["value"]["buyers"] == 0
+
+
+def test_text_groups_thousands_as_the_json_does_not(demo: tuple[EventLog, dict[str, Any]]) -> None:
+    # The text is for people (1,095,057.30 EUR); the JSON keeps plain exact strings.
+    _, report = demo
+    text = format_text(report)
+    revenue = report["overview"]["revenue"]
+    assert "," not in revenue["amount"]
+    whole, cents = revenue["amount"].split(".")
+    assert f"Revenue     {int(whole):,}.{cents} {revenue['currency']}" in text
+    at_risk = report["at_risk"]["text"][0]
+    assert at_risk.startswith("At risk: ")
+    assert f"of {report['overview']['customers']:,} " in at_risk
+    entered = report["stage_conversion"]["stages"][0]["entered"]
+    assert entered >= 1000
+    assert f"{entered:,}" in "\n".join(report["stage_conversion"]["text"])

@@ -245,7 +245,7 @@ def at_risk_section(
         msg = f"'top' must be an int >= 1 (got {top!r})"
         raise ValidationError(msg)
     table = detect(population, signals)
-    lines = [f"At risk: {len(table)} of {len(population)} customers (score > 0; top {top})"]
+    lines = [f"At risk: {len(table):,} of {len(population):,} customers (score > 0; top {top})"]
     lines.append(f"{'customer':<20}  {'score':>5}  reasons")
     for i in range(min(top, len(table))):
         row = table.row(i)

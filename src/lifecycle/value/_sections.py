@@ -55,7 +55,7 @@ def value_section(population: Population) -> list[str]:
         low = Money.from_minor(int(row["low"]), cur).amount
         high = Money.from_minor(int(row["high"]), cur).amount
         lines.append(
-            f"{row['decile']:>6}  {row['customers']:>9}  {low:>10}  {high:>10}  "
+            f"{row['decile']:>6}  {row['customers']:>9,}  {low:>10,}  {high:>10,}  "
             f"{row['value_share']:>8.1%}"
         )
     pareto = pareto_table(np.clip(spend, 0, None))
@@ -70,7 +70,7 @@ def value_section(population: Population) -> list[str]:
         pareto.value_share.tolist(),
         strict=True,
     ):
-        lines.append(f"{share:>6.0%}  {n:>9}  {value:>8.1%}")
+        lines.append(f"{share:>6.0%}  {n:>9,}  {value:>8.1%}")
     return lines
 
 

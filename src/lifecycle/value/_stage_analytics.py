@@ -168,7 +168,7 @@ def stage_section(timeline: Timeline, *, window_days: int | None = None) -> list
         rate = "-" if np.isnan(row["rate"]) else f"{row['rate']:.1%}"
         median = "-" if np.isnan(row["median_days"]) else f"{row['median_days']:.1f}"
         lines.append(
-            f"{row['stage']:<12} {arrow:<14} {row['entered']:>8} {row['converted']:>10} "
-            f"{rate:>7} {median:>12} {row['dropped_off']:>12}"
+            f"{row['stage']:<12} {arrow:<14} {row['entered']:>8,} {row['converted']:>10,} "
+            f"{rate:>7} {median:>12} {row['dropped_off']:>12,}"
         )
     return lines
