@@ -98,8 +98,9 @@ def _log_dead(theta: tuple[float, float, float, float], x: F, t: F) -> F:
     The series is ``sum_k (s+1)_k/k! q^k B_W(a_k, b_k)`` with ``B_W`` the incomplete beta
     function: ``q = z``, ``a_k = n+1+k``, ``b_k = r+s`` when ``alpha <= beta``; ``q = y``,
     ``a_k = n+1``, ``b_k = r+s+k`` otherwise. Term ``k+1`` is at most
-    ``rho_k = q (s+1+k)/(k+1)`` times term ``k`` (``B_W`` only shrinks as ``k`` grows), and
-    ``rho_k`` falls with ``k``, so once ``rho_k < 1`` the rest is below
+    ``rho_k = q (s+1+k)/(k+1)`` times term ``k`` (``B_W`` only shrinks as ``k`` grows; in
+    the first case by a factor ``W`` at least, so there ``rho_k`` also has a factor ``W``),
+    and ``rho_k`` falls with ``k``, so once ``rho_k < 1`` the rest is below
     ``term_k rho_k / (1 - rho_k)``: a row stops when that bound is negligible.
     """
     sp = special()
@@ -125,12 +126,11 @@ def _log_dead(theta: tuple[float, float, float, float], x: F, t: F) -> F:
             terms = coef + sp.betaln(a, b) + np.log(sp.betainc(a, b, ww))
         total[rows] = np.logaddexp(total[rows], sp.logsumexp(terms, axis=1))
         last = k[-1]
-        rho = q * (s + 1 + last) / (last + 1)
-        if rho < 1:
-            with np.errstate(divide="ignore"):
-                rest = terms[:, -1] + np.log(rho) - np.log1p(-rho)
-            # A row whose terms all underflowed (-inf) is done as well: the rest is smaller.
-            rows = rows[rest > total[rows] + LOG_TOLERANCE]
+        rho = q * (s + 1 + last) / (last + 1) * (ww[:, 0] if alpha <= beta else 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = terms[:, -1] + np.log(rho) - np.log1p(-rho)
+        # A row whose terms all underflowed (-inf) is done as well: the rest is smaller.
+        rows = rows[(rho >= 1) | (rest > total[rows] + LOG_TOLERANCE)]
         if len(rows) == 0:
             break
     else:
