@@ -1,7 +1,7 @@
 """Pareto/NBD ``probability_of_purchases``: P(X(t) = n) for a new customer.
 
 Checked against the definition integrated numerically (SciPy's ``quad`` on the mixture
-over the dropout time, Fader, Hardie and Lee 2005, note 013), against its own sums (total
+over the dropout time, Fader and Hardie, brucehardie.com note 012), against its own sums (total
 probability 1, mean equal to ``expected_purchases``), against simulated customers, and in
 the no-dropout limit, where it is the negative binomial count.
 """

@@ -4,8 +4,8 @@ Given a purchase rate ``lambda`` and a dropout rate ``mu``, a customer either is
 at ``t`` (probability ``exp(-mu t)``) and made a Poisson(``lambda t``) number of purchases,
 or died at some ``tau < t`` (density ``mu exp(-mu tau)``) having made a
 Poisson(``lambda tau``) number. Mixing ``lambda ~ Gamma(r, alpha)`` and
-``mu ~ Gamma(s, beta)`` (Fader, Hardie and Lee 2005, "Deriving an expression for
-P(X(t) = x) under the Pareto/NBD model") gives::
+``mu ~ Gamma(s, beta)`` (Fader and Hardie, "Deriving an expression for P(X(t) = x) under
+the Pareto/NBD model", note 012) gives::
 
     P(X(t) = n) = NB(n; t) (beta/(beta+t))^s + int_0^t s beta^s/(beta+tau)^(s+1) NB(n; tau) dtau
 
@@ -24,8 +24,9 @@ logarithm, so nothing cancels or overflows for ``n`` in the thousands or ``t`` o
 
 References
 ----------
-P. S. Fader, B. G. S. Hardie and K. L. Lee (2005), "Deriving an expression for P(X(t) = x)
-under the Pareto/NBD model", http://brucehardie.com/notes/013/.
+P. S. Fader and B. G. S. Hardie (2006, revised 2020), "Deriving an expression for
+P(X(t) = x) under the Pareto/NBD model", http://brucehardie.com/notes/012/ (note 013 is the
+same question for an interval ``(t, t + tau]``).
 """
 
 from __future__ import annotations
