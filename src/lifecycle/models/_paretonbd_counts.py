@@ -66,6 +66,9 @@ def probability_of_purchases(params: ParetoNBDParams, n: ArrayLike, t: ArrayLike
     ValidationError
         ``n`` not a whole number >= 0, ``t`` negative or not finite, or shapes that do not
         broadcast.
+    ConvergenceError
+        ``alpha`` and ``beta`` so far apart (a factor of about 10^4) that the series would
+        need more than ``MAX_TERMS`` terms.
 
     Examples
     --------
@@ -122,7 +125,7 @@ def _log_dead(theta: tuple[float, float, float, float], x: F, t: F) -> F:
         if alpha <= beta:
             a, b = xx + 1 + k, np.full_like(k, r + s)
         else:
-            a, b = xx + 1 + 0 * k, r + s + k
+            a, b = np.broadcast_to(xx + 1, (len(rows), BLOCK)), r + s + k
         with np.errstate(divide="ignore"):
             terms = coef + sp.betaln(a, b) + np.log(sp.betainc(a, b, ww))
         total[rows] = np.logaddexp(total[rows], sp.logsumexp(terms, axis=1))
