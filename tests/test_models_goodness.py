@@ -21,6 +21,8 @@ from lifecycle.models import (
     BetaGeoBetaBinomParams,
     BetaGeoModel,
     BetaGeoParams,
+    GammaGammaModel,
+    GammaGammaParams,
     ModifiedBetaGeoModel,
     ModifiedBetaGeoParams,
     ParetoNBDModel,
@@ -166,9 +168,9 @@ def test_bad_input() -> None:
         frequency_histogram(model, data, max_frequency=0)
     with pytest.raises(ValidationError, match="has no column 'T'"):
         frequency_histogram(model, {"frequency": [0], "recency": [0]})
-    pareto = ParetoNBDModel.from_params(ParetoNBDParams(0.55, 10.5, 0.6, 11.7, unit="W"))
+    spend = GammaGammaModel.from_params(GammaGammaParams(6.25, 3.74, 15.44))
     with pytest.raises(ValidationError, match="needs a model with probability_of_purchases"):
-        frequency_histogram(pareto, data)
+        frequency_histogram(spend, data)
     summary = {
         "frequency_cal": [0, 1],
         "recency_cal": [0, 1.0],

@@ -26,10 +26,10 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, as_int_array
+from .._validation import as_float_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
 from ._covariates import CovariateModel
-from ._data import Compressed, rfm_arrays
+from ._data import Compressed, counts_and_times, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -276,9 +276,7 @@ def probability_of_purchases(params: BetaGeoParams, n: ArrayLike, t: ArrayLike) 
     """
     sp = special()
     r, alpha, a, b = _unpack(params)
-    nn = as_int_array("n", np.atleast_1d(np.asarray(n)), low=0).astype(np.float64)
-    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
-    nn, tt = np.broadcast_arrays(nn, tt)
+    nn, tt = counts_and_times(n, t)
     log_nb = (
         sp.gammaln(r + nn)
         - sp.gammaln(r)

@@ -22,6 +22,7 @@ __all__ = [
     "Compressed",
     "check_rows",
     "compress",
+    "counts_and_times",
     "distinct_rows",
     "rfm_arrays",
     "weights_array",
@@ -284,3 +285,27 @@ def compress(
         weight=weight[keep],
         n_customers=round(float(weights.sum())),
     )
+
+
+def counts_and_times(n: ArrayLike, t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``n`` (whole numbers >= 0) and ``t`` (>= 0) validated and broadcast together.
+
+    The arguments of every ``probability_of_purchases``: any shapes that broadcast.
+
+    Examples
+    --------
+    >>> nn, tt = counts_and_times([[0], [1]], [5.0, 10.0])
+    >>> nn.shape, tt.tolist()
+    ((2, 2), [[5.0, 10.0], [5.0, 10.0]])
+    """
+    nn = as_int_array("n", np.atleast_1d(np.asarray(n)), ndim=None, low=0).astype(np.float64)
+    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), ndim=None, low=0.0)
+    try:
+        out_n, out_t = np.broadcast_arrays(nn, tt)
+    except ValueError:
+        msg = (
+            f"'n' (shape {nn.shape}) and 't' (shape {tt.shape}) must broadcast against each "
+            "other (equal lengths, or one of them a single value)"
+        )
+        raise ValidationError(msg) from None
+    return out_n, out_t

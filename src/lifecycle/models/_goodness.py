@@ -124,7 +124,7 @@ def frequency_histogram(model: Any, data: Mapping[str, Any], *, max_frequency: i
 
     Parameters
     ----------
-    model : BetaGeoModel, ModifiedBetaGeoModel or BetaGeoBetaBinomModel
+    model : BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel or BetaGeoBetaBinomModel
         A fitted model with ``probability_of_purchases``.
     data : Table or mapping
         The data it was fitted on: ``frequency``, ``recency``, ``T`` (an ``rfm_summary``).
@@ -156,7 +156,8 @@ def frequency_histogram(model: Any, data: Mapping[str, Any], *, max_frequency: i
     if not callable(getattr(model, "probability_of_purchases", None)):
         msg = (
             f"frequency_histogram needs a model with probability_of_purchases "
-            f"(BetaGeoModel, ModifiedBetaGeoModel, BetaGeoBetaBinomModel); got {type(model).__name__}"
+            "(BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel, BetaGeoBetaBinomModel); "
+            f"got {type(model).__name__}"
         )
         raise ValidationError(msg)
     x, _, t, _ = rfm_arrays(

@@ -38,6 +38,7 @@ from .._validation import as_float_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
 from ._covariates import CovariateModel
 from ._data import Compressed, rfm_arrays
+from ._paretonbd_counts import probability_of_purchases
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "expected_purchases",
     "loglik",
     "probability_alive",
+    "probability_of_purchases",
 ]
 
 F = NDArray[np.float64]
@@ -455,3 +457,16 @@ class ParetoNBDModel(CovariateModel, TransactionModel[ParetoNBDParams], Transact
         return self._covariate_question(
             "alive", data, frequency, recency, T, purchase_covariates, dropout_covariates
         )
+
+    def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> F:
+        """Probability of exactly ``n`` purchases in ``(0, t]`` for a new customer.
+
+        See :func:`probability_of_purchases`.
+
+        Examples
+        --------
+        >>> m = ParetoNBDModel.from_params(ParetoNBDParams(0.5533, 10.578, 0.6063, 11.67, unit="W"))
+        >>> float(m.probability_of_purchases(0, 39)[0].round(4))
+        0.5935
+        """
+        return probability_of_purchases(self.params_, n, t)
