@@ -37,7 +37,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import SchemaError, ValidationError
+from .._validation import check_choice
+from ..errors import NotFittedError, SchemaError, ValidationError
 from ..events import EventLog, as_date
 from ..rfm import rfm_summary
 from ..signals import DEFINITIONS, EventRows, EventScore, NamedSignal, Profile
@@ -283,9 +284,9 @@ def _transaction_models() -> dict[str, type[Any]]:
 
 def _model_key(model: object) -> str:
     """A fitted model's parameters as canonical text: what two predictions compare by."""
-    if model is None:
+    # Made before the validators run: a bad model gets no key, and its validator raises.
+    if not isinstance(model, FittedModel) or model._result is None:
         return ""
-    assert isinstance(model, FittedModel)
     return json.dumps(model.to_dict(), sort_keys=True)
 
 
@@ -296,7 +297,7 @@ def _check_model(instance: ModelPrediction, field: object, value: object) -> Non
             f"(got {type(value).__name__})"
         )
         raise ValidationError(msg)
-    if value._fitted().covariates is not None:
+    if _fit_of("model", value).covariates is not None:
         msg = (
             f"a {type(value).__name__} fitted with covariates cannot be a signal: its "
             "predictions need each customer's covariates (use model.signals(log, as_of=..., "
@@ -305,12 +306,25 @@ def _check_model(instance: ModelPrediction, field: object, value: object) -> Non
         raise ValidationError(msg)
 
 
+def _check_question(instance: ModelPrediction, field: attrs.Attribute[str], value: str) -> None:
+    check_choice("question", value, ("p_alive", "expected_purchases", "expected_value"))
+
+
 def _check_spend_model(instance: ModelPrediction, field: object, value: object) -> None:
     if value is not None and not isinstance(value, GammaGammaModel):
         msg = f"'spend_model' must be a fitted GammaGammaModel or None (got {value!r})"
         raise ValidationError(msg)
     if value is not None:
-        value._fitted()
+        _fit_of("spend_model", value)
+
+
+def _fit_of(name: str, model: FittedModel[Any]) -> Any:
+    """The model's fit; a model not fitted is a bad value here, not a missing attribute."""
+    try:
+        return model._fitted()
+    except NotFittedError as error:
+        msg = f"{name!r} must be fitted or made with from_params: {error}"
+        raise ValidationError(msg) from None
 
 
 @DEFINITIONS.register("model_prediction")
@@ -322,7 +336,8 @@ class ModelPrediction(EventScore):
     repeat spend, are found from their purchases as :func:`~lifecycle.rfm_summary` finds
     them; ``question`` is ``"p_alive"``, ``"expected_purchases"`` (in the next ``horizon``
     days) or ``"expected_value"`` (their spend by ``spend_model``, in major units). A
-    customer without a purchase is missing. Made by :meth:`TransactionSignals.signal`;
+    customer without a purchase by ``as_of``, or whose first purchase is on ``as_of``
+    (``T`` = 0: not yet observed), is missing. Made by :meth:`TransactionSignals.signal`;
     compared and serialised by the models' ``to_dict()``.
 
     Examples
@@ -335,9 +350,7 @@ class ModelPrediction(EventScore):
     """
 
     model: Any = attrs.field(validator=_check_model, eq=False, repr=False)
-    question: str = attrs.field(
-        validator=attrs.validators.in_(("p_alive", "expected_purchases", "expected_value"))
-    )
+    question: str = attrs.field(validator=_check_question)
     horizon: int | None = None
     spend_model: Any = attrs.field(default=None, validator=_check_spend_model, eq=False, repr=False)
     _key: tuple[str, str] = attrs.field(init=False, repr=False)
@@ -384,7 +397,9 @@ class ModelPrediction(EventScore):
         """
         rfm = rfm_of_rows(rows, self.model.params_.unit)
         out = np.full(len(rows.as_of), np.nan)
-        some = ~np.isnan(rfm["frequency"])
+        # The models observe a customer for T > 0: one whose first purchase is on as_of
+        # has not been observed yet, and is missing (as one without a purchase).
+        some = rfm["T"] > 0
         if some.any():
             x = {k: rfm[k][some] for k in ("frequency", "recency", "T")}
             m = rfm["monetary_value"][some]
@@ -458,7 +473,7 @@ class TransactionSignals:
             Use it as ``signal(model.signal("p_alive")) < 0.3``, in both engines; its
             ``to_dict()`` holds the fitted parameters. Each customer's frequency, recency
             and T are their purchases' at ``as_of``, as ``rfm_summary`` finds them; a
-            customer without a purchase is missing.
+            customer without a purchase, or whose first purchase is on ``as_of``, is missing.
 
         Raises
         ------
