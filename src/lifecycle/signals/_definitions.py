@@ -606,12 +606,31 @@ class EventScore(Definition):
         raise NotImplementedError
 
     def score_events(self, rows: EventRows) -> NDArray[np.float64]:
-        """One score per subject (float64, NaN where missing)."""
+        """One score per subject of ``rows`` (float64, NaN where missing).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+        >>> bg = BetaGeoModel.from_params(BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"))
+        >>> rows = EventRows(np.array([0]), np.array([0]), np.array([0]), np.array([True]),
+        ...                  np.array([30, 30]), np.array(["ann", "bob"]), 1)
+        >>> bg.signal().definition.score_events(rows).tolist()
+        [1.0, nan]
+        """
         raise NotImplementedError
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> EventScore:
-        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``)."""
+        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+        >>> bg = BetaGeoModel.from_params(BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"))
+        >>> p_alive = bg.signal().definition
+        >>> DEFINITIONS["model_prediction"].from_payload(p_alive.to_dict()) == p_alive
+        True
+        """
         raise NotImplementedError
 
 
