@@ -50,6 +50,7 @@ from ._gammagamma import GammaGammaModel
 __all__ = ["ModelPrediction", "model_signals", "profile_signals", "rfm_of_rows"]
 
 F = NDArray[np.float64]
+_NO_ROWS = np.zeros(0, dtype=np.intp)
 
 
 def _answer(
@@ -234,8 +235,8 @@ def rfm_of_rows(rows: EventRows, unit: str = "D") -> dict[str, F]:
     new_day = np.ones(len(day), dtype=bool)
     new_day[1:] = (subject[1:] != subject[:-1]) | (day[1:] != day[:-1])
     days = np.bincount(subject[new_day], minlength=n).astype(np.float64)
-    starts = np.flatnonzero(np.r_[True, subject[1:] != subject[:-1]]) if len(day) else starts_0
-    ends = np.r_[starts[1:] - 1, len(day) - 1] if len(day) else starts_0
+    starts = np.flatnonzero(np.r_[True, subject[1:] != subject[:-1]]) if len(day) else _NO_ROWS
+    ends = np.r_[starts[1:] - 1, len(day) - 1] if len(day) else _NO_ROWS
     first = np.zeros(n, dtype=np.int64)
     last = np.zeros(n, dtype=np.int64)
     first[subject[starts]] = day[starts]
@@ -265,8 +266,6 @@ def rfm_of_rows(rows: EventRows, unit: str = "D") -> dict[str, F]:
         column[none] = np.nan
     return out
 
-
-starts_0 = np.zeros(0, dtype=np.intp)
 
 #: The predictions a signal names: ``p_alive``, ``expected_purchases_<N>d`` (purchase days
 #: in the next N days) and ``expected_value_<N>d`` (their spend, with a spend model).
