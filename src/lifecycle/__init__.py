@@ -37,6 +37,7 @@ from .pricing import (
 )
 from .rfm import rfm_summary, split_calibration_holdout
 from .satisfaction import Dimension, SatisfactionModel, Scale, default_satisfaction
+from .signals import DEFINITIONS as _DEFINITIONS
 from .signals import Population, Profile, define_signal
 from .stages import (
     DissolutionReason,
@@ -74,6 +75,10 @@ _LAZY = {
     "rfm_segments": "value",
     "value": "value",
 }
+
+# A fitted model's prediction in a stored rule reads back before lifecycle.models is
+# imported: the registry imports it (never SciPy) the first time it meets the op.
+_DEFINITIONS.provide("model_prediction", "lifecycle.models")
 
 
 def __getattr__(name: str) -> Any:

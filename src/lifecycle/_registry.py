@@ -24,6 +24,7 @@ lifecycle.errors.SchemaError: shape: unknown kind 'circle' (allowed: square)
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -60,6 +61,7 @@ class Registry(Mapping[str, "type[T]"], Generic[T]):
         self.key = key
         self._tags: dict[str, type[T]] = {}
         self._kinds: list[type[T]] = []
+        self._providers: dict[str, str] = {}
 
     def register(self, *tags: str) -> Callable[[C], C]:
         """A class decorator registering the class under ``tags``.
@@ -96,6 +98,35 @@ class Registry(Mapping[str, "type[T]"], Generic[T]):
 
         return add
 
+    def provide(self, tag: str, module: str) -> None:
+        """Name the module that registers ``tag``, imported the first time ``tag`` is read.
+
+        A kind defined in a higher layer (a fitted model's prediction) registers itself when
+        its module is imported; the package root, which sits above every layer, names that
+        module here, so that reading data with the tag works before anything imported it.
+
+        Examples
+        --------
+        >>> r: Registry[object] = Registry("rule", key="kind")
+        >>> r.provide("dict", "collections")
+        >>> "dict" in r, len(r)
+        (True, 0)
+        >>> r["dict"]
+        Traceback (most recent call last):
+        ...
+        lifecycle.errors.SchemaError: rule: module 'collections' did not register kind 'dict'
+        """
+        self._providers[tag] = module
+
+    def _load(self, tag: str) -> None:
+        """Import the module that registers ``tag`` if it is named and not yet imported."""
+        module = self._providers.get(tag)
+        if module is not None and tag not in self._tags:
+            importlib.import_module(module)
+            if tag not in self._tags:
+                msg = f"{self.family}: module {module!r} did not register {self.key} {tag!r}"
+                raise SchemaError(msg)
+
     @property
     def kinds(self) -> tuple[type[T], ...]:
         """Every registered class, in the order they were registered."""
@@ -103,16 +134,22 @@ class Registry(Mapping[str, "type[T]"], Generic[T]):
 
     def lookup(self, tag: object) -> type[T]:
         """The class registered under ``tag``; an unknown tag raises ``SchemaError``."""
+        if isinstance(tag, str):
+            self._load(tag)
         if not isinstance(tag, str) or tag not in self._tags:
             msg = (
                 f"{self.family}: unknown {self.key} {tag!r} "
-                f"(allowed: {', '.join(sorted(self._tags))})"
+                f"(allowed: {', '.join(sorted({*self._tags, *self._providers}))})"
             )
             raise SchemaError(msg)
         return self._tags[tag]
 
     def __getitem__(self, tag: str) -> type[T]:
+        self._load(tag)
         return self._tags[tag]
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._tags or tag in self._providers
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._tags)

@@ -13,6 +13,17 @@ from typing import Any
 from hypothesis import strategies as st
 
 from lifecycle import EventLog
+from lifecycle.models import (
+    BetaGeoModel,
+    BetaGeoParams,
+    GammaGammaModel,
+    GammaGammaParams,
+    ModifiedBetaGeoModel,
+    ModifiedBetaGeoParams,
+    ParetoNBDModel,
+    ParetoNBDParams,
+)
+from lifecycle.models._signals import ModelPrediction
 from lifecycle.satisfaction import Dimension, SatisfactionModel, SatisfactionScoreSignal, Scale
 from lifecycle.signals import AttributeScore
 
@@ -78,14 +89,77 @@ def answer_logs(draw: st.DrawFn, definition: AttributeScore) -> tuple[EventLog, 
 
 
 _MODEL = SatisfactionModel([Dimension("speed")])
+_UNITS = ("D", "W", "M")
+_POSITIVE = st.floats(0.1, 20)
+
+
+@st.composite
+def transaction_models(draw: st.DrawFn) -> Any:
+    """A BG/NBD, MBG/NBD or Pareto/NBD model with known parameters in some unit."""
+    params = [draw(_POSITIVE) for _ in range(4)]
+    unit = draw(st.sampled_from(_UNITS))
+    cls, params_type = draw(
+        st.sampled_from(
+            (
+                (BetaGeoModel, BetaGeoParams),
+                (ModifiedBetaGeoModel, ModifiedBetaGeoParams),
+                (ParetoNBDModel, ParetoNBDParams),
+            )
+        )
+    )
+    return cls.from_params(params_type(*params, unit=unit))
+
+
+@st.composite
+def model_predictions(draw: st.DrawFn) -> ModelPrediction:
+    model = draw(transaction_models())
+    question = draw(st.sampled_from(("p_alive", "expected_purchases", "expected_value")))
+    horizon = None if question == "p_alive" else draw(st.integers(1, 730))
+    spend = None
+    if question == "expected_value":
+        spend = GammaGammaModel.from_params(
+            GammaGammaParams(draw(st.floats(0.5, 10)), draw(st.floats(1.5, 10)), draw(_POSITIVE))
+        )
+    return ModelPrediction(model, question, horizon, spend)
+
+
+@st.composite
+def purchase_logs(draw: st.DrawFn, definition: ModelPrediction) -> tuple[EventLog, dt.date]:
+    """Purchases (some the same day, some without an amount) and visits, and an as-of date."""
+    records = []
+    for _ in range(draw(st.integers(1, 15))):
+        day = START + dt.timedelta(days=draw(st.integers(0, 60)))
+        record: dict[str, Any] = {"customer": draw(st.integers(0, 4)), "date": day}
+        record["kind"] = draw(st.sampled_from(("purchase", "purchase", "visit")))
+        if record["kind"] == "purchase" and draw(st.integers(0, 4)):
+            record["amount"] = str(draw(st.integers(0, 50_000)) / 100)
+            record["currency"] = "EUR"
+        records.append(record)
+    log = EventLog.from_records(records)
+    assert isinstance(log, EventLog)
+    return log, START + dt.timedelta(days=draw(st.integers(0, 70)))
+
+
+_BG = BetaGeoModel.from_params(BetaGeoParams(0.24, 4.4, 0.79, 2.4, unit="W"))
 
 #: Every kind of definition with its instances and the logs to compute it on.
 DEFINITION_KINDS: dict[type, tuple[st.SearchStrategy[Any], Callable[..., Any]]] = {
     SatisfactionScoreSignal: (satisfaction_signals(), answer_logs),
+    ModelPrediction: (model_predictions(), purchase_logs),
 }
 BAD_DEFINITIONS: dict[type, tuple[Callable[[], object], ...]] = {
     SatisfactionScoreSignal: (
         lambda: SatisfactionScoreSignal({"dimensions": []}),  # type: ignore[arg-type]
         lambda: SatisfactionScoreSignal(_MODEL, "skip"),  # type: ignore[arg-type]
+    ),
+    ModelPrediction: (
+        lambda: ModelPrediction(_BG, "p_dead"),
+        lambda: ModelPrediction(_BG, "p_alive", 90),
+        lambda: ModelPrediction(_BG, "expected_purchases"),
+        lambda: ModelPrediction(_BG, "expected_purchases", 0),
+        lambda: ModelPrediction(_BG, "expected_value", 365),
+        lambda: ModelPrediction(BetaGeoModel(), "p_alive"),
+        lambda: ModelPrediction(GammaGammaModel(), "p_alive"),
+        lambda: ModelPrediction(_BG, "p_alive", None, _BG),
     ),
 }

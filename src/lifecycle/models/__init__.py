@@ -20,7 +20,7 @@ from ._mbgnbd import ModifiedBetaGeoModel, ModifiedBetaGeoParams
 from ._paretonbd import ParetoNBDModel, ParetoNBDParams
 from ._report import report_section
 from ._sbg import ShiftedBetaGeoModel, ShiftedBetaGeoParams
-from ._signals import model_signals, profile_signals
+from ._signals import ModelPrediction, model_signals, profile_signals
 from ._simulate import simulate, simulate_spend
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "BetaGeoParams",
     "GammaGammaModel",
     "GammaGammaParams",
+    "ModelPrediction",
     "ModifiedBetaGeoModel",
     "ModifiedBetaGeoParams",
     "ParetoNBDModel",

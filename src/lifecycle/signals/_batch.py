@@ -29,6 +29,8 @@ from ._definitions import (
     AttributeScore,
     Constant,
     Definition,
+    EventRows,
+    EventScore,
     NamedSignal,
     Offset,
     answers_of,
@@ -298,6 +300,8 @@ class Batch:
             return self._arithmetic(d)
         if isinstance(d, AttributeScore):
             return self._score(d)
+        if isinstance(d, EventScore):
+            return self._event_score(d)
         msg = f"not a signal definition: {d!r}"
         raise ValidationError(msg)
 
@@ -321,6 +325,29 @@ class Batch:
             for name in d.attributes
         }
         values = d.score_columns(answers, self.ids)
+        return values, np.isnan(values)
+
+    def _event_score(self, d: EventScore) -> Column:
+        """Gather each query's events of the kind, on or before its as-of date, and score."""
+        sub = self._subset(d.event)
+        low, high = sub.start, sub.end(Offset(0, "D"))
+        lengths = high - low
+        subject = np.repeat(np.arange(self.n), lengths)
+        # Position of each gathered event in the subset: its query's first, plus its rank.
+        before = np.cumsum(lengths) - lengths
+        rows = sub.rows[np.arange(len(subject)) - np.repeat(before - low, lengths)]
+        log = self.log
+        known = log.amount_known[rows] if log.amount_known is not None else None
+        events = EventRows(
+            subject,
+            log.date[rows].view(np.int64),
+            log.amount_minor[rows],
+            np.ones(len(rows), dtype=bool) if known is None else known,
+            self.t,
+            self.ids,
+            log.currency.factor if log.currency is not None else 1,
+        )
+        values = d.score_events(events)
         return values, np.isnan(values)
 
     # -- aggregates ---------------------------------------------------------------

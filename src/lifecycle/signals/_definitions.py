@@ -46,6 +46,8 @@ __all__ = [
     "AttributeScore",
     "Constant",
     "Definition",
+    "EventRows",
+    "EventScore",
     "NamedSignal",
     "Offset",
     "SignalKind",
@@ -469,7 +471,7 @@ class NamedSignal(Definition):
 #: Kinds of definition that higher layers add (a satisfaction model's score), by ``op``:
 #: each registers itself when its module is imported, and :func:`definition_from_dict`
 #: reads it back through here.
-DEFINITIONS: Registry[AttributeScore] = Registry("signal definition", key="op")
+DEFINITIONS: Registry[AttributeScore | EventScore] = Registry("signal definition", key="op")
 
 
 class AttributeScore(Definition):
@@ -528,6 +530,105 @@ class AttributeScore(Definition):
         >>> from lifecycle.satisfaction import Dimension, SatisfactionModel
         >>> score = SatisfactionModel([Dimension("speed")]).signal().definition
         >>> DEFINITIONS["satisfaction"].from_payload(score.to_dict()) == score
+        True
+        """
+        raise NotImplementedError
+
+
+@attrs.frozen
+class EventRows:
+    """The events of one kind that each subject (a customer at an as-of date) has had.
+
+    Rows are sorted by subject, then date; only events on or before the subject's as-of
+    date are here. Both engines build one: the batch engine for every subject at once, the
+    single engine for its one customer (``subject`` all 0).
+
+    Attributes
+    ----------
+    subject : ndarray of intp
+        Each event's subject, 0 to ``len(as_of) - 1``.
+    day : ndarray of int64
+        Each event's date as days since 1970-01-01.
+    amount : ndarray of int64
+        Each event's amount in minor units (0 where unknown).
+    known : ndarray of bool
+        Whether each event's amount is known.
+    as_of : ndarray of int64
+        Each subject's as-of date, as days since 1970-01-01.
+    customers : ndarray
+        Each subject's customer, for error messages.
+    factor : int
+        Minor units per major unit of the log's currency (1 without one).
+
+    Examples
+    --------
+    >>> rows = EventRows(np.array([0, 0]), np.array([19723, 19730]), np.array([500, 700]),
+    ...                  np.array([True, True]), np.array([19740, 19740]),
+    ...                  np.array(["ann", "bob"]), 100)
+    >>> np.bincount(rows.subject, minlength=len(rows.as_of)).tolist()
+    [2, 0]
+    """
+
+    subject: NDArray[np.intp]
+    day: NDArray[np.int64]
+    amount: NDArray[np.int64]
+    known: NDArray[np.bool_]
+    as_of: NDArray[np.int64]
+    customers: NDArray[Any]
+    factor: int
+
+
+class EventScore(Definition):
+    """A number computed from each subject's events of one kind up to ``as_of`` (abstract).
+
+    Both engines gather the events of kind :attr:`event` on or before each as-of date as
+    :class:`EventRows` and call the same vectorised :meth:`score_events`: the single engine
+    with one subject, the batch engine with every subject. A subclass registers its ``op``
+    in :data:`DEFINITIONS` and reads its payload back in :meth:`from_payload`.
+
+    Examples
+    --------
+    >>> issubclass(EventScore, Definition), EventScore.payload_keys
+    (True, frozenset())
+    """
+
+    __slots__ = ()
+    #: The payload keys besides ``op`` (for reading back).
+    payload_keys: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def kind(self) -> SignalKind:
+        return "number"
+
+    @property
+    def event(self) -> str:
+        """The kind of event the score reads."""
+        raise NotImplementedError
+
+    def score_events(self, rows: EventRows) -> NDArray[np.float64]:
+        """One score per subject of ``rows`` (float64, NaN where missing).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+        >>> bg = BetaGeoModel.from_params(BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"))
+        >>> rows = EventRows(np.array([0]), np.array([0]), np.array([0]), np.array([True]),
+        ...                  np.array([30, 30]), np.array(["ann", "bob"]), 1)
+        >>> bg.signal().definition.score_events(rows).tolist()
+        [1.0, nan]
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> EventScore:
+        """Rebuild one from its payload (the mapping :meth:`to_dict` holds, with ``op``).
+
+        Examples
+        --------
+        >>> from lifecycle.models import BetaGeoModel, BetaGeoParams
+        >>> bg = BetaGeoModel.from_params(BetaGeoParams(0.24, 30.9, 0.79, 2.43, unit="D"))
+        >>> p_alive = bg.signal().definition
+        >>> DEFINITIONS["model_prediction"].from_payload(p_alive.to_dict()) == p_alive
         True
         """
         raise NotImplementedError
@@ -686,6 +787,9 @@ def definition_from_dict(data: Mapping[str, Any]) -> Definition:
     True
     """
     keys = {"op", "event", "field", "within", "left", "right", "value", "name", "definition"}
+    op = data.get("op") if isinstance(data, Mapping) else None
+    if isinstance(op, str) and op in DEFINITIONS:
+        DEFINITIONS.lookup(op)  # a kind a higher layer provides: import it to know its keys
     added = {key for cls in DEFINITIONS.values() for key in cls.payload_keys}
     check_schema(data, _SCHEMA, keys | added | {"unit", "description"})
     return _decode({k: v for k, v in data.items() if k != "schema"})

@@ -35,6 +35,8 @@ from ._definitions import (
     AttributeScore,
     Constant,
     Definition,
+    EventRows,
+    EventScore,
     NamedSignal,
     Offset,
     Window,
@@ -552,6 +554,8 @@ def _step(d: Definition, kids: tuple[int, ...], name: str) -> _Step:
         return lambda scope, values: constant
     if isinstance(d, AttributeScore):
         return functools.partial(_score, d)
+    if isinstance(d, EventScore):
+        return functools.partial(_event_score, d)
     msg = f"not a signal definition: {d!r}"
     raise ValidationError(msg)
 
@@ -574,6 +578,26 @@ def _score(d: AttributeScore, scope: _Scope, values: list[Any]) -> float | None:
         for name in d.attributes
     }
     value = float(d.score_columns(answers, who)[0])
+    return None if math.isnan(value) else value
+
+
+def _event_score(d: EventScore, scope: _Scope, values: list[Any]) -> float | None:
+    """One row of the batch engine's event score: the same vectorised definition."""
+    history = scope.history
+    rows = history.by_kind.get(d.event, _NONE)
+    every = history.field("amount") if rows else []
+    amounts = [every[i] for i in rows]
+    currency = history.currency
+    events = EventRows(
+        np.zeros(len(rows), dtype=np.intp),
+        np.array(history.kind_dates(d.event), dtype="datetime64[D]").view(np.int64),
+        np.array([a or 0 for a in amounts], dtype=np.int64),
+        np.array([a is not None for a in amounts], dtype=bool),
+        np.array([history.day], dtype="datetime64[D]").view(np.int64),
+        np.array([history.customer], dtype=object),
+        currency.factor if currency is not None else 1,
+    )
+    value = float(d.score_events(events)[0])
     return None if math.isnan(value) else value
 
 
