@@ -186,8 +186,11 @@ class TestPersistence:
 
 class TestWeights:
     def test_weights_equal_repeated_rows(self) -> None:
-        x, tx, t = [0, 1, 2, 3, 0, 5], [0, 3, 8, 10, 0, 20], [30, 25, 28, 30, 12, 30]
-        w = [40, 20, 10, 5, 30, 3]
+        data = simulate(BG, 300, T=39.0, seed=3)
+        rows = np.stack([data["frequency"], data["recency"], data["T"]], axis=1)
+        distinct, counts = np.unique(rows, axis=0, return_counts=True)
+        x, tx, t = distinct.T
+        w = counts.tolist()
         a = BetaGeoModel().fit(frequency=x, recency=tx, T=t, weights=w)
         b = BetaGeoModel().fit(
             frequency=np.repeat(x, w), recency=np.repeat(tx, w), T=np.repeat(t, w)
