@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array, as_int_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
 from ._covariates import CovariateModel
-from ._data import Compressed, rfm_arrays
+from ._data import Compressed, distinct_rows, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -351,6 +351,23 @@ def conditional_expected_purchases(
 
 
 def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
+    """Equation 10; ``t`` a scalar, one per customer, or a column (periods x customers).
+
+    The hypergeometric factor depends on a customer through ``(x, T)`` alone: when ``t`` is
+    the same for every customer (a scalar or a column), it is computed once per distinct
+    ``(x, T)`` pair and ``P(alive)`` once per customer, not once per period.
+    """
+    shared = np.ndim(t) == 0 or np.shape(t)[-1] == 1
+    if shared and len(x) > 1:
+        ux, ut, _, pair = distinct_rows(x, tt, np.zeros_like(tt))
+        head = _purchases_if_alive(params, t, ux, ut)[..., pair]
+    else:
+        head = _purchases_if_alive(params, t, x, tt)
+    out: F = head * _p_alive(params, x, tx, tt)
+    return out
+
+
+def _purchases_if_alive(params: BetaGeoParams, t: F, x: F, tt: F) -> F:
     sp = special()
     r, alpha, a, b = _unpack(params)
     z = t / (alpha + tt + t)
@@ -364,8 +381,7 @@ def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
         # while the printed form, its last argument large too, stays near 1.
         zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
         tail[lost] = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
-    head = (a + b + x - 1) / (a - 1) * (1 - tail)
-    out: F = head * _p_alive(params, x, tx, tt)
+    out: F = (a + b + x - 1) / (a - 1) * (1 - tail)
     return out
 
 
