@@ -88,28 +88,30 @@ def _series(b: F, c: F, z: F) -> tuple[F, F, F, F]:
     d_b, d_c, d_z = np.zeros_like(z), np.zeros_like(z), np.zeros_like(z)
     rows = np.flatnonzero(z > 0)
     term, acc_b, acc_c = np.ones(len(rows)), np.zeros(len(rows)), np.zeros(len(rows))
-    bb, cc, zz = b[rows, None], c[rows, None], z[rows, None]
+    bb, cc, zz = b[rows], c[rows], z[rows]
+    # Blocks are (terms, rows): the running products and sums go down the first axis,
+    # one vector operation across all rows per term.
     for first in range(0, MAX_TERMS, BLOCK):
         if len(rows) == 0:
             break
-        n = np.arange(first, first + BLOCK, dtype=np.float64)
+        n = np.arange(first, first + BLOCK, dtype=np.float64)[:, None]
         inv_b = 1 / (bb + n)
         inv_c = 1 / (cc + n)
         # term_(n+1) = term_n (b+n)/(c+n) z; its z-derivative is (n+1) term_(n+1) / z.
-        terms = term[:, None] * np.cumprod((bb + n) * inv_c * zz, axis=1)
-        sum_b = acc_b[:, None] + np.cumsum(inv_b, axis=1)
-        sum_c = acc_c[:, None] - np.cumsum(inv_c, axis=1)
-        total[rows] += terms.sum(axis=1)
-        d_b[rows] += np.einsum("ij,ij->i", terms, sum_b)
-        d_c[rows] += np.einsum("ij,ij->i", terms, sum_c)
-        d_z[rows] += np.einsum("ij,j->i", terms, n + 1) / zz[:, 0]
-        term, acc_b, acc_c = terms[:, -1], sum_b[:, -1], sum_c[:, -1]
+        terms = term * np.cumprod((bb + n) * inv_c * zz, axis=0)
+        sum_b = acc_b + np.cumsum(inv_b, axis=0)
+        sum_c = acc_c - np.cumsum(inv_c, axis=0)
+        total[rows] += terms.sum(axis=0)
+        d_b[rows] += np.einsum("ij,ij->j", terms, sum_b)
+        d_c[rows] += np.einsum("ij,ij->j", terms, sum_c)
+        d_z[rows] += (n[:, 0] + 1) @ terms / zz
+        term, acc_b, acc_c = terms[-1], sum_b[-1], sum_c[-1]
         going = term * (first + BLOCK + 1) > 1e-17 * total[rows]
         if not going.all():
             rows, term, acc_b, acc_c = rows[going], term[going], acc_b[going], acc_c[going]
             bb, cc, zz = bb[going], cc[going], zz[going]
     else:
-        total[rows] += term * zz[:, 0] / (1 - zz[:, 0])
+        total[rows] += term * zz / (1 - zz)
     d_z[z == 0] = (b / c)[z == 0]
     return total, d_b, d_c, d_z
 
