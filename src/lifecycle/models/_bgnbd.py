@@ -434,7 +434,8 @@ class BetaGeoModel(CovariateModel, TransactionModel[BetaGeoParams], TransactionS
     initial : mapping, optional
         Starting values by parameter name (default 1 for each).
     n_starts : int
-        Starting points tried; the best fit is kept.
+        Starting points tried: the first runs to convergence, a later one until it reaches
+        the best optimum so far (or converges elsewhere); the best fit is kept.
     max_iter, tol : int, float
         Newton iteration limit per start and gradient-norm tolerance (mean log-likelihood).
     on_failure : {"raise", "warn"}
