@@ -142,13 +142,16 @@ class TestConvergence:
 class TestOptimiser:
     """The Newton optimiser: the closed-form BG/NBD Hessian and the cheap later starts."""
 
-    def test_bgnbd_hessian_matches_the_differenced_gradient(self) -> None:
-        from lifecycle.models._bgnbd import objective
+    @pytest.mark.parametrize("model", ["bg_nbd", "pareto_nbd"])
+    def test_closed_form_hessian_matches_the_differenced_gradient(self, model: str) -> None:
+        from lifecycle.models import _bgnbd, _paretonbd
         from lifecycle.models._data import compress
 
+        objective = {"bg_nbd": _bgnbd.objective, "pareto_nbd": _paretonbd.objective}[model]
         data = simulate(BG, 400, T=39.0, seed=5)
         x, tx, t = (np.asarray(data[k], dtype=float) for k in ("frequency", "recency", "T"))
         f = objective(compress(x, tx, t, np.ones(len(x))))
+        # For Pareto/NBD the second point has alpha < beta, the first alpha > beta.
         for theta in (np.log([0.25, 4.0, 0.8, 2.5]), np.array([0.3, -1.0, 2.0, -0.5])):
             exact = f.hessian(theta)  # type: ignore[attr-defined]
             numeric = np.empty((4, 4))

@@ -9,7 +9,7 @@ training data kept.
 The fit maximises the log-likelihood over the logarithms of the parameters (so they stay
 positive), each bounded to ``[1e-8, 1e8]``, from several starting points, by Newton's
 method: the models' analytic gradients, the Hessian in closed form where the model has one
-(BG/NBD) or else differenced from the gradient (kept while the steps keep cutting the
+(BG/NBD, Pareto/NBD) or else differenced from the gradient (kept while the steps keep cutting the
 gradient tenfold), and a backtracking line search. Later starts stop once they reach the
 first one's optimum (see :func:`maximize` for what guards against a local optimum). A fit
 that ends at a bound, with a large gradient, with the optimiser's failure, or on a ridge
