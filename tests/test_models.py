@@ -122,6 +122,78 @@ class TestConvergence:
             )
         assert not model.converged_
 
+    def test_flat_ridge_raises_naming_the_parameter(self) -> None:
+        # Two customers, one repeat purchase: a run-off to a -> large, b -> 0 used to come
+        # back as converged; the Hessian there is singular and the fit says which parameter.
+        args = {"frequency": [1, 0], "recency": [8.0, 0.0], "T": [25.29, 20.14]}
+        with pytest.raises(ConvergenceError, match=r"flat along '(a|b)'.*do not identify"):
+            BetaGeoModel(unit="W").fit(**args)
+        with pytest.warns(RuntimeWarning, match="do not identify"):
+            model = BetaGeoModel(unit="W", on_failure="warn").fit(**args)
+        assert not model.converged_
+        assert all(math.isnan(v) for v in model.standard_errors_.values())
+
+    def test_identified_fit_passes_the_curvature_check(self) -> None:
+        model = BetaGeoModel(unit="W").fit(simulate(BG, 300, T=39.0, seed=3))
+        assert model.converged_
+        assert all(0 < v < math.inf for v in model.standard_errors_.values())
+
+
+class TestOptimiser:
+    """The Newton optimiser: the closed-form BG/NBD Hessian and the cheap later starts."""
+
+    @pytest.mark.parametrize("model", ["bg_nbd", "pareto_nbd"])
+    def test_closed_form_hessian_matches_the_differenced_gradient(self, model: str) -> None:
+        from lifecycle.models import _bgnbd, _paretonbd
+        from lifecycle.models._data import compress
+
+        objective = {"bg_nbd": _bgnbd.objective, "pareto_nbd": _paretonbd.objective}[model]
+        data = simulate(BG, 400, T=39.0, seed=5)
+        x, tx, t = (np.asarray(data[k], dtype=float) for k in ("frequency", "recency", "T"))
+        f = objective(compress(x, tx, t, np.ones(len(x))))
+        # For Pareto/NBD the second point has alpha < beta, the first alpha > beta.
+        for theta in (np.log([0.25, 4.0, 0.8, 2.5]), np.array([0.3, -1.0, 2.0, -0.5])):
+            exact = f.hessian(theta)  # type: ignore[attr-defined]
+            numeric = np.empty((4, 4))
+            for i in range(4):
+                step = np.zeros(4)
+                step[i] = 1e-5
+                numeric[:, i] = (f(theta + step)[1] - f(theta - step)[1]) / 2e-5
+            np.testing.assert_allclose(exact, numeric, rtol=1e-5, atol=1e-6 * abs(numeric).max())
+
+    def test_later_start_stops_at_the_first_optimum(self) -> None:
+        from lifecycle.models._base import _newton
+
+        def bowl(t: np.ndarray) -> tuple[float, np.ndarray]:
+            return float((t[0] - 1) ** 2 + 3 * t[1] ** 2), np.array([2 * (t[0] - 1), 6 * t[1]])
+
+        done = _newton(bowl, np.array([3.0, 2.0]), max_iter=50, tol=1e-12, near=np.array([1, 0]))
+        assert done.near
+        assert "best optimum" in done.message
+
+    def test_later_start_reaching_a_better_optimum_wins(self) -> None:
+        from lifecycle.models._base import maximize
+
+        # Two peaks in one log-parameter: at theta = 0 (height 1) and theta = 3 (height 2).
+        def twin(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            u = float(theta[0])
+            low, high = math.exp(-(u**2)), 2 * math.exp(-((u - 3) ** 2))
+            return low + high, np.array([-2 * u * low - 2 * (u - 3) * high])
+
+        values, value, converged, _, _ = maximize(
+            twin,
+            [[1.0], [math.exp(2.5)]],
+            names=["k"],
+            scale=1.0,
+            max_iter=100,
+            tol=1e-10,
+            on_failure="raise",
+        )
+        assert converged
+        # The higher peak (near theta = 3), not the first start's.
+        assert value > 1.9
+        assert math.log(values[0]) == pytest.approx(3.0, abs=1e-3)
+
 
 class TestStability:
     """Likelihoods at frequency 300-5000, ten years of days, recency = T and recency = 0."""
@@ -186,8 +258,11 @@ class TestPersistence:
 
 class TestWeights:
     def test_weights_equal_repeated_rows(self) -> None:
-        x, tx, t = [0, 1, 2, 3, 0, 5], [0, 3, 8, 10, 0, 20], [30, 25, 28, 30, 12, 30]
-        w = [40, 20, 10, 5, 30, 3]
+        data = simulate(BG, 300, T=39.0, seed=3)
+        rows = np.stack([data["frequency"], data["recency"], data["T"]], axis=1)
+        distinct, counts = np.unique(rows, axis=0, return_counts=True)
+        x, tx, t = distinct.T
+        w = counts.tolist()
         a = BetaGeoModel().fit(frequency=x, recency=tx, T=t, weights=w)
         b = BetaGeoModel().fit(
             frequency=np.repeat(x, w), recency=np.repeat(tx, w), T=np.repeat(t, w)
@@ -197,6 +272,15 @@ class TestWeights:
 
 
 class TestCLV:
+    def test_period_column_equals_one_period_at_a_time(self) -> None:
+        bg = BetaGeoModel.from_params(BG)
+        data = simulate(BG, 200, T=39.0, seed=2)
+        args = {k: data[k] for k in ("frequency", "recency", "T")}
+        ends = np.array([[4.0], [13.0], [52.0]])
+        together = bg.conditional_expected_purchases(ends, **args)
+        for row, end in zip(together, ends[:, 0], strict=True):
+            np.testing.assert_allclose(row, bg.conditional_expected_purchases(end, **args))
+
     def test_discounting_per_period(self) -> None:
         bg = BetaGeoModel.from_params(BG)
         gg = GammaGammaModel.from_params(GammaGammaParams(6.25, 3.74, 15.44))

@@ -8,13 +8,17 @@ training data kept.
 
 The fit maximises the log-likelihood over the logarithms of the parameters (so they stay
 positive), each bounded to ``[1e-8, 1e8]``, from several starting points, by Newton's
-method: the models' analytic gradients, a Hessian differenced from them (kept while the
-steps keep cutting the gradient tenfold), and a backtracking line search. A fit that ends at a bound, with a
-large gradient or with the optimiser's failure raises
+method: the models' analytic gradients, the Hessian in closed form where the model has one
+(BG/NBD, Pareto/NBD) or else differenced from the gradient (kept while the steps keep cutting the
+gradient tenfold), and a backtracking line search. Later starts stop once they reach the
+first one's optimum (see :func:`maximize` for what guards against a local optimum). A fit
+that ends at a bound, with a large gradient, with the optimiser's failure, or on a ridge
+where the data do not identify a parameter raises
 :class:`~lifecycle.errors.ConvergenceError` naming the cause (or warns, if asked).
-Standard errors come from the inverse of the Hessian of the log-likelihood, differenced
-from the analytic gradient; that inverse (the covariance of the log-parameters) is kept for
-the delta-method intervals of :mod:`lifecycle.models._intervals`.
+Standard errors come from the inverse of the Hessian of the log-likelihood at the optimum
+(the optimiser's own where it was taken there); that inverse (the covariance of the
+log-parameters) is kept for the delta-method intervals of
+:mod:`lifecycle.models._intervals`.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ __all__ = [
     "UNIT_DAYS",
     "FitResult",
     "FittedModel",
+    "Hessian",
     "Objective",
     "TransactionModel",
     "dot",
@@ -56,8 +61,15 @@ LOG_BOUND = math.log(1e8)
 #: The largest Newton step in any log-parameter (a factor of e in the parameter).
 MAX_STEP = 1.0
 
-#: ``(theta) -> (log-likelihood, gradient in theta)`` for log-parameters ``theta``.
+#: ``(theta) -> (log-likelihood, gradient in theta)`` for log-parameters ``theta``. A model
+#: whose Hessian has a closed form gives its objective a ``hessian(theta)`` method too (see
+#: ``FittedModel._maximize``); the others' Hessians are differenced from the gradient.
 Objective = Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
+#: ``(theta) -> Hessian in theta`` of an objective.
+Hessian = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+#: The smallest curvature, relative to the largest, of a log-likelihood whose data identify
+#: every parameter (see ``_unidentified``).
+MIN_CURVATURE = 1e-9
 
 
 def dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
@@ -121,26 +133,12 @@ class FitResult:
     covariates: Any = attrs.field(default=None, eq=False)
 
 
-def _hessian(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Hessian of the log-likelihood in ``theta``, central differences of the gradient."""
-    n = len(theta)
-    out = np.empty((n, n))
-    for i in range(n):
-        h = 1e-5 * max(1.0, abs(theta[i]))
-        up, down = theta.copy(), theta.copy()
-        up[i] += h
-        down[i] -= h
-        out[i] = (objective(up)[1] - objective(down)[1]) / (2 * h)
-    return (out + out.T) / 2
-
-
-def _covariance(objective: Objective, theta: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Inverse of the negative Hessian in ``theta`` (all NaN if it is singular)."""
-    hess = _hessian(objective, theta)
+def _covariance(hess: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Inverse of the negative Hessian ``hess`` (all NaN if it is singular)."""
     try:
         cov = np.asarray(np.linalg.inv(-hess), dtype=np.float64)
     except np.linalg.LinAlgError:
-        return np.full((len(theta), len(theta)), math.nan)
+        return np.full(hess.shape, math.nan)
     return cov
 
 
@@ -161,6 +159,7 @@ def maximize(
     max_iter: int,
     tol: float,
     on_failure: str,
+    hessian: Hessian | None = None,
 ) -> tuple[NDArray[np.float64], float, bool, float, NDArray[np.float64]]:
     """Maximise ``objective`` over log-parameters from each start; keep the best.
 
@@ -168,7 +167,16 @@ def maximize(
     (of the log-likelihood per customer, in log-parameters) and the covariance of ``theta``
     (the inverse of the negative Hessian; NaN unless the fit converged).
     ``scale`` (the number of customers) makes the optimiser see a mean log-likelihood, so
-    its tolerances mean the same for 100 customers and for 10 million.
+    its tolerances mean the same for 100 customers and for 10 million. ``hessian``, the
+    objective's Hessian in closed form, replaces the differenced one everywhere.
+
+    What guards against a local optimum: the first start is run to convergence; each later
+    start runs until it either comes within ``NEAR`` of the best optimum so far in every
+    log-parameter (it is climbing the same peak: it stops there, and the starts agree) or
+    converges elsewhere (the better optimum is kept, and the next start tried). Two starts
+    that agree settle it. At the end the Hessian must be negative definite with no
+    curvature below ``MIN_CURVATURE`` of the largest (else a parameter is not identified by
+    the data and the fit fails, naming it).
     """
 
     def negative_mean(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
@@ -177,13 +185,18 @@ def maximize(
             return math.inf, np.zeros_like(theta)
         return -value / scale, -grad / scale
 
-    best: Any = None
+    mean_hessian = None if hessian is None else _scaled(hessian, -1 / scale)
+    best: _Minimum | None = None
     for start in starts:
         theta0 = np.log(np.asarray(start, dtype=np.float64))
-        result = _newton(negative_mean, theta0, max_iter=max_iter, tol=tol)
+        near = None if best is None else best.x
+        result = _newton(
+            negative_mean, theta0, max_iter=max_iter, tol=tol, hessian=mean_hessian, near=near
+        )
         if not math.isfinite(result.fun):
             continue
-        # Two starts that reach the same optimum settle it; more would only cost time.
+        if result.near:
+            break
         agree = best is not None and abs(result.fun - best.fun) < 1e-8 * max(1.0, abs(best.fun))
         if best is None or result.fun < best.fun:
             best = result
@@ -208,31 +221,124 @@ def maximize(
         causes.append(
             f"the gradient norm is {gradient_norm:.3g} at the end (optimiser: {best.message})"
         )
+    n = len(theta)
+    hess = np.full((n, n), math.nan)
+    if not causes:
+        hess = _final_hessian(objective, theta, grad, best, hessian, scale)
+        flat = _unidentified(hess, names)
+        if flat:
+            causes.append(flat)
     converged = not causes
     if causes:
         _fail("; ".join(causes), on_failure)
-    n = len(theta)
-    covariance = _covariance(objective, theta) if converged else np.full((n, n), math.nan)
+    covariance = _covariance(hess) if converged else np.full((n, n), math.nan)
     return np.exp(theta), value, converged, gradient_norm, covariance
+
+
+#: How close (in every log-parameter) a later start must come to the best optimum so far
+#: to count as climbing the same peak: 0.1% in each parameter.
+NEAR = 1e-3
+
+
+def _scaled(hessian: Hessian, factor: float) -> Hessian:
+    def scaled(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+        return factor * hessian(theta)
+
+    return scaled
+
+
+def _final_hessian(
+    objective: Objective,
+    theta: NDArray[np.float64],
+    grad: NDArray[np.float64],
+    best: _Minimum,
+    hessian: Hessian | None,
+    scale: float,
+) -> NDArray[np.float64]:
+    """The log-likelihood's Hessian at the optimum ``theta``.
+
+    In closed form if the model has one; else the optimiser's last differenced Hessian
+    when it was taken within ``1e-4`` of ``theta`` in every log-parameter (the last Newton
+    steps are that short), else forward differences of its gradient ``grad``.
+    """
+    if hessian is not None:
+        return hessian(theta)
+    if best.hessian is not None and float(np.abs(best.hessian_at - theta).max()) <= 1e-4:
+        return -scale * best.hessian
+    return _forward_hessian(objective, theta, grad)
+
+
+def _unidentified(hess: NDArray[np.float64], names: Sequence[str]) -> str | None:
+    """Why the data do not identify a parameter, or None if they do.
+
+    The negative Hessian must be positive definite with every curvature at least
+    ``MIN_CURVATURE`` times the largest; along a flatter direction the likelihood is a
+    ridge, and the parameter that moves most along it is named.
+
+    Examples
+    --------
+    >>> _unidentified(np.array([[-2.0, 0.0], [0.0, -1e-12]]), ["a", "b"])
+    "the likelihood is flat along 'b' (curvature 5e-13 of the largest): the data do not identify it"
+    >>> _unidentified(np.diag([-2.0, -1.0]), ["a", "b"]) is None
+    True
+    """
+    if not np.isfinite(hess).all():
+        return "the Hessian at the optimum is not finite"
+    curvature, vectors = np.linalg.eigh(-hess)
+    top = float(np.abs(curvature).max())
+    if top > 0 and curvature[0] >= MIN_CURVATURE * top:
+        return None
+    name = names[int(np.argmax(np.abs(vectors[:, 0])))]
+    ratio = float(curvature[0]) / top if top > 0 else 0.0
+    return (
+        f"the likelihood is flat along {name!r} (curvature {ratio:.3g} of the largest): "
+        "the data do not identify it"
+    )
+
+
+def _penalize(hessian: Hessian, weight: float) -> Hessian:
+    """``hessian`` minus that of the penalty ``weight * sum(exp(theta)**2)``."""
+
+    def penalized(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+        return hessian(theta) - np.diag(4 * weight * np.exp(2 * theta))
+
+    return penalized
 
 
 @attrs.frozen
 class _Minimum:
-    """Where :func:`_newton` stopped: the point, the value there, and why it stopped."""
+    """Where :func:`_newton` stopped: the point, the value there, and why it stopped.
+
+    ``hessian`` is the last Hessian it used and ``hessian_at`` where it was taken;
+    ``near`` says it stopped because it came near the point it was given.
+    """
 
     x: NDArray[np.float64]
     fun: float
     message: str
+    hessian: NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
+    hessian_at: NDArray[np.float64] = attrs.field(factory=lambda: np.empty(0), eq=False, repr=False)
+    near: bool = False
 
 
-def _newton(fun: Objective, theta: NDArray[np.float64], *, max_iter: int, tol: float) -> _Minimum:
+def _newton(
+    fun: Objective,
+    theta: NDArray[np.float64],
+    *,
+    max_iter: int,
+    tol: float,
+    hessian: Hessian | None = None,
+    near: NDArray[np.float64] | None = None,
+) -> _Minimum:
     """Minimise ``fun`` (value and gradient) by Newton's method within ``+-LOG_BOUND``.
 
-    The Hessian is differenced forward from the gradient (one gradient per parameter) and
-    reused for the next step while a full step cuts the gradient norm at least tenfold,
-    where Newton's method is converging anyway; negative or tiny curvatures are replaced by
+    The Hessian is ``hessian`` (closed form, taken at every step) if given; else it is
+    differenced forward from the gradient (one gradient per parameter) and reused for the
+    next step while a full step cuts the gradient norm at least tenfold, where Newton's
+    method is converging anyway. Negative or tiny curvatures are replaced by
     their magnitudes (floored), so every step goes downhill. Steps are capped at
-    ``MAX_STEP`` and halved until the value drops (Armijo).
+    ``MAX_STEP`` and halved until the value drops (Armijo). With ``near``, it stops as soon
+    as it comes within ``NEAR`` of that point in every coordinate.
 
     Examples
     --------
@@ -244,16 +350,26 @@ def _newton(fun: Objective, theta: NDArray[np.float64], *, max_iter: int, tol: f
     value, grad = fun(theta)
     if not math.isfinite(value):
         return _Minimum(theta, value, "the objective is not finite at the start")
-    hessian: NDArray[np.float64] | None = None
+    hess: NDArray[np.float64] | None = None
+    hess_at = theta
+
+    def stop(message: str, *, close: bool = False) -> _Minimum:
+        return _Minimum(theta, value, message, hess, hess_at, close)
+
     for _ in range(max_iter):
+        if near is not None and float(np.abs(theta - near).max()) <= NEAR:
+            return stop("reached the best optimum so far", close=True)
         norm = float(np.linalg.norm(grad))
         if norm <= tol:
-            return _Minimum(theta, value, "the gradient norm is within the tolerance")
-        if hessian is None:
-            hessian = _forward_hessian(fun, theta, grad)
-        curvature, vectors = np.linalg.eigh(hessian)
+            return stop("the gradient norm is within the tolerance")
+        if hess is None:
+            hess = _forward_hessian(fun, theta, grad) if hessian is None else hessian(theta)
+            hess_at = theta
+        curvature, vectors = np.linalg.eigh(hess)
         curvature = np.maximum(np.abs(curvature), 1e-10 * max(1.0, float(np.abs(curvature).max())))
         step = -(vectors @ ((vectors.T @ grad) / curvature))
+        if near is not None and float(np.abs(theta + step - near).max()) <= NEAR:
+            return stop("its next step lands on the best optimum so far", close=True)
         step *= min(1.0, MAX_STEP / float(np.abs(step).max()))
         slope = float(grad @ step)
         length = 1.0
@@ -264,16 +380,37 @@ def _newton(fun: Objective, theta: NDArray[np.float64], *, max_iter: int, tol: f
                 break
             length /= 2
             if length < 1e-12:
-                return _Minimum(theta, value, "the line search could not lower the objective")
-        if length < 1.0 or np.linalg.norm(new_grad) > 0.1 * norm:
-            hessian = None
+                return stop("the line search could not lower the objective")
+        if hessian is not None:
+            hess = None
+        elif hess is not None:
+            hess = _bfgs(hess, candidate - theta, new_grad - grad)
+            # An updated Hessian is no longer the one differenced at hess_at.
+            hess_at = np.full_like(theta, math.inf)
+        elif length < 1.0 or np.linalg.norm(new_grad) > 0.1 * norm:
+            hess = None
         stalled = value - new_value <= 1e-15 * max(1.0, abs(value))
         theta, value, grad = candidate, new_value, new_grad
         if stalled and np.linalg.norm(grad) <= 100 * tol:
             # On a flat ridge (a parameter the data do not pin down) Newton would walk on
             # for ever without changing the value: stop where floating point stops.
-            return _Minimum(theta, value, "the objective stopped decreasing")
-    return _Minimum(theta, value, f"the iteration limit ({max_iter}) was reached")
+            return stop("the objective stopped decreasing")
+    return stop(f"the iteration limit ({max_iter}) was reached")
+
+
+def _bfgs(
+    hess: NDArray[np.float64], step: NDArray[np.float64], change: NDArray[np.float64]
+) -> NDArray[np.float64] | None:
+    """``hess`` updated by BFGS for a ``step`` that changed the gradient by ``change``.
+
+    None (take a fresh differenced Hessian) when the step shows no positive curvature.
+    """
+    bend = float(change @ step)
+    pushed = hess @ step
+    along = float(step @ pushed)
+    if not bend > 1e-12 * float(np.linalg.norm(step) * np.linalg.norm(change)) or along <= 0:
+        return None
+    return hess + np.outer(change, change) / bend - np.outer(pushed, pushed) / along
 
 
 def _forward_hessian(
@@ -452,6 +589,9 @@ class FittedModel(Generic[P]):
                 grad = grad - penalizer * scale * 2 * p**2
             return value, grad
 
+        exact: Hessian | None = getattr(objective, "hessian", None)
+        penalized_hessian = None if exact is None else _penalize(exact, penalizer * scale)
+
         values, value, converged, norm, covariance = maximize(
             penalized,
             self._starts(default),
@@ -460,6 +600,7 @@ class FittedModel(Generic[P]):
             max_iter=self.max_iter,
             tol=self.tol,
             on_failure=self.on_failure,
+            hessian=penalized_hessian,
         )
         self._fit_covariance = covariance
         errors = log_scale_errors(covariance, np.log(values))

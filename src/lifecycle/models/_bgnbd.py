@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array
 from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
 from ._covariates import CovariateModel
-from ._data import Compressed, counts_and_times, rfm_arrays
+from ._data import Compressed, counts_and_times, distinct_rows, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -158,26 +158,132 @@ def _distinct(x: F) -> tuple[F, NDArray[np.intp]]:
     return ux, ix.ravel()
 
 
-def objective(data: Compressed) -> Objective:
-    """The weighted log-likelihood and its gradient in log-parameters, for the fit."""
-    distinct = _distinct(data.x)
-    times = (*_distinct(data.T), *_distinct(data.tx))
+class _FitTerms:
+    """The BG/NBD log-likelihood of a compressed data set, its gradient and its Hessian.
 
-    def f(theta: F) -> tuple[float, F]:
-        p = np.exp(theta)
+    What does not depend on the parameters (the distinct values of x, T and t_x, each
+    row's index among them, the weights pooled by x) is computed once per fit. The Hessian
+    is in closed form: with ``w2`` the second term's share of the likelihood and ``D`` the
+    gradient of ``t2 - t1``, the second derivative of ``log(e^t1 + e^t2)`` is
+    ``w1 t1'' + w2 t2'' + w1 w2 D D^T``, where ``D`` in ``(a, b)`` is ``(1/a, -1/(b+x-1))``,
+    a function of x alone. Every call keeps its Hessian for the point it was asked at, so
+    the optimiser's Hessian after a line search costs nothing more.
+    """
+
+    def __init__(self, data: Compressed) -> None:
+        self.data = data
+        self.ux, self.ix = _distinct(data.x)
+        self.ut, self.it = _distinct(data.T)
+        self.utx, self.itx = _distinct(data.tx)
+        self.wx = np.bincount(self.ix, weights=data.weight, minlength=len(self.ux))
+        self.total = float(self.wx.sum())
+        self.repeat = self.ux > 0
+        self.at: F | None = None
+        self.hess = np.full((4, 4), np.nan)
+
+    def __call__(self, theta: F) -> tuple[float, F]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value, grad = _loglik_grad(
-                (p[0], p[1], p[2], p[3]),
-                data.x,
-                data.tx,
-                data.T,
-                data.weight,
-                distinct=distinct,
-                times=times,
-            )
-        return dot(data.weight, value), grad * p
+            value, grad, hess = self._terms(theta)
+        self.at, self.hess = theta.copy(), hess
+        return value, grad
 
-    return f
+    def hessian(self, theta: F) -> F:
+        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
+        if self.at is None or not np.array_equal(theta, self.at):
+            self(theta)
+        return self.hess
+
+    def _terms(self, theta: F) -> tuple[float, F, F]:
+        sp = special()
+        dg = sp.digamma
+
+        def tg(v: Any) -> Any:  # the trigamma function
+            return sp.polygamma(1, v)
+
+        p = np.exp(theta)
+        r, alpha, a, b = (float(v) for v in p)
+        ux, ix, wx, total, repeat = self.ux, self.ix, self.wx, self.total, self.repeat
+        weight = self.data.weight
+        bx1 = b + np.where(repeat, ux - 1, 0.0)
+        head_x = sp.gammaln(r + ux) - sp.gammaln(r) + r * np.log(alpha) - sp.betaln(a, b)
+        t1_x = sp.betaln(a, b + ux)
+        t2_x = np.where(repeat, sp.betaln(a + 1, bx1), -np.inf)
+        rx = (r + ux)[ix]
+        log_t, log_tx = np.log(alpha + self.ut)[self.it], np.log(alpha + self.utx)[self.itx]
+        inv_t, inv_tx = (1 / (alpha + self.ut))[self.it], (1 / (alpha + self.utx))[self.itx]
+        t1 = t1_x[ix] - rx * log_t
+        t2 = t2_x[ix] - rx * log_tx
+        value = wx @ head_x + dot(weight, np.logaddexp(t1, t2))
+        w2 = sp.expit(t2 - t1)
+        ww2 = weight * w2
+        ww1 = weight - ww2
+        w2x = np.bincount(ix, weights=ww2, minlength=len(ux))
+        w1x = wx - w2x
+        abx = dg(a + b + ux)
+        grad = np.array(
+            [
+                wx @ (dg(r + ux) - dg(r))
+                + total * np.log(alpha)
+                - dot(ww1, log_t)
+                - dot(ww2, log_tx),
+                total * r / alpha - dot(ww1 * rx, inv_t) - dot(ww2 * rx, inv_tx),
+                -total * (dg(a) - dg(a + b))
+                + w1x @ (dg(a) - abx)
+                + w2x @ np.where(repeat, dg(a + 1) - abx, 0.0),
+                -total * (dg(b) - dg(a + b))
+                + w1x @ (dg(b + ux) - abx)
+                + w2x @ np.where(repeat, dg(bx1) - abx, 0.0),
+            ]
+        )
+        # The mixing term w1 w2 D D^T; D in (r, alpha) varies by row, in (a, b) by x only.
+        v = ww2 * (1 - w2)
+        d_r = log_t - log_tx
+        d_alpha = rx * (inv_t - inv_tx)
+        d_ab = np.array([np.full(len(ux), 1 / a), np.where(repeat, -1 / bx1, 0.0)])
+        v_x = np.bincount(ix, weights=v, minlength=len(ux))
+        vr_x = np.bincount(ix, weights=v * d_r, minlength=len(ux))
+        va_x = np.bincount(ix, weights=v * d_alpha, minlength=len(ux))
+        tab = tg(a + b + ux)
+        hess = np.empty((4, 4))
+        hess[0, 0] = wx @ (tg(r + ux) - tg(r)) + dot(v * d_r, d_r)
+        hess[0, 1] = total / alpha - dot(ww1, inv_t) - dot(ww2, inv_tx) + dot(v * d_r, d_alpha)
+        hess[1, 1] = (
+            -total * r / alpha**2
+            + dot(ww1 * rx, inv_t**2)
+            + dot(ww2 * rx, inv_tx**2)
+            + dot(v * d_alpha, d_alpha)
+        )
+        hess[2, 2] = (
+            -total * (tg(a) - tg(a + b))
+            + w1x @ (tg(a) - tab)
+            + w2x @ np.where(repeat, tg(a + 1) - tab, 0.0)
+            + v_x @ d_ab[0] ** 2
+        )
+        hess[2, 3] = total * tg(a + b) - wx @ tab + v_x @ (d_ab[0] * d_ab[1])
+        hess[3, 3] = (
+            -total * (tg(b) - tg(a + b))
+            + w1x @ (tg(b + ux) - tab)
+            + w2x @ np.where(repeat, tg(bx1) - tab, 0.0)
+            + v_x @ d_ab[1] ** 2
+        )
+        hess[0, 2:] = d_ab @ vr_x
+        hess[1, 2:] = d_ab @ va_x
+        upper = np.triu(hess)
+        hess = upper + np.triu(hess, 1).T
+        # From (r, alpha, a, b) to their logarithms: H_theta = P H P + diag(p * grad).
+        return (
+            float(value),
+            grad * p,
+            hess * np.outer(p, p) + np.diag(p * grad),
+        )
+
+
+def objective(data: Compressed) -> Objective:
+    """The weighted log-likelihood and its gradient in log-parameters, for the fit.
+
+    The returned callable also has ``hessian(theta)``, the Hessian in log-parameters.
+    """
+    return _FitTerms(data)
 
 
 def expected_purchases(params: BetaGeoParams, t: ArrayLike) -> F:
@@ -245,6 +351,23 @@ def conditional_expected_purchases(
 
 
 def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
+    """Equation 10; ``t`` a scalar, one per customer, or a column (periods x customers).
+
+    The hypergeometric factor depends on a customer through ``(x, T)`` alone: when ``t`` is
+    the same for every customer (a scalar or a column), it is computed once per distinct
+    ``(x, T)`` pair and ``P(alive)`` once per customer, not once per period.
+    """
+    shared = np.ndim(t) == 0 or np.shape(t)[-1] == 1
+    if shared and len(x) > 1:
+        ux, ut, _, pair = distinct_rows(x, tt, np.zeros_like(tt))
+        head = _purchases_if_alive(params, t, ux, ut)[..., pair]
+    else:
+        head = _purchases_if_alive(params, t, x, tt)
+    out: F = head * _p_alive(params, x, tx, tt)
+    return out
+
+
+def _purchases_if_alive(params: BetaGeoParams, t: F, x: F, tt: F) -> F:
     sp = special()
     r, alpha, a, b = _unpack(params)
     z = t / (alpha + tt + t)
@@ -258,8 +381,7 @@ def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
         # while the printed form, its last argument large too, stays near 1.
         zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
         tail[lost] = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
-    head = (a + b + x - 1) / (a - 1) * (1 - tail)
-    out: F = head * _p_alive(params, x, tx, tt)
+    out: F = (a + b + x - 1) / (a - 1) * (1 - tail)
     return out
 
 
@@ -310,7 +432,8 @@ class BetaGeoModel(CovariateModel, TransactionModel[BetaGeoParams], TransactionS
     initial : mapping, optional
         Starting values by parameter name (default 1 for each).
     n_starts : int
-        Starting points tried; the best fit is kept.
+        Starting points tried: the first runs to convergence, a later one until it reaches
+        the best optimum so far (or converges elsewhere); the best fit is kept.
     max_iter, tol : int, float
         Newton iteration limit per start and gradient-norm tolerance (mean log-likelihood).
     on_failure : {"raise", "warn"}

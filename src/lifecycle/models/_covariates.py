@@ -289,7 +289,7 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
     i = np.flatnonzero(up)
     if i.size:
         ai, bi, ti, rx = alpha[i], beta[i], t[i], r[i] + x[i]
-        total, d_b, d_c, d_z = _series(rx, c[i], (ai - bi) / (ai + ti))
+        total, d_b, d_c, d_z, _ = _series(rx, c[i], (ai - bi) / (ai + ti))
         value[i] = -rx * la[i] - s[i] * lb[i] + np.log(total)
         grad[0, i] = -la[i] + (d_b + d_c) / total
         grad[1, i] = -rx / (ai + ti) + d_z * (bi + ti) / (ai + ti) ** 2 / total
@@ -298,7 +298,7 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
     j = np.flatnonzero(~up)
     if j.size:
         aj, bj, tj, rx, sj = alpha[j], beta[j], t[j], r[j] + x[j], s[j]
-        total, d_b, d_c, d_z = _series(sj + 1, c[j], (bj - aj) / (bj + tj))
+        total, d_b, d_c, d_z, _ = _series(sj + 1, c[j], (bj - aj) / (bj + tj))
         value[j] = (1 - rx) * la[j] - (sj + 1) * lb[j] + np.log(total)
         grad[0, j] = -la[j] + d_c / total
         grad[1, j] = (1 - rx) / (aj + tj) - d_z / (bj + tj) / total

@@ -303,15 +303,17 @@ def customer_lifetime_value(
     value = _expected_value(spend_model.params_, x, m)
     step = UNIT_DAYS[unit] / UNIT_DAYS[transaction_model.params_.unit]
     # Every period end of every distinct history in one call: customers with equal
-    # (frequency, recency, T) have equal expectations, and one flat call is vectorised.
+    # (frequency, recency, T) have equal expectations, and the period ends as a column
+    # broadcast against the histories (periods x histories), so a model computes what does
+    # not depend on the period (P(alive)) once per history.
     ux, utx, ut, row = distinct_rows(x, tx, tt)
     ends = np.arange(1, horizon + 1, dtype=np.float64)
-    upto = transaction_model.conditional_expected_purchases(
-        np.repeat(ends * step, len(ux)),
-        frequency=np.tile(ux, horizon),
-        recency=np.tile(utx, horizon),
-        T=np.tile(ut, horizon),
-    ).reshape(horizon, len(ux))
+    upto = np.broadcast_to(
+        transaction_model.conditional_expected_purchases(
+            (ends * step)[:, None], frequency=ux, recency=utx, T=ut
+        ),
+        (horizon, len(ux)),
+    )
     per_period = np.diff(upto, axis=0, prepend=0.0)[:, row]
     if discounting == "discrete":
         factor = (1 + discount_rate) ** -ends

@@ -15,8 +15,8 @@ positive terms bounded by ``1/(1-z)``, and every term is kept as a logarithm: th
 overflows nor cancels for thousands of purchases, ten years of days, ``recency = T`` or
 ``recency = 0``.
 
-``2F1(1, b; c; z)`` is summed as its series, and the gradient in the four parameters comes
-from the same terms, so the fit has an exact analytic gradient.
+``2F1(1, b; c; z)`` is summed as its series, and the gradient and the Hessian in the four
+parameters come from the same terms, so the fit has an exact analytic gradient and Hessian.
 
 References
 ----------
@@ -27,7 +27,7 @@ B. G. S. Hardie (2005), "A note on deriving the Pareto/NBD model and related exp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -75,7 +75,7 @@ class ParetoNBDParams:
     unit: str = unit_field()
 
 
-def _series(b: F, c: F, z: F) -> tuple[F, F, F, F]:
+def _series(b: F, c: F, z: F, *, second: bool = False) -> tuple[F, F, F, F, F]:
     """``2F1(1, b; c; z)`` for ``0 <= z < 1``, ``b < c``, and its derivatives in b, c and z.
 
     Summed term by term (every term positive, each at most ``z`` times the one before), so
@@ -84,66 +84,150 @@ def _series(b: F, c: F, z: F) -> tuple[F, F, F, F]:
     are made ``BLOCK`` at a time for all rows at once (running products and sums along a
     row), and rows leave as their terms become negligible; after ``MAX_TERMS`` terms (only
     for ``z`` within about 0.03 of 1, far from any optimum) the geometric tail bound is
-    added.
+    added. With ``second``, the fifth array holds the second derivatives ``(bb, bc, cc, bz,
+    cz, zz)`` (``6 x n``; from the same terms: ``d2 log term_n / db2 = -sum 1/(b+k)^2``,
+    ``d2 / dc2 = +sum 1/(c+k)^2``); else it is empty.
     """
     total = np.ones_like(z)
     d_b, d_c, d_z = np.zeros_like(z), np.zeros_like(z), np.zeros_like(z)
     rows = np.flatnonzero(z > 0)
     term, acc_b, acc_c = np.ones(len(rows)), np.zeros(len(rows)), np.zeros(len(rows))
-    bb, cc, zz = b[rows, None], c[rows, None], z[rows, None]
+    acc_bb, acc_cc = np.zeros(len(rows)), np.zeros(len(rows))
+    d2 = np.zeros((6, len(z)) if second else (0, len(z)))
+    bb, cc, zz = b[rows], c[rows], z[rows]
+    # Blocks are (terms, rows): the running products and sums go down the first axis,
+    # one vector operation across all rows per term.
     for first in range(0, MAX_TERMS, BLOCK):
         if len(rows) == 0:
             break
-        n = np.arange(first, first + BLOCK, dtype=np.float64)
+        n = np.arange(first, first + BLOCK, dtype=np.float64)[:, None]
         inv_b = 1 / (bb + n)
         inv_c = 1 / (cc + n)
         # term_(n+1) = term_n (b+n)/(c+n) z; its z-derivative is (n+1) term_(n+1) / z.
-        terms = term[:, None] * np.cumprod((bb + n) * inv_c * zz, axis=1)
-        sum_b = acc_b[:, None] + np.cumsum(inv_b, axis=1)
-        sum_c = acc_c[:, None] - np.cumsum(inv_c, axis=1)
-        total[rows] += terms.sum(axis=1)
-        d_b[rows] += np.einsum("ij,ij->i", terms, sum_b)
-        d_c[rows] += np.einsum("ij,ij->i", terms, sum_c)
-        d_z[rows] += np.einsum("ij,j->i", terms, n + 1) / zz[:, 0]
-        term, acc_b, acc_c = terms[:, -1], sum_b[:, -1], sum_c[:, -1]
+        terms = term * np.cumprod((bb + n) * inv_c * zz, axis=0)
+        sum_b = acc_b + np.cumsum(inv_b, axis=0)
+        sum_c = acc_c - np.cumsum(inv_c, axis=0)
+        total[rows] += terms.sum(axis=0)
+        d_b[rows] += np.einsum("ij,ij->j", terms, sum_b)
+        d_c[rows] += np.einsum("ij,ij->j", terms, sum_c)
+        m = n + 1
+        d_z[rows] += m[:, 0] @ terms / zz
+        if second:
+            sq_b = acc_bb + np.cumsum(inv_b**2, axis=0)
+            sq_c = acc_cc + np.cumsum(inv_c**2, axis=0)
+            d2[:, rows] += np.stack(
+                [
+                    np.einsum("ij,ij->j", terms, sum_b**2 - sq_b),
+                    np.einsum("ij,ij->j", terms, sum_b * sum_c),
+                    np.einsum("ij,ij->j", terms, sum_c**2 + sq_c),
+                    np.einsum("ij,ij->j", terms * m, sum_b) / zz,
+                    np.einsum("ij,ij->j", terms * m, sum_c) / zz,
+                    (m[:, 0] * (m[:, 0] - 1)) @ terms / zz**2,
+                ]
+            )
+            acc_bb, acc_cc = sq_b[-1], sq_c[-1]
+        term, acc_b, acc_c = terms[-1], sum_b[-1], sum_c[-1]
         going = term * (first + BLOCK + 1) > 1e-17 * total[rows]
         if not going.all():
             rows, term, acc_b, acc_c = rows[going], term[going], acc_b[going], acc_c[going]
             bb, cc, zz = bb[going], cc[going], zz[going]
+            if second:
+                acc_bb, acc_cc = acc_bb[going], acc_cc[going]
     else:
-        total[rows] += term * zz[:, 0] / (1 - zz[:, 0])
-    d_z[z == 0] = (b / c)[z == 0]
-    return total, d_b, d_c, d_z
+        total[rows] += term * zz / (1 - zz)
+    flat = z == 0
+    d_z[flat] = (b / c)[flat]
+    if second and flat.any():
+        # At z = 0 only the first two terms, b/c z and b(b+1)/(c(c+1)) z^2, have a
+        # z-derivative there.
+        fb, fc = b[flat], c[flat]
+        d2[3, flat], d2[4, flat] = 1 / fc, -fb / fc**2
+        d2[5, flat] = 2 * fb * (fb + 1) / (fc * (fc + 1))
+    return total, d_b, d_c, d_z, d2
 
 
-def _log_a(theta: tuple[float, float, float, float], x: F, t: F) -> tuple[F, F]:
-    """``log A(t)`` (the hypergeometric term over ``(alpha+t)^(r+s+x)``) and its gradient.
+#: ``(pair weights) -> the weighted sum of the pairs' Hessians`` (see ``_log_a``).
+HessianSum = Callable[[F], F]
 
-    The gradient is a ``(4, n)`` array in ``(r, alpha, s, beta)``.
+
+def _log_a(
+    theta: tuple[float, float, float, float], x: F, t: F, *, second: bool = False
+) -> tuple[F, F, HessianSum | None]:
+    """``log A(t)`` (the hypergeometric term over ``(alpha+t)^(r+s+x)``) and its derivatives.
+
+    The gradient is a ``(4, n)`` array in ``(r, alpha, s, beta)``; with ``second``, the
+    third value sums the rows' Hessians with given weights (else it is None): only that
+    sum is ever needed, and it takes a few dot products where the ``4 x 4 x n`` Hessians
+    would take many passes over memory. ``log A = explicit + log F`` with
+    ``F = 2F1(1, b; c; z)``: the Hessian of ``log F`` is ``F''/F - F' F'^T / F^2`` through
+    ``b`` and ``c`` (linear in r and s) and ``z`` (a ratio in alpha and beta).
     """
     r, alpha, s, beta = theta
     la, lb = np.log(alpha + t), np.log(beta + t)
     c = r + s + x + 1
     grad = np.empty((4, len(x)))
+    inv_a, inv_bt = 1 / (alpha + t), 1 / (beta + t)
+    zero = np.zeros_like(x)
     if alpha >= beta:
         b = r + x
         z = (alpha - beta) / (alpha + t)
-        total, d_b, d_c, d_z = _series(b, c, z)
+        total, d_b, d_c, d_z, d2 = _series(b, c, z, second=second)
         value = -(r + x) * la - s * lb + np.log(total)
         grad[0] = -la + (d_b + d_c) / total
         grad[1] = -(r + x) / (alpha + t) + d_z * (beta + t) / (alpha + t) ** 2 / total
         grad[2] = -lb + d_c / total
         grad[3] = -s / (beta + t) - d_z / (alpha + t) / total
+        if second:
+            db = np.array([1.0, 0.0, 0.0, 0.0])
+            dz = np.array([zero, (beta + t) * inv_a**2, zero, -inv_a])
+            # The explicit part's and z's second derivatives, entry by entry (i <= j).
+            entries = [
+                (0, 1, -inv_a),
+                (1, 1, (r + x) * inv_a**2 - 2 * (beta + t) * inv_a**3 * d_z / total),
+                (1, 3, inv_a**2 * d_z / total),
+                (2, 3, -inv_bt),
+                (3, 3, s * inv_bt**2),
+            ]
     else:
         b = np.full_like(x, s + 1)
         z = (beta - alpha) / (beta + t)
-        total, d_b, d_c, d_z = _series(b, c, z)
+        total, d_b, d_c, d_z, d2 = _series(b, c, z, second=second)
         value = (1 - r - x) * la - (s + 1) * lb + np.log(total)
         grad[0] = -la + d_c / total
         grad[1] = (1 - r - x) / (alpha + t) - d_z / (beta + t) / total
         grad[2] = -lb + (d_b + d_c) / total
         grad[3] = -(s + 1) / (beta + t) + d_z * (alpha + t) / (beta + t) ** 2 / total
-    return value, grad
+        if second:
+            db = np.array([0.0, 0.0, 1.0, 0.0])
+            dz = np.array([zero, -inv_bt, zero, (alpha + t) * inv_bt**2])
+            entries = [
+                (0, 1, -inv_a),
+                (1, 1, -(1 - r - x) * inv_a**2),
+                (1, 3, inv_bt**2 * d_z / total),
+                (2, 3, -inv_bt),
+                (3, 3, (s + 1) * inv_bt**2 - 2 * (alpha + t) * inv_bt**3 * d_z / total),
+            ]
+    if not second:
+        return value, grad, None
+    dc = np.array([1.0, 0.0, 1.0, 0.0])
+    f_bb, f_bc, f_cc, f_bz, f_cz, f_zz = d2 / total
+    first = (np.outer(db, d_b) + np.outer(dc, d_c) + d_z * dz) / total
+
+    def hessian_sum(q: F) -> F:
+        out = np.zeros((4, 4))
+        for i, j, values in entries:
+            out[i, j] += dot(q, values)
+        out += out.T - np.diag(out.diagonal())
+        out += dot(q, f_bb) * np.outer(db, db) + dot(q, f_cc) * np.outer(dc, dc)
+        out += dot(q, f_bc) * (np.outer(db, dc) + np.outer(dc, db))
+        bz = np.einsum("in,n->i", dz, q * f_bz)
+        cz = np.einsum("in,n->i", dz, q * f_cz)
+        out += np.outer(db, bz) + np.outer(bz, db) + np.outer(dc, cz) + np.outer(cz, dc)
+        out += np.einsum("in,jn->ij", dz * (q * f_zz), dz)
+        out -= np.einsum("in,jn->ij", first * q, first)
+        return out
+
+    return value, grad, hessian_sum
 
 
 Pairs = tuple[F, F, NDArray[np.int64]]
@@ -161,7 +245,7 @@ def _pairs(x: F, t: F) -> Pairs:
 
 def _log_a_pairs(theta: tuple[float, float, float, float], pairs: Pairs) -> tuple[F, F]:
     px, pt, row = pairs
-    value, grad = _log_a(theta, px, pt)
+    value, grad, _ = _log_a(theta, px, pt)
     return value[row], grad[:, row]
 
 
@@ -186,8 +270,8 @@ def _log_terms(
     la_t, lb_t = np.log(alpha + t), np.log(beta + t)
     t1 = -(r + x) * la_t - s * lb_t
     if pairs is None:
-        h_tx, g_tx = _log_a(theta, x, tx)
-        h_t, g_t = _log_a(theta, x, t)
+        h_tx, g_tx, _ = _log_a(theta, x, tx)
+        h_t, g_t, _ = _log_a(theta, x, t)
     else:
         h_tx, g_tx = _log_a_pairs(theta, pairs[0])
         h_t, g_t = _log_a_pairs(theta, pairs[1])
@@ -236,19 +320,122 @@ def _unpack(p: ParetoNBDParams) -> tuple[float, float, float, float]:
     return p.r, p.alpha, p.s, p.beta
 
 
-def objective(data: Compressed) -> Objective:
-    """The weighted log-likelihood and its analytic gradient in log-parameters."""
-    pairs = (_pairs(data.x, data.tx), _pairs(data.x, data.T))
+class _FitTerms:
+    """The Pareto/NBD log-likelihood of a compressed data set, its gradient and Hessian.
 
-    def f(theta: F) -> tuple[float, F]:
-        p = np.exp(theta)
+    ``log L = head + log(e^u1 + e^u2 - e^u3)`` with ``u1 = t1`` (alive at T) and
+    ``u2, u3 = log(s/(r+s+x)) + log A(t_x), log A(T)``; with ``w_i`` each term's share of
+    the bracket, the bracket's Hessian is ``sum_i +-w_i (u_i'' + u_i' u_i'^T) - g g^T``
+    (``g`` its gradient), and ``log A``'s comes from the series (``_log_a``), once per
+    distinct ``(x, t)`` pair. Every call keeps its Hessian for the point it was asked at.
+    """
+
+    def __init__(self, data: Compressed) -> None:
+        self.data = data
+        self.pairs = (_pairs(data.x, data.tx), _pairs(data.x, data.T))
+        self.ux, ix = np.unique(data.x, return_inverse=True)
+        # The weights pooled by x: terms in x alone are summed once per distinct x.
+        self.wx = np.bincount(ix.ravel(), weights=data.weight, minlength=len(self.ux))
+        self.at: F | None = None
+        self.hess = np.full((4, 4), np.nan)
+
+    def __call__(self, theta: F) -> tuple[float, F]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            head, _, bracket, grad = _log_terms(
-                (p[0], p[1], p[2], p[3]), data.x, data.tx, data.T, gradient=True, pairs=pairs
-            )
-        return dot(data.weight, head + bracket), np.einsum("ij,j->i", grad, data.weight) * p
+            value, grad, hess = self._terms(theta)
+        self.at, self.hess = theta.copy(), hess
+        return value, grad
 
-    return f
+    def hessian(self, theta: F) -> F:
+        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
+        if self.at is None or not np.array_equal(theta, self.at):
+            self(theta)
+        return self.hess
+
+    def _terms(self, theta: F) -> tuple[float, F, F]:
+        sp = special()
+        p = np.exp(theta)
+        r, alpha, s, beta = (float(v) for v in p)
+        x, t, w = self.data.x, self.data.T, self.data.weight
+        (px, pt, row_tx), (qx, qt, row_t) = self.pairs
+        h_tx, g_tx, sum_tx = _log_a((r, alpha, s, beta), px, pt, second=True)
+        h_t, g_t, sum_t = _log_a((r, alpha, s, beta), qx, qt, second=True)
+        assert sum_tx is not None  # asked for with second=True
+        assert sum_t is not None
+        h_tx, g_tx, h_t, g_t = h_tx[row_tx], g_tx[:, row_tx], h_t[row_t], g_t[:, row_t]
+        ux, wx = self.ux, self.wx
+        total = float(wx.sum())
+        head = wx @ (sp.gammaln(r + ux) - sp.gammaln(r)) + total * (
+            r * np.log(alpha) + s * np.log(beta)
+        )
+        la_t, lb_t = np.log(alpha + t), np.log(beta + t)
+        t1 = -(r + x) * la_t - s * lb_t
+        log_c = np.log(s) - np.log(r + s + x)
+        top = np.maximum(t1, log_c + h_tx)
+        # A decreases in t, so h_tx >= h_t; at recency = T the difference is exactly 0.
+        gap = np.minimum(h_t - h_tx, 0.0)
+        e1 = np.exp(t1 - top)
+        e2 = np.exp(log_c + h_tx - top)
+        bracket = e1 - e2 * np.expm1(gap)
+        value = head + dot(w, top + np.log(bracket))
+        w1, w2 = e1 / bracket, e2 / bracket
+        w3 = w2 * np.exp(gap)
+        zero = np.zeros_like(x)
+        inv_rsx = 1 / (r + s + x)
+        inv_at, inv_bt = 1 / (alpha + t), 1 / (beta + t)
+        d_t1 = np.array([-la_t, -(r + x) * inv_at, -lb_t, -s * inv_bt])
+        d_c = np.array([-inv_rsx, zero, 1 / s - inv_rsx, zero])
+        d_head = np.array(
+            [wx @ (sp.digamma(r + ux) - sp.digamma(r)) + total * np.log(alpha),
+             total * r / alpha, total * np.log(beta), total * s / beta]
+        )  # fmt: skip
+        d_u2, d_u3 = d_c + g_tx, d_c + g_t
+        d_bracket = w1 * d_t1 + w2 * d_u2 - w3 * d_u3
+        grad = d_head + np.einsum("in,n->i", d_bracket, w)
+
+        def weighted_outer(u: F, weight: F) -> F:
+            out: F = np.einsum("in,jn->ij", u * weight, u)
+            return out
+
+        ww1, ww2, ww3 = w * w1, w * w2, w * w3
+        hess = (
+            weighted_outer(d_t1, ww1)
+            + weighted_outer(d_u2, ww2)
+            - weighted_outer(d_u3, ww3)
+            - weighted_outer(d_bracket, w)
+            + sum_tx(_pooled(row_tx, ww2, len(px)))
+            - sum_t(_pooled(row_t, ww3, len(qx)))
+        )
+        # The second derivatives of head, t1 and log(s/(r+s+x)), entry by entry.
+        r_head = wx @ (sp.polygamma(1, r + ux) - sp.polygamma(1, r))
+        c2 = dot(ww2 - ww3, inv_rsx**2)
+        hess[0, 0] += r_head + c2
+        hess[0, 2] += c2
+        hess[2, 0] += c2
+        hess[2, 2] += c2 - float((ww2 - ww3).sum()) / s**2
+        rows_01 = total / alpha - dot(ww1, inv_at)
+        hess[0, 1] += rows_01
+        hess[1, 0] += rows_01
+        hess[1, 1] += -total * r / alpha**2 + dot(ww1, (r + x) * inv_at**2)
+        rows_23 = total / beta - dot(ww1, inv_bt)
+        hess[2, 3] += rows_23
+        hess[3, 2] += rows_23
+        hess[3, 3] += -total * s / beta**2 + dot(ww1, s * inv_bt**2)
+        # From (r, alpha, s, beta) to their logarithms: H_theta = P H P + diag(p * grad).
+        return float(value), grad * p, hess * np.outer(p, p) + np.diag(p * grad)
+
+
+def _pooled(index: NDArray[np.int64], weight: F, size: int) -> F:
+    """``weight`` summed by ``index`` (a row's pair) into ``size`` slots."""
+    out: F = np.bincount(index, weights=weight, minlength=size).astype(np.float64)
+    return out
+
+
+def objective(data: Compressed) -> Objective:
+    """The weighted log-likelihood and its analytic gradient in log-parameters.
+
+    The returned callable also has ``hessian(theta)``, the Hessian in log-parameters.
+    """
+    return _FitTerms(data)
 
 
 def probability_alive(
