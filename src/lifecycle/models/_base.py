@@ -41,6 +41,7 @@ from ._intervals import PredictionIntervals
 
 __all__ = [
     "UNIT_DAYS",
+    "ExactTerms",
     "FitResult",
     "FittedModel",
     "Hessian",
@@ -70,6 +71,36 @@ Hessian = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 #: The smallest curvature, relative to the largest, of a log-likelihood whose data identify
 #: every parameter (see ``_unidentified``).
 MIN_CURVATURE = 1e-9
+
+
+class ExactTerms:
+    """An objective with a closed-form Hessian, kept from its last evaluation (a base).
+
+    A subclass computes the log-likelihood, gradient and Hessian together in ``_terms``;
+    calling the objective keeps the Hessian for the point it was asked at, so the
+    optimiser's Hessian after a line search costs no further evaluation.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.at: NDArray[np.float64] | None = None
+        self.hess = np.full((n, n), np.nan)
+
+    def __call__(self, theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value, grad, hess = self._terms(theta)
+        self.at, self.hess = theta.copy(), hess
+        return value, grad
+
+    def hessian(self, theta: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
+        if self.at is None or not np.array_equal(theta, self.at):
+            self(theta)
+        return self.hess
+
+    def _terms(
+        self, theta: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+        raise NotImplementedError
 
 
 def dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:

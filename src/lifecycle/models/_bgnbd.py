@@ -27,7 +27,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._base import (
+    ExactTerms,
+    Objective,
+    TransactionModel,
+    dot,
+    horizon,
+    positive,
+    special,
+    unit_field,
+)
 from ._covariates import CovariateModel
 from ._data import Compressed, counts_and_times, distinct_rows, rfm_arrays
 from ._signals import TransactionSignals
@@ -158,7 +167,7 @@ def _distinct(x: F) -> tuple[F, NDArray[np.intp]]:
     return ux, ix.ravel()
 
 
-class _FitTerms:
+class _FitTerms(ExactTerms):
     """The BG/NBD log-likelihood of a compressed data set, its gradient and its Hessian.
 
     What does not depend on the parameters (the distinct values of x, T and t_x, each
@@ -171,6 +180,7 @@ class _FitTerms:
     """
 
     def __init__(self, data: Compressed) -> None:
+        super().__init__(4)
         self.data = data
         self.ux, self.ix = _distinct(data.x)
         self.ut, self.it = _distinct(data.T)
@@ -178,20 +188,6 @@ class _FitTerms:
         self.wx = np.bincount(self.ix, weights=data.weight, minlength=len(self.ux))
         self.total = float(self.wx.sum())
         self.repeat = self.ux > 0
-        self.at: F | None = None
-        self.hess = np.full((4, 4), np.nan)
-
-    def __call__(self, theta: F) -> tuple[float, F]:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value, grad, hess = self._terms(theta)
-        self.at, self.hess = theta.copy(), hess
-        return value, grad
-
-    def hessian(self, theta: F) -> F:
-        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
-        if self.at is None or not np.array_equal(theta, self.at):
-            self(theta)
-        return self.hess
 
     def _terms(self, theta: F) -> tuple[float, F, F]:
         sp = special()

@@ -35,7 +35,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._base import (
+    ExactTerms,
+    Objective,
+    TransactionModel,
+    dot,
+    horizon,
+    positive,
+    special,
+    unit_field,
+)
 from ._covariates import CovariateModel
 from ._data import Compressed, rfm_arrays
 from ._paretonbd_counts import probability_of_purchases
@@ -320,7 +329,7 @@ def _unpack(p: ParetoNBDParams) -> tuple[float, float, float, float]:
     return p.r, p.alpha, p.s, p.beta
 
 
-class _FitTerms:
+class _FitTerms(ExactTerms):
     """The Pareto/NBD log-likelihood of a compressed data set, its gradient and Hessian.
 
     ``log L = head + log(e^u1 + e^u2 - e^u3)`` with ``u1 = t1`` (alive at T) and
@@ -331,25 +340,12 @@ class _FitTerms:
     """
 
     def __init__(self, data: Compressed) -> None:
+        super().__init__(4)
         self.data = data
         self.pairs = (_pairs(data.x, data.tx), _pairs(data.x, data.T))
         self.ux, ix = np.unique(data.x, return_inverse=True)
         # The weights pooled by x: terms in x alone are summed once per distinct x.
         self.wx = np.bincount(ix.ravel(), weights=data.weight, minlength=len(self.ux))
-        self.at: F | None = None
-        self.hess = np.full((4, 4), np.nan)
-
-    def __call__(self, theta: F) -> tuple[float, F]:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value, grad, hess = self._terms(theta)
-        self.at, self.hess = theta.copy(), hess
-        return value, grad
-
-    def hessian(self, theta: F) -> F:
-        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
-        if self.at is None or not np.array_equal(theta, self.at):
-            self(theta)
-        return self.hess
 
     def _terms(self, theta: F) -> tuple[float, F, F]:
         sp = special()
