@@ -39,6 +39,21 @@ class TestFirstViolation:
         with pytest.raises(ValidationError, match=r"first at index \(1, 1\): -4\)$"):
             first_violation("m", values < 0, ">= 0", values)
 
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            (float("nan"), r"^'t' must be a finite number \(got nan\)$"),
+            (-1.0, r"^'t' must be >= 0.0 \(got -1.0\)$"),
+        ],
+    )
+    def test_a_single_number_is_named_not_indexed(self, value: float, message: str) -> None:
+        # A scalar horizon (ndim=None) used to fail with an IndexError from NumPy.
+        with pytest.raises(ValidationError, match=message):
+            as_float_array("t", value, ndim=None, low=0.0)
+
+    def test_a_single_good_number_passes(self) -> None:
+        assert as_float_array("t", 3, ndim=None, low=0.0).item() == 3.0
+
 
 class TestAsFloatArray:
     def test_converts(self) -> None:

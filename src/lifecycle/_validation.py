@@ -34,8 +34,27 @@ __all__ = [
 def first_violation(name: str, bad: NDArray[np.bool_], rule: str, values: NDArray[Any]) -> None:
     """Raise a :class:`ValidationError` if any element of ``bad`` is true.
 
-    The message reads ``'name' must be <rule> (N violations, first at index i: value)``.
+    The message reads ``'name' must be <rule> (N violations, first at index i: value)``;
+    for a single number (a 0-dimensional array), ``'name' must be <rule> (got value)``.
+
+    Examples
+    --------
+    >>> values = np.array([1.0, -2.0])
+    >>> first_violation("t", values < 0, ">= 0", values)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 't' must be >= 0 (1 violation, first at index 1: -2.0)
+    >>> one = np.array(float("nan"))
+    >>> first_violation("T", np.isnan(one), "a finite number", one)
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.ValidationError: 'T' must be a finite number (got nan)
     """
+    if bad.ndim == 0:
+        if bad:
+            msg = f"{name!r} must be {rule} (got {values.item()!r})"
+            raise ValidationError(msg)
+        return
     if bad.any():
         idx = np.flatnonzero(bad)
         flat = int(idx[0])
