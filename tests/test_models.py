@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from lifecycle.models import (
     BetaGeoParams,
     GammaGammaModel,
     GammaGammaParams,
+    ModifiedBetaGeoModel,
     ParetoNBDModel,
     ParetoNBDParams,
     ShiftedBetaGeoModel,
@@ -231,6 +233,24 @@ class TestStability:
         assert np.isfinite(p).all()
         assert np.isfinite(e).all()
         assert ((p >= 0) & (p <= 1)).all()
+
+    @pytest.mark.parametrize("model", [BetaGeoModel, ModifiedBetaGeoModel])
+    def test_a_equal_to_one_is_the_limit_not_nan(self, model: Any) -> None:
+        # The expectations divide by a - 1; a = 1 exactly is a removable singularity (found
+        # by hypothesis drawing a = 1.0: NaN with a warning, ZeroDivisionError for one t).
+        params = model.params_type
+
+        def answers(a: float) -> np.ndarray:
+            m = model.from_params(params(0.24, 4.4, a, 2.4, unit="W"))
+            history = {"frequency": [0, 2, 40], "recency": [0.0, 30.0, 38.0], "T": [39.0] * 3}
+            return np.concatenate(
+                [m.conditional_expected_purchases(39, **history), m.expected_purchases(39)]
+            )
+
+        at_one, below, above = answers(1.0), answers(1 - 1e-5), answers(1 + 1e-5)
+        assert np.isfinite(at_one).all()
+        assert ((np.minimum(below, above) <= at_one) & (at_one <= np.maximum(below, above))).all()
+        np.testing.assert_allclose(at_one, (below + above) / 2, rtol=1e-8)
 
 
 class TestPersistence:

@@ -48,6 +48,7 @@ __all__ = [
     "Objective",
     "TransactionModel",
     "dot",
+    "dropout_growth",
     "horizon",
     "maximize",
     "positive",
@@ -115,6 +116,48 @@ def dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
 def special() -> Any:
     """``scipy.special``, imported on first use (the ``models`` extra)."""
     return import_optional("scipy.special", "models")
+
+
+#: How far either side of ``a = 1`` :func:`dropout_growth` looks for its limit there.
+GROWTH_STEP = 1e-6
+
+
+def dropout_growth(
+    a: ArrayLike, first: ArrayLike, last: ArrayLike, z: ArrayLike
+) -> NDArray[np.float64]:
+    """``(1 - (1-z)^(a-1) 2F1(a+first, a-1; a+last; z)) / (a-1)``, finite at ``a = 1``.
+
+    BG/NBD and MBG/NBD's expected purchases (Euler's transform of the hypergeometric
+    term, which stays finite for large counts) divide by ``a - 1``. The singularity at
+    ``a = 1`` is removable: there the value is the mean of both sides at ``1 +- 1e-6``
+    (the function is smooth in ``a``: the mean is off the limit by about ``1e-12``, and
+    each side's cancellation costs about ``1e-10``), where dividing would give NaN, or a
+    ``ZeroDivisionError`` for one number.
+
+    Examples
+    --------
+    >>> near = dropout_growth([1.0 + 1e-4, 1.0], 1.0, 2.0, 0.5)
+    >>> bool(abs(near[0] - near[1]) < 1e-3 * near[1])
+    True
+    """
+    sp = special()
+    a, first, last, z = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (a, first, last, z))
+    )
+
+    def growth(at: NDArray[np.float64]) -> NDArray[np.float64]:
+        eps = at - 1
+        with np.errstate(over="ignore", invalid="ignore"):
+            tail = (1 - z) ** eps * sp.hyp2f1(at + first, eps, at + last, z)
+            out: NDArray[np.float64] = (1 - tail) / np.where(eps == 0, np.nan, eps)
+        return out
+
+    out = growth(a)
+    one = a == 1
+    if one.any():
+        below, above = growth(a - GROWTH_STEP), growth(a + GROWTH_STEP)
+        out[one] = ((below + above) / 2)[one]
+    return out
 
 
 def positive(_: object, attribute: Any, value: float) -> None:

@@ -32,6 +32,7 @@ from ._base import (
     Objective,
     TransactionModel,
     dot,
+    dropout_growth,
     horizon,
     positive,
     special,
@@ -291,14 +292,12 @@ def expected_purchases(params: BetaGeoParams, t: ArrayLike) -> F:
     >>> expected_purchases(p, [39, 78]).round(4).tolist()
     [1.1951, 1.858]
     """
-    sp = special()
     r, alpha, a, b = _unpack(params)
     tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
     z = tt / (alpha + tt)
     # Euler's transformation keeps 2F1 finite: (1-z)^r 2F1(r, b; a+b-1; z)
     # = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b-1; z).
-    tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z)
-    out: F = (a + b - 1) / (a - 1) * (1 - tail)
+    out: F = (a + b - 1) * dropout_growth(a, b - 1 - r, b - 1, z)
     return out
 
 
@@ -369,15 +368,15 @@ def _purchases_if_alive(params: BetaGeoParams, t: F, x: F, tt: F) -> F:
     z = t / (alpha + tt + t)
     # (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z) by Euler's transformation, which stays finite
     # for large x: (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z).
-    with np.errstate(over="ignore", invalid="ignore"):
-        tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    lost = ~np.isfinite(tail)
+    growth = dropout_growth(a, b - 1 - r, b + x - 1, z)
+    lost = ~np.isfinite(growth)
     if lost.any():
         # A very large a (a flat fit on few customers) overflows the transformed series
         # while the printed form, its last argument large too, stays near 1.
         zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
-        tail[lost] = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
-    out: F = (a + b + x - 1) / (a - 1) * (1 - tail)
+        tail = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
+        growth[lost] = (1 - tail) / (a - 1)
+    out: F = (a + b + x - 1) * growth
     return out
 
 

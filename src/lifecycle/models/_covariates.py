@@ -46,7 +46,7 @@ from .._validation import as_float_array
 from ..errors import ValidationError
 from ..serialization import check_keys
 from ..table import Table
-from ._base import log_scale_errors, maximize, special
+from ._base import dropout_growth, log_scale_errors, maximize, special
 from ._data import Compressed, check_rows, rfm_arrays, weights_array
 
 __all__ = ["CovariateFit", "CovariateModel", "covariate_matrix"]
@@ -366,16 +366,14 @@ def _bg_terms(p: Mapping[str, F], x: F, tx: F, t: F) -> tuple[F, F, F]:
 def _bg_conditional(p: Mapping[str, F], ahead: F, x: F, tx: F, t: F, alive: F) -> F:
     r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
     z = ahead / (alpha + t + ahead)
-    tail = (1 - z) ** (a - 1) * special().hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    out: F = (a + b + x - 1) / (a - 1) * (1 - tail) * alive
+    out: F = (a + b + x - 1) * dropout_growth(a, b - 1 - r, b + x - 1, z) * alive
     return out
 
 
 def _bg_expected(p: Mapping[str, F], t: F) -> F:
     r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
     z = t / (alpha + t)
-    tail = (1 - z) ** (a - 1) * special().hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z)
-    out: F = (a + b - 1) / (a - 1) * (1 - tail)
+    out: F = (a + b - 1) * dropout_growth(a, b - 1 - r, b - 1, z)
     return out
 
 

@@ -33,7 +33,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ._base import Objective, TransactionModel, dot, horizon, positive, special, unit_field
+from ._base import (
+    Objective,
+    TransactionModel,
+    dot,
+    dropout_growth,
+    horizon,
+    positive,
+    special,
+    unit_field,
+)
 from ._bgnbd import _distinct, _loglik_grad
 from ._data import Compressed, counts_and_times, rfm_arrays
 from ._signals import TransactionSignals
@@ -144,14 +153,12 @@ def expected_purchases(params: ModifiedBetaGeoParams, t: ArrayLike) -> F:
     >>> expected_purchases(p, [39, 78]).round(4).tolist()
     [1.183, 1.8048]
     """
-    sp = special()
     r, alpha, a, b = _unpack(params)
     tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
     z = tt / (alpha + tt)
     # Euler's transformation keeps 2F1 finite: (1-z)^r 2F1(r, b+1; a+b; z)
     # = (1-z)^(a-1) 2F1(a+b-r, a-1; a+b; z).
-    tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - r, a - 1, a + b, z)
-    out: F = b / (a - 1) * (1 - tail)
+    out: F = b * dropout_growth(a, b - r, b, z)
     return out
 
 
@@ -200,13 +207,11 @@ def conditional_expected_purchases(
 
 
 def _conditional(params: ModifiedBetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
-    sp = special()
     r, alpha, a, b = _unpack(params)
     z = t / (alpha + tt + t)
     # (1-z)^(r+x) 2F1(r+x, b+x+1; a+b+x; z) by Euler's transformation, finite for large x:
     # (1-z)^(a-1) 2F1(a+b-r, a-1; a+b+x; z).
-    tail = (1 - z) ** (a - 1) * sp.hyp2f1(a + b - r, a - 1, a + b + x, z)
-    head = (a + b + x) / (a - 1) * (1 - tail)
+    head = (a + b + x) * dropout_growth(a, b - r, b + x, z)
     out: F = head * _p_alive(params, x, tx, tt)
     return out
 
