@@ -30,6 +30,7 @@ from lifecycle.models import (
     ParetoNBDModel,
     ParetoNBDParams,
     ShiftedBetaGeoModel,
+    ShiftedBetaGeoParams,
     _bgnbd,
     _paretonbd,
     customer_lifetime_value,
@@ -271,6 +272,49 @@ class TestPersistence:
         data = BetaGeoModel.from_params(BG).to_dict()
         with pytest.raises(SchemaError, match=r"expected schema 'lifecycle\.pareto_nbd/1'"):
             ParetoNBDModel.from_dict(data)
+
+    @pytest.mark.parametrize(
+        ("cls", "params"),
+        [
+            (BetaGeoModel, BG),
+            (ParetoNBDModel, ParetoNBDParams(0.55, 10.6, 0.61, 11.7, unit="W")),
+            (GammaGammaModel, GammaGammaParams(6.25, 3.74, 15.44)),
+            (ShiftedBetaGeoModel, ShiftedBetaGeoParams(0.7, 1.2)),
+        ],
+    )
+    def test_a_model_from_params_is_strict_json(self, cls: Any, params: Any) -> None:
+        # It has no log-likelihood or standard errors: null in JSON, NaN again on reading.
+        data = cls.from_params(params).to_dict()
+        text = json.dumps(data, allow_nan=False)
+        assert data["log_likelihood"] is None
+        assert set(data["standard_errors"].values()) == {None}
+        again = cls.from_dict(json.loads(text))
+        assert again.params_ == params
+        assert math.isnan(again.log_likelihood_)
+        assert all(math.isnan(e) for e in again.standard_errors_.values())
+
+    def test_a_fitted_model_with_covariance_is_strict_json(self) -> None:
+        model = ShiftedBetaGeoModel().fit(active=[1000, 631, 468, 382, 326, 289, 262, 241])
+        again = ShiftedBetaGeoModel.from_dict(
+            json.loads(json.dumps(model.to_dict(), allow_nan=False))
+        )
+        assert again.log_likelihood_ == model.log_likelihood_
+        assert again.standard_errors_ == model.standard_errors_
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"log_likelihood": "high"}, "log_likelihood must be a number or null"),
+            ({"gradient_norm": True}, "gradient_norm must be a number or null"),
+            ({"standard_errors": {"r": "x", "alpha": 1, "a": 1, "b": 1}}, "standard error"),
+            ({"covariance": [[1, 2], [3]]}, "covariance must be a square matrix"),
+            ({"covariance": [["a"]]}, "covariance must be a number or null"),
+        ],
+    )
+    def test_bad_numbers_are_refused(self, change: dict[str, Any], message: str) -> None:
+        data = BetaGeoModel.from_params(BG).to_dict() | change
+        with pytest.raises(SchemaError, match=message):
+            BetaGeoModel.from_dict(data)
 
     def test_unit_is_kept(self) -> None:
         assert BetaGeoModel.from_dict(BetaGeoModel.from_params(BG).to_dict()).params_.unit == "W"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 pytest.importorskip("scipy")
 
 from lifecycle import Table
-from lifecycle.errors import SchemaError, ValidationError
+from lifecycle.errors import ConvergenceError, SchemaError, ValidationError
 from lifecycle.models import (
     BetaGeoModel,
     BetaGeoParams,
@@ -187,6 +187,34 @@ class TestFit:
         assert (table.lower_95 < table.estimate).all()
         assert (table.estimate < table.upper_95).all()
 
+    @pytest.mark.parametrize(("cls", "params", "module"), MODELS)
+    def test_units_and_offsets_of_a_covariate_do_not_change_the_fit(
+        self, cls: Any, params: Any, module: Any
+    ) -> None:
+        # Income in units or in millionths, or a year (2024 +- a few) instead of an offset:
+        # the same model, so the same likelihood, coefficients scaled by the unit, and a
+        # base parameter moved by the offset (log p = log base + sign g x).
+        data = simulate(params, 600, T=39.0, seed=5)
+        x = np.random.default_rng(5).normal(size=600)
+        fits = {
+            label: cls(unit="W").fit(data, purchase_covariates={"x": values})
+            for label, values in (("plain", x), ("scaled", x * 1e6), ("shifted", x + 2024.0))
+        }
+        plain, scaled, shifted = fits["plain"], fits["scaled"], fits["shifted"]
+        g = float(plain.coefficients_.estimate[0])
+        error = float(plain.coefficients_.standard_error[0])
+        for model in fits.values():
+            assert model.converged_
+            assert model.log_likelihood_ == pytest.approx(plain.log_likelihood_, rel=1e-9)
+        assert float(scaled.coefficients_.estimate[0]) == pytest.approx(g / 1e6, rel=1e-5)
+        assert float(scaled.coefficients_.standard_error[0]) == pytest.approx(error / 1e6, rel=1e-4)
+        assert float(shifted.coefficients_.estimate[0]) == pytest.approx(g, rel=1e-5)
+        # alpha is the purchase link, sign -1: base alpha at x = 0 is exp(g * 2024) times the
+        # base at the shifted zero.
+        assert math.log(shifted.params_.alpha) == pytest.approx(
+            math.log(plain.params_.alpha) + g * 2024.0, rel=1e-6
+        )
+
     def test_plain_model_has_no_coefficients(self) -> None:
         assert len(BetaGeoModel.from_params(BG).coefficients_) == 0
 
@@ -213,6 +241,11 @@ class TestValidation:
             ({"purchase_covariates": np.arange(50.0)}, "must be 2-dimensional"),
             ({"purchase_covariates": {}}, "has no covariate column"),
             ({"purchase_covariates": {"s": ["a"] * 50}}, "must contain numbers"),
+            (
+                {"purchase_covariates": {"big": [1.0] * 49 + [1e101]}},
+                r"'purchase_covariates\[big\]' must be within \+-1e\+100 \(rescale it\)",
+            ),
+            ({"dropout_covariates": {"inf": [1.0] * 49 + [math.inf]}}, "dropout_covariates"),
         ],
     )
     def test_bad_covariates(self, covariates: dict[str, Any], match: str) -> None:
@@ -255,6 +288,24 @@ class TestValidation:
 
 
 class TestPredictions:
+    @pytest.mark.parametrize(("model", "params", "module"), MODELS)
+    @pytest.mark.parametrize("z", [-1e5, 1e5])
+    def test_covariates_beyond_the_likelihood_raise_naming_the_customer(
+        self, model: type, params: Any, module: Any, z: float
+    ) -> None:
+        coef = {"alpha": {"z": 1.0}} | (
+            {"a": {"z": 1.0}, "b": {"z": 1.0}} if model is BetaGeoModel else {"beta": {"z": 1.0}}
+        )
+        fitted = fitted_with(model, params, coef)
+        history = {"frequency": [2, 1], "recency": [1.0, 2.0], "T": [5.0, 5.0]}
+        covariates = {"purchase_covariates": {"z": [0.0, z]}, "dropout_covariates": {"z": [0.0, z]}}
+        with pytest.raises(ConvergenceError, match=r"P\(alive\) cannot be computed for index 1"):
+            fitted.probability_alive(**history, **covariates)
+        with pytest.raises(ConvergenceError, match="expected purchases cannot be computed"):
+            fitted.conditional_expected_purchases(10, **history, **covariates)
+        ok = {k: {"z": [0.0, 0.0]} for k in covariates}
+        assert np.isfinite(fitted.probability_alive(**history, **ok)).all()
+
     def test_bg_per_customer_parameters(self) -> None:
         coef = {"alpha": {"z": 0.7}, "a": {"z": -0.4}, "b": {"z": 0.3}}
         model = fitted_with(BetaGeoModel, BG, coef)

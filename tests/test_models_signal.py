@@ -100,6 +100,34 @@ class TestValues:
         assert math.isnan(values[pop.customer.tolist().index("dee")])
         assert (signal(p_alive) < 2).evaluate(pop).tolist() == [True, True, True, False]
 
+    @pytest.mark.parametrize("cls", [BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel])
+    def test_a_customer_first_seen_on_as_of_is_missing_everywhere(self, cls: type[Any]) -> None:
+        # T = 0: the models need T > 0. The table, the profile and the defined signal all
+        # leave such a customer missing rather than one raise and the others not.
+        params = (ParetoNBDParams if cls is ParetoNBDModel else cls.params_type)(
+            0.5, 10.0, 0.7, 12.0, unit="W"
+        )
+        model = cls.from_params(params)
+        log = EventLog.from_records(
+            [
+                {"customer": "ann", "date": "2024-01-05", "amount": "10", "currency": "EUR"},
+                {"customer": "ann", "date": "2024-03-01", "amount": "30", "currency": "EUR"},
+                {"customer": "new", "date": "2024-06-30", "amount": "20", "currency": "EUR"},
+            ]
+        )
+        table = model.signals(log, as_of=AS_OF, spend_model=GG)
+        assert table.customer.tolist() == ["ann", "new"]
+        for name in ("p_alive", "expected_purchases_90d", "expected_value_365d"):
+            assert math.isfinite(table[name][0])
+            assert math.isnan(table[name][1])
+            profile = model.profile_signals(log, "new", as_of=AS_OF, spend_model=GG)
+            assert getattr(profile, name) is None
+            defined = model.signal(name, spend_model=GG if "value" in name else None)
+            assert log.profile("new", AS_OF).compute(defined) is None
+            values, _ = log.population(AS_OF).compute(defined)
+            assert math.isnan(values[1])
+            assert values[0] == pytest.approx(table[name][0], rel=1e-12)
+
     def test_horizon_is_in_the_name(self, log: EventLog) -> None:
         pop = log.population(AS_OF)
         short, _ = pop.compute(BG.signal("expected_purchases_30d"))
@@ -247,6 +275,13 @@ class TestErrors:
             BG.signal("expected_value_365d", spend_model=BG)
         with pytest.raises(ValidationError, match="'spend_model' must be fitted"):
             BG.signal("expected_value_365d", spend_model=GammaGammaModel())
+
+    def test_a_horizon_beyond_ten_thousand_years_is_refused(self) -> None:
+        assert BG.signal("expected_purchases_3652500d").definition.horizon == 3_652_500
+        with pytest.raises(ValidationError, match="at most 10,000 years"):
+            BG.signal("expected_purchases_3652501d")
+        with pytest.raises(ValidationError, match="at most 10,000 years"):
+            BG.signal("expected_value_99999999999999999999d", spend_model=GG)
 
     def test_a_covariate_fit_refuses(self) -> None:
         rng = np.random.default_rng(3)

@@ -17,6 +17,7 @@ lifecycle.errors.SchemaError: expected schema 'lifecycle.rounding/1' (got 'lifec
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,14 @@ from ._schema import check_keys, check_schema
 from .errors import SchemaError
 from .money import Money
 
-__all__ = ["check_keys", "check_schema", "decode_value", "encode_value"]
+__all__ = [
+    "check_keys",
+    "check_schema",
+    "decode_number",
+    "decode_value",
+    "encode_number",
+    "encode_value",
+]
 
 
 def encode_value(value: object) -> object:
@@ -87,3 +95,39 @@ def decode_value(data: object) -> Any:
             return tuple(decode_value(v) for v in payload)
     msg = f"cannot decode value {data!r}"
     raise SchemaError(msg)
+
+
+def encode_number(value: float) -> float | None:
+    """A float as strict JSON: itself, or None where it is not available (NaN or infinite).
+
+    JSON has no NaN; a model made from known parameters has no log-likelihood, for one.
+
+    Examples
+    --------
+    >>> encode_number(0.25), encode_number(float("nan"))
+    (0.25, None)
+    >>> decode_number(encode_number(float("nan")), "log_likelihood")
+    nan
+    """
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def decode_number(data: object, where: str) -> float:
+    """Decode :func:`encode_number` output: a number, or None (NaN: not available).
+
+    Examples
+    --------
+    >>> decode_number(2, "n")
+    2.0
+    >>> decode_number("2", "n")
+    Traceback (most recent call last):
+    ...
+    lifecycle.errors.SchemaError: n must be a number or null (got '2')
+    """
+    if data is None:
+        return math.nan
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        msg = f"{where} must be a number or null (got {data!r})"
+        raise SchemaError(msg)
+    return float(data)

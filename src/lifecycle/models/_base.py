@@ -32,15 +32,14 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_choice
+from .._validation import check_choice
 from ..errors import ConvergenceError, NotFittedError, SchemaError, ValidationError
-from ..serialization import check_keys, check_schema
+from ..serialization import check_keys, check_schema, decode_number, encode_number
 from ..table import Table, import_optional
-from ._data import Compressed, compress, rfm_arrays, weights_array
+from ._data import UNIT_DAYS, Compressed, compress, horizon, rfm_arrays, weights_array
 from ._intervals import PredictionIntervals
 
 __all__ = [
-    "UNIT_DAYS",
     "ExactTerms",
     "FitResult",
     "FittedModel",
@@ -49,15 +48,12 @@ __all__ = [
     "TransactionModel",
     "dot",
     "dropout_growth",
-    "horizon",
     "maximize",
     "positive",
     "special",
     "unit_field",
 ]
 
-#: Days in each time unit a model can be fitted in; "M" is a mean Gregorian month.
-UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Y": 365.25}
 
 LOG_BOUND = math.log(1e8)
 #: The largest Newton step in any log-parameter (a factor of e in the parameter).
@@ -74,29 +70,41 @@ Hessian = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 MIN_CURVATURE = 1e-9
 
 
-class ExactTerms:
-    """An objective with a closed-form Hessian, kept from its last evaluation (a base).
+#: ``(theta, log-likelihood, gradient, Hessian)`` of one evaluation of an ``ExactTerms``.
+_Evaluation = tuple[NDArray[np.float64], float, NDArray[np.float64], NDArray[np.float64]]
 
-    A subclass computes the log-likelihood, gradient and Hessian together in ``_terms``;
-    calling the objective keeps the Hessian for the point it was asked at, so the
-    optimiser's Hessian after a line search costs no further evaluation.
+
+class ExactTerms:
+    """An objective with a closed-form Hessian, kept from its evaluations (a base).
+
+    A subclass computes the log-likelihood, gradient and Hessian together in ``_terms``.
+    The last evaluation and the best one (highest finite value) are kept, so the
+    optimiser's Hessian after a line search, and the value, gradient and Hessian at the
+    optimum once every start has run, cost no further evaluation.
     """
 
-    def __init__(self, n: int) -> None:
-        self.at: NDArray[np.float64] | None = None
-        self.hess = np.full((n, n), np.nan)
+    def __init__(self) -> None:
+        self.last: _Evaluation | None = None
+        self.best: _Evaluation | None = None
 
     def __call__(self, theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value, grad, hess = self._terms(theta)
-        self.at, self.hess = theta.copy(), hess
+        _, value, grad, _ = self._evaluate(theta)
         return value, grad
 
     def hessian(self, theta: NDArray[np.float64]) -> NDArray[np.float64]:
-        """The Hessian in log-parameters at ``theta`` (kept from the last call there)."""
-        if self.at is None or not np.array_equal(theta, self.at):
-            self(theta)
-        return self.hess
+        """The Hessian in log-parameters at ``theta``."""
+        return self._evaluate(theta)[3]
+
+    def _evaluate(self, theta: NDArray[np.float64]) -> _Evaluation:
+        for kept in (self.last, self.best):
+            if kept is not None and np.array_equal(kept[0], theta):
+                return kept
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value, grad, hess = self._terms(theta)
+        self.last = (theta.copy(), value, grad, hess)
+        if math.isfinite(value) and (self.best is None or value > self.best[1]):
+            self.best = self.last
+        return self.last
 
     def _terms(
         self, theta: NDArray[np.float64]
@@ -729,12 +737,19 @@ class FittedModel(Generic[P]):
             "schema": self.schema,
             "unit": self.unit,
             "params": {n: getattr(result.params, n) for n in self.param_names},
-            "log_likelihood": result.log_likelihood,
+            "log_likelihood": encode_number(result.log_likelihood),
             "n_customers": result.n_customers,
-            "standard_errors": dict(zip(self.param_names, result.standard_errors, strict=True)),
+            "standard_errors": {
+                n: encode_number(e)
+                for n, e in zip(self.param_names, result.standard_errors, strict=True)
+            },
             "converged": result.converged,
-            "gradient_norm": result.gradient_norm,
-            **({} if result.covariance is None else {"covariance": result.covariance.tolist()}),
+            "gradient_norm": encode_number(result.gradient_norm),
+            **(
+                {}
+                if result.covariance is None
+                else {"covariance": [[encode_number(v) for v in row] for row in result.covariance]}
+            ),
             **({} if result.covariates is None else {"covariates": result.covariates.to_dict()}),
             "hyperparameters": {
                 "penalizer": self.penalizer,
@@ -784,11 +799,13 @@ class FittedModel(Generic[P]):
         values = np.array([params[n] for n in cls.param_names], dtype=np.float64)
         model._set(
             values,
-            float(data["log_likelihood"]),
+            decode_number(data["log_likelihood"], f"{cls.schema} log_likelihood"),
             int(data["n_customers"]),
             bool(data["converged"]),
-            float(data["gradient_norm"]),
-            tuple(float(errors[n]) for n in cls.param_names),
+            decode_number(data["gradient_norm"], f"{cls.schema} gradient_norm"),
+            tuple(
+                decode_number(errors[n], f"{cls.schema} standard error") for n in cls.param_names
+            ),
             covariance=_matrix(data.get("covariance"), cls.schema),
             covariates=model._covariates_from_dict(data.get("covariates")),
         )
@@ -833,7 +850,15 @@ def _matrix(data: Any, where: str) -> NDArray[np.float64] | None:
     """A square float matrix from nested lists, or None."""
     if data is None:
         return None
-    matrix = np.asarray(data, dtype=np.float64)
+    bad = f"{where} covariance must be a square matrix of numbers (got {data!r})"
+    try:
+        rows = [[decode_number(v, f"{where} covariance") for v in row] for row in data]
+    except TypeError:
+        raise SchemaError(bad) from None
+    try:
+        matrix = np.array(rows, dtype=np.float64)
+    except ValueError:
+        raise SchemaError(bad) from None
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         msg = f"{where} covariance must be a square matrix (got shape {matrix.shape})"
         raise SchemaError(msg)
@@ -909,9 +934,4 @@ class TransactionModel(FittedModel[P], PredictionIntervals):
         T: ArrayLike | None,
     ) -> NDArray[np.float64]:
         x, tx, tt, _ = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
-        return self._conditional(self.params_, horizon(t), x, tx, tt)
-
-
-def horizon(t: ArrayLike) -> NDArray[np.float64]:
-    """The prediction horizon ``t``: a number >= 0, or an array of them."""
-    return as_float_array("t", t, ndim=None, low=0.0)
+        return self._conditional(self.params_, horizon(t, self.unit), x, tx, tt)

@@ -26,20 +26,18 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array
 from ._base import (
     ExactTerms,
     Objective,
     TransactionModel,
     dot,
     dropout_growth,
-    horizon,
     positive,
     special,
     unit_field,
 )
 from ._covariates import CovariateModel
-from ._data import Compressed, counts_and_times, distinct_rows, rfm_arrays
+from ._data import Compressed, counts_and_times, distinct_rows, horizon, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -181,7 +179,7 @@ class _FitTerms(ExactTerms):
     """
 
     def __init__(self, data: Compressed) -> None:
-        super().__init__(4)
+        super().__init__()
         self.data = data
         self.ux, self.ix = _distinct(data.x)
         self.ut, self.it = _distinct(data.T)
@@ -293,7 +291,7 @@ def expected_purchases(params: BetaGeoParams, t: ArrayLike) -> F:
     [1.1951, 1.858]
     """
     r, alpha, a, b = _unpack(params)
-    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
+    tt = horizon(np.atleast_1d(np.asarray(t)), params.unit)
     z = tt / (alpha + tt)
     # Euler's transformation keeps 2F1 finite: (1-z)^r 2F1(r, b; a+b-1; z)
     # = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b-1; z).
@@ -342,7 +340,7 @@ def conditional_expected_purchases(
     1.226
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, horizon(t), x, tx, tt)
+    return _conditional(params, horizon(t, params.unit), x, tx, tt)
 
 
 def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
@@ -393,7 +391,7 @@ def probability_of_purchases(params: BetaGeoParams, n: ArrayLike, t: ArrayLike) 
     """
     sp = special()
     r, alpha, a, b = _unpack(params)
-    nn, tt = counts_and_times(n, t)
+    nn, tt = counts_and_times(n, t, params.unit)
     log_nb = (
         sp.gammaln(r + nn)
         - sp.gammaln(r)

@@ -43,17 +43,22 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array
-from ..errors import ValidationError
-from ..serialization import check_keys
+from ..errors import ConvergenceError, ValidationError
+from ..serialization import check_keys, decode_number, encode_number
 from ..table import Table
 from ._base import dropout_growth, log_scale_errors, maximize, special
-from ._data import Compressed, check_rows, rfm_arrays, weights_array
+from ._data import Compressed, _plain, check_rows, horizon, rfm_arrays, weights_array
+from ._hypergeometric import series_by_row
 
 __all__ = ["CovariateFit", "CovariateModel", "covariate_matrix"]
 
 F = NDArray[np.float64]
 
 PROCESSES = ("purchase", "dropout")
+
+
+#: The largest covariate magnitude a fit accepts.
+LARGEST_COVARIATE = 1e100
 
 
 def covariate_matrix(
@@ -108,6 +113,14 @@ def covariate_matrix(
             )
             raise ValidationError(msg)
         check_rows(f"{name}[{column}]", np.isnan(values), "a number (not NaN)", values, customers)
+        # Beyond this a coefficient's variance (about 1/value^2) leaves the float range.
+        check_rows(
+            f"{name}[{column}]",
+            np.abs(values) > LARGEST_COVARIATE,
+            f"within +-{LARGEST_COVARIATE:g} (rescale it)",
+            values,
+            customers,
+        )
         if names is None and n > 0 and (values == values[0]).all():
             msg = (
                 f"{where} is constant (every value {values[0]}): its coefficient cannot be "
@@ -228,7 +241,12 @@ class CovariateFit:
             ("standard_errors", self.standard_errors),
         ):
             out[key] = {
-                parameter: dict(zip(self.names(process), values[slices[parameter]], strict=True))
+                parameter: {
+                    name: encode_number(value)
+                    for name, value in zip(
+                        self.names(process), values[slices[parameter]], strict=True
+                    )
+                }
                 for parameter, process, _ in self.links
             }
         return out
@@ -257,7 +275,7 @@ class CovariateFit:
                     f"covariates {key} {parameter}",
                     required=names[process],
                 )
-                found.extend(float(row[n]) for n in names[process])
+                found.extend(decode_number(row[n], f"covariates {key}") for n in names[process])
         return cls(
             links=links,
             purchase=names["purchase"],
@@ -278,9 +296,6 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
     As ``_paretonbd._log_a``, but the branch (``alpha >= beta`` or its mirror) is taken
     per row, since covariates give each customer their own ``alpha`` and ``beta``.
     """
-    # Imported here: _paretonbd imports this module for its estimator.
-    from ._paretonbd import _series
-
     r, alpha, s, beta = p["r"], p["alpha"], p["s"], p["beta"]
     la, lb = np.log(alpha + t), np.log(beta + t)
     c = r + s + x + 1
@@ -289,7 +304,7 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
     i = np.flatnonzero(up)
     if i.size:
         ai, bi, ti, rx = alpha[i], beta[i], t[i], r[i] + x[i]
-        total, d_b, d_c, d_z, _ = _series(rx, c[i], (ai - bi) / (ai + ti))
+        total, d_b, d_c, d_z, _ = series_by_row(rx, c[i], (ai - bi) / (ai + ti))
         value[i] = -rx * la[i] - s[i] * lb[i] + np.log(total)
         grad[0, i] = -la[i] + (d_b + d_c) / total
         grad[1, i] = -rx / (ai + ti) + d_z * (bi + ti) / (ai + ti) ** 2 / total
@@ -298,7 +313,7 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
     j = np.flatnonzero(~up)
     if j.size:
         aj, bj, tj, rx, sj = alpha[j], beta[j], t[j], r[j] + x[j], s[j]
-        total, d_b, d_c, d_z, _ = _series(sj + 1, c[j], (bj - aj) / (bj + tj))
+        total, d_b, d_c, d_z, _ = series_by_row(sj + 1, c[j], (bj - aj) / (bj + tj))
         value[j] = (1 - rx) * la[j] - (sj + 1) * lb[j] + np.log(total)
         grad[0, j] = -la[j] + d_c / total
         grad[1, j] = (1 - rx) / (aj + tj) - d_z / (bj + tj) / total
@@ -309,6 +324,9 @@ def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
 
 def _pareto_terms(p: Mapping[str, F], x: F, tx: F, t: F) -> tuple[F, F, F]:
     """``(log L, log of the alive-at-T term, gradient (4, n))`` per row, for Pareto/NBD."""
+    # Imported here: _paretonbd imports this module for its estimator.
+    from ._paretonbd import bracket_terms
+
     sp = special()
     r, alpha, s, beta = p["r"], p["alpha"], p["s"], p["beta"]
     head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
@@ -316,14 +334,8 @@ def _pareto_terms(p: Mapping[str, F], x: F, tx: F, t: F) -> tuple[F, F, F]:
     t1 = -(r + x) * la_t - s * lb_t
     h_tx, g_tx = _pareto_log_a(p, x, tx)
     h_t, g_t = _pareto_log_a(p, x, t)
-    log_c = np.log(s) - np.log(r + s + x)
-    top = np.maximum(t1, log_c + h_tx)
-    gap = np.minimum(h_t - h_tx, 0.0)
-    e1 = np.exp(t1 - top)
-    e2 = np.exp(log_c + h_tx - top)
-    bracket = e1 - e2 * np.expm1(gap)
-    w1, w2 = e1 / bracket, e2 / bracket
-    w3 = w2 * np.exp(gap)
+    top, e1, e2, e3, bracket = bracket_terms(t1, np.log(s) - np.log(r + s + x) + h_tx, h_t - h_tx)
+    w1, w2, w3 = e1 / bracket, e2 / bracket, e3 / bracket
     zero = np.zeros_like(x)
     d_t1 = np.array([-la_t, -(r + x) / (alpha + t), -lb_t, -s / (beta + t)])
     d_c = np.array([-1 / (r + s + x), zero, 1 / s - 1 / (r + s + x), zero])
@@ -469,19 +481,22 @@ class CovariateModel:
             for name in names[process]
         ]
         n_coef = len(labels)
-        objective = self._covariate_objective(packed, design, empty, n_coef)
+        k = len(self.param_names)
+        standard, to_model = self._standardized(design, weight, names)
+        objective = self._covariate_objective(packed, standard, empty, n_coef)
         scale = float(weight.sum())
         penalizer = model.penalizer
-        k = len(self.param_names)
 
         def penalized(theta: F) -> tuple[float, F]:
             value, grad = objective(theta)
             if penalizer:
-                # The base parameters as in the plain models; the coefficients as ridge.
-                p = np.exp(theta[:k])
-                g = theta[k:]
+                # The base parameters as in the plain models; the coefficients as ridge, both
+                # in the model's own terms (not the standardised ones the optimiser sees).
+                actual = to_model @ theta
+                p = np.exp(actual[:k])
+                g = actual[k:]
                 value -= penalizer * scale * float(np.sum(p**2) + np.sum(g**2))
-                grad = grad - penalizer * scale * np.concatenate([2 * p**2, 2 * g])
+                grad = grad - penalizer * scale * (to_model.T @ np.concatenate([2 * p**2, 2 * g]))
             return value, grad
 
         # maximize works on logarithms: a coefficient g enters as exp(g), starting at 1.
@@ -495,7 +510,8 @@ class CovariateModel:
             tol=model.tol,
             on_failure=model.on_failure,
         )
-        theta = np.log(values)
+        theta = to_model @ np.log(values)
+        covariance = to_model @ covariance @ to_model.T
         errors = np.sqrt(np.where(np.diag(covariance) > 0, np.diag(covariance), math.nan))
         fit = attrs.evolve(
             empty,
@@ -503,7 +519,7 @@ class CovariateModel:
             standard_errors=tuple(float(v) for v in errors[k:]),
         )
         model._set(
-            values[:k],
+            np.exp(theta[:k]),
             value,
             packed.n_customers,
             converged,
@@ -512,6 +528,47 @@ class CovariateModel:
             covariance=covariance,
             covariates=fit,
         )
+
+    def _standardized(
+        self, design: Mapping[str, F], weight: F, names: Mapping[str, tuple[str, ...]]
+    ) -> tuple[dict[str, F], F]:
+        """The covariates centred and scaled, and the map from that fit back to the model's.
+
+        The optimiser sees each covariate with weighted mean 0 and standard deviation 1, so
+        income in cents and a 0/1 flag are fitted alike (raw, a covariate of 1e6 makes the
+        likelihood so steep along its coefficient that Newton's method cannot converge).
+        With ``c = (x - mean) / sd``, ``log p = theta + sign g' c`` is the model's
+        ``log p = (theta - sign g' mean / sd) + sign (g' / sd) x``: a linear map ``A`` of
+        (log base parameters, coefficients), returned with the centred covariates; the
+        model's covariance is ``A C A^T``. A constant covariate is left as it is (the fit
+        then names it as not identified).
+        """
+        k = len(self.param_names)
+        index = {name: i for i, name in enumerate(self.param_names)}
+        total = float(weight.sum())
+        standard: dict[str, F] = {}
+        centre: dict[str, F] = {}
+        spread: dict[str, F] = {}
+        for process, columns in design.items():
+            # Measured in units of the largest value, so that squares of 1e200 cannot overflow.
+            largest = np.abs(columns).max(axis=0, initial=0.0)
+            unit = np.where(largest > 0, largest, 1.0)
+            mean = weight @ (columns / unit) / total
+            sd = np.sqrt(weight @ (columns / unit - mean) ** 2 / total) * unit
+            mean *= unit
+            flat = ~(sd > 0)
+            mean[flat], sd[flat] = 0.0, 1.0
+            centre[process], spread[process] = mean, sd
+            standard[process] = (columns - mean) / sd
+        size = k + sum(len(names[process]) for _, process, _ in self.covariate_links)
+        to_model = np.eye(size)
+        at = k
+        for parameter, process, sign in self.covariate_links:
+            for j in range(len(names[process])):
+                to_model[at, at] = 1 / spread[process][j]
+                to_model[index[parameter], at] = -sign * centre[process][j] / spread[process][j]
+                at += 1
+        return standard, to_model
 
     def _covariate_objective(
         self, packed: Compressed, design: Mapping[str, F], empty: CovariateFit, n_coef: int
@@ -599,8 +656,6 @@ class CovariateModel:
         ahead: ArrayLike = 0.0,
     ) -> F:
         """``probability_alive`` or ``conditional_expected_purchases``, covariates or not."""
-        from ._base import horizon
-
         model: Any = self
         x, tx, t, customers = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
         p = self._per_customer(len(x), customers, purchase_covariates, dropout_covariates)
@@ -608,16 +663,21 @@ class CovariateModel:
             if question == "alive":
                 out: F = model._alive(model.params_, x, tx, t)
             else:
-                out = model._conditional(model.params_, horizon(ahead), x, tx, t)
+                out = model._conditional(
+                    model.params_, horizon(ahead, model.params_.unit), x, tx, t
+                )
             return out
         terms, conditional, _ = MATHS[self.covariate_maths]
-        with np.errstate(divide="ignore"):
+        with np.errstate(all="ignore"):
             _, log_alive, _ = terms(p, x, tx, t)
         alive: F = np.exp(np.minimum(log_alive, 0.0))
         if question == "alive":
-            return alive
-        answer: F = conditional(p, horizon(ahead) + np.zeros(len(x)), x, tx, t, alive)
-        return answer
+            return _known(alive, "P(alive)", p, customers)
+        with np.errstate(all="ignore"):
+            answer: F = conditional(
+                p, horizon(ahead, model.params_.unit) + np.zeros(len(x)), x, tx, t, alive
+            )
+        return _known(answer, "the expected purchases", p, customers)
 
     def _covariate_expected(
         self, t: ArrayLike, purchase_covariates: object, dropout_covariates: object
@@ -633,7 +693,7 @@ class CovariateModel:
         n = _rows_given(purchase_covariates, dropout_covariates)
         p = self._per_customer(n, None, purchase_covariates, dropout_covariates)
         assert p is not None
-        tt = np.broadcast_to(as_float_array("t", t, ndim=None, low=0.0), (n,))
+        tt = np.broadcast_to(horizon(t, model.params_.unit), (n,))
         answer: F = MATHS[self.covariate_maths][2](p, tt)
         return answer
 
@@ -696,10 +756,35 @@ def _rows(
     """Each row's parameters: the base value times ``exp(sign * g' covariates)``."""
     out = {name: np.full(n, value) for name, value in base.items()}
     for parameter, process, sign in fit.links:
-        out[parameter] = base[parameter] * np.exp(
-            sign * (design[process] @ fit.coefficients(parameter))
-        )
+        # A parameter beyond the float range is inf (and its likelihood NaN, which the fit
+        # steps back from and a question reports), not a warning.
+        with np.errstate(over="ignore"):
+            out[parameter] = base[parameter] * np.exp(
+                sign * (design[process] @ fit.coefficients(parameter))
+            )
     return out
+
+
+def _known(values: F, what: str, p: Mapping[str, F], customers: NDArray[Any] | None) -> F:
+    """``values``, or a ConvergenceError naming the first customer whose value is not known.
+
+    A customer's covariates can move a parameter out of the float range (to 0 or inf),
+    where the model is not defined, or past what the likelihood can be evaluated at
+    (Pareto/NBD's alpha and beta too far apart for its series: NaN).
+    """
+    unknown = np.isnan(values)
+    for column in p.values():
+        unknown |= ~((column > 0) & (column < np.inf))
+    if unknown.any():
+        i = int(np.argmax(unknown))
+        who = f"index {i}" if customers is None else f"customer {_plain(customers[i])!r}"
+        shown = ", ".join(f"{name} = {column[i]:g}" for name, column in p.items())
+        msg = (
+            f"{what} cannot be computed for {who}: its parameters with its covariates "
+            f"({shown}) are beyond what the likelihood can be evaluated at"
+        )
+        raise ConvergenceError(msg)
+    return values
 
 
 def _rows_given(purchase: object, dropout: object) -> int:

@@ -31,8 +31,16 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array, check_choice
 from ..errors import ValidationError
 from ..table import Table
-from ._base import UNIT_DAYS, FittedModel, Objective, dot, positive, special
-from ._data import _column, check_rows, distinct_rows, rfm_arrays, weights_array
+from ._base import FittedModel, Objective, dot, positive, special
+from ._data import (
+    MAX_HORIZON_YEARS,
+    UNIT_DAYS,
+    _column,
+    check_rows,
+    distinct_rows,
+    rfm_arrays,
+    weights_array,
+)
 from ._intervals import PredictionIntervals
 
 __all__ = ["GammaGammaModel", "GammaGammaParams", "customer_lifetime_value"]
@@ -295,6 +303,13 @@ def customer_lifetime_value(
         raise ValidationError(msg)
     check_choice("unit", unit, tuple(UNIT_DAYS))
     check_choice("discounting", discounting, ("discrete", "continuous"))
+    longest = int(MAX_HORIZON_YEARS * UNIT_DAYS["Y"] / UNIT_DAYS[unit])
+    if horizon > longest:
+        msg = (
+            f"'horizon' must be at most {MAX_HORIZON_YEARS:,} years: {longest:,} periods of unit "
+            f"{unit!r} (got {horizon:,})"
+        )
+        raise ValidationError(msg)
     x, tx, tt, customers = rfm_arrays(data, frequency=frequency, recency=recency, T=T)
     _, m, _ = _spend_arrays(data, x if data is None else None, monetary_value)
     if len(m) != len(x):

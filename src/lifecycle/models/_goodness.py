@@ -29,8 +29,7 @@ from numpy.typing import NDArray
 from ..errors import ValidationError
 from ..events import EventLog, as_date, segment_bounds
 from ..table import Table
-from ._base import UNIT_DAYS
-from ._data import rfm_arrays
+from ._data import UNIT_DAYS, rfm_arrays
 
 __all__ = ["calibration_vs_holdout", "cumulative_purchases", "frequency_histogram"]
 

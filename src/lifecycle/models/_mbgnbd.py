@@ -32,19 +32,17 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array
 from ._base import (
     Objective,
     TransactionModel,
     dot,
     dropout_growth,
-    horizon,
     positive,
     special,
     unit_field,
 )
 from ._bgnbd import _distinct, _loglik_grad
-from ._data import Compressed, counts_and_times, rfm_arrays
+from ._data import Compressed, counts_and_times, horizon, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -154,7 +152,7 @@ def expected_purchases(params: ModifiedBetaGeoParams, t: ArrayLike) -> F:
     [1.183, 1.8048]
     """
     r, alpha, a, b = _unpack(params)
-    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
+    tt = horizon(np.atleast_1d(np.asarray(t)), params.unit)
     z = tt / (alpha + tt)
     # Euler's transformation keeps 2F1 finite: (1-z)^r 2F1(r, b+1; a+b; z)
     # = (1-z)^(a-1) 2F1(a+b-r, a-1; a+b; z).
@@ -203,7 +201,7 @@ def conditional_expected_purchases(
     array([0.154, 1.263])
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, horizon(t), x, tx, tt)
+    return _conditional(params, horizon(t, params.unit), x, tx, tt)
 
 
 def _conditional(params: ModifiedBetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
@@ -236,7 +234,7 @@ def probability_of_purchases(params: ModifiedBetaGeoParams, n: ArrayLike, t: Arr
     """
     sp = special()
     r, alpha, a, b = _unpack(params)
-    nn, tt = counts_and_times(n, t)
+    nn, tt = counts_and_times(n, t, params.unit)
     log_nb = (
         sp.gammaln(r + nn)
         - sp.gammaln(r)

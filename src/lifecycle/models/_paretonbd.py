@@ -34,19 +34,19 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array
+from ..errors import ConvergenceError
 from ._base import (
     ExactTerms,
     Objective,
     TransactionModel,
     dot,
-    horizon,
     positive,
     special,
     unit_field,
 )
 from ._covariates import CovariateModel
-from ._data import Compressed, rfm_arrays
+from ._data import Compressed, _codes, horizon, rfm_arrays
+from ._hypergeometric import MAX_TERMS, Index, series
 from ._paretonbd_counts import probability_of_purchases
 from ._signals import TransactionSignals
 
@@ -61,10 +61,6 @@ __all__ = [
 ]
 
 F = NDArray[np.float64]
-
-MAX_TERMS = 1_024
-#: Series terms made at once for every row (see ``_series``).
-BLOCK = 16
 
 
 @attrs.frozen
@@ -84,83 +80,17 @@ class ParetoNBDParams:
     unit: str = unit_field()
 
 
-def _series(b: F, c: F, z: F, *, second: bool = False) -> tuple[F, F, F, F, F]:
-    """``2F1(1, b; c; z)`` for ``0 <= z < 1``, ``b < c``, and its derivatives in b, c and z.
-
-    Summed term by term (every term positive, each at most ``z`` times the one before), so
-    it neither overflows nor cancels; the derivatives come from the same terms:
-    ``d log term_n / db = sum_{k<n} 1/(b+k)`` and ``d/dc = -sum_{k<n} 1/(c+k)``. The terms
-    are made ``BLOCK`` at a time for all rows at once (running products and sums along a
-    row), and rows leave as their terms become negligible; after ``MAX_TERMS`` terms (only
-    for ``z`` within about 0.03 of 1, far from any optimum) the geometric tail bound is
-    added. With ``second``, the fifth array holds the second derivatives ``(bb, bc, cc, bz,
-    cz, zz)`` (``6 x n``; from the same terms: ``d2 log term_n / db2 = -sum 1/(b+k)^2``,
-    ``d2 / dc2 = +sum 1/(c+k)^2``); else it is empty.
-    """
-    total = np.ones_like(z)
-    d_b, d_c, d_z = np.zeros_like(z), np.zeros_like(z), np.zeros_like(z)
-    rows = np.flatnonzero(z > 0)
-    term, acc_b, acc_c = np.ones(len(rows)), np.zeros(len(rows)), np.zeros(len(rows))
-    acc_bb, acc_cc = np.zeros(len(rows)), np.zeros(len(rows))
-    d2 = np.zeros((6, len(z)) if second else (0, len(z)))
-    bb, cc, zz = b[rows], c[rows], z[rows]
-    # Blocks are (terms, rows): the running products and sums go down the first axis,
-    # one vector operation across all rows per term.
-    for first in range(0, MAX_TERMS, BLOCK):
-        if len(rows) == 0:
-            break
-        n = np.arange(first, first + BLOCK, dtype=np.float64)[:, None]
-        inv_b = 1 / (bb + n)
-        inv_c = 1 / (cc + n)
-        # term_(n+1) = term_n (b+n)/(c+n) z; its z-derivative is (n+1) term_(n+1) / z.
-        terms = term * np.cumprod((bb + n) * inv_c * zz, axis=0)
-        sum_b = acc_b + np.cumsum(inv_b, axis=0)
-        sum_c = acc_c - np.cumsum(inv_c, axis=0)
-        total[rows] += terms.sum(axis=0)
-        d_b[rows] += np.einsum("ij,ij->j", terms, sum_b)
-        d_c[rows] += np.einsum("ij,ij->j", terms, sum_c)
-        m = n + 1
-        d_z[rows] += m[:, 0] @ terms / zz
-        if second:
-            sq_b = acc_bb + np.cumsum(inv_b**2, axis=0)
-            sq_c = acc_cc + np.cumsum(inv_c**2, axis=0)
-            d2[:, rows] += np.stack(
-                [
-                    np.einsum("ij,ij->j", terms, sum_b**2 - sq_b),
-                    np.einsum("ij,ij->j", terms, sum_b * sum_c),
-                    np.einsum("ij,ij->j", terms, sum_c**2 + sq_c),
-                    np.einsum("ij,ij->j", terms * m, sum_b) / zz,
-                    np.einsum("ij,ij->j", terms * m, sum_c) / zz,
-                    (m[:, 0] * (m[:, 0] - 1)) @ terms / zz**2,
-                ]
-            )
-            acc_bb, acc_cc = sq_b[-1], sq_c[-1]
-        term, acc_b, acc_c = terms[-1], sum_b[-1], sum_c[-1]
-        going = term * (first + BLOCK + 1) > 1e-17 * total[rows]
-        if not going.all():
-            rows, term, acc_b, acc_c = rows[going], term[going], acc_b[going], acc_c[going]
-            bb, cc, zz = bb[going], cc[going], zz[going]
-            if second:
-                acc_bb, acc_cc = acc_bb[going], acc_cc[going]
-    else:
-        total[rows] += term * zz / (1 - zz)
-    flat = z == 0
-    d_z[flat] = (b / c)[flat]
-    if second and flat.any():
-        # At z = 0 only the first two terms, b/c z and b(b+1)/(c(c+1)) z^2, have a
-        # z-derivative there.
-        fb, fc = b[flat], c[flat]
-        d2[3, flat], d2[4, flat] = 1 / fc, -fb / fc**2
-        d2[5, flat] = 2 * fb * (fb + 1) / (fc * (fc + 1))
-    return total, d_b, d_c, d_z, d2
-
-
 #: ``(pair weights) -> the weighted sum of the pairs' Hessians`` (see ``_log_a``).
 HessianSum = Callable[[F], F]
 
 
 def _log_a(
-    theta: tuple[float, float, float, float], x: F, t: F, *, second: bool = False
+    theta: tuple[float, float, float, float],
+    x: F,
+    t: F,
+    *,
+    second: bool = False,
+    groups: tuple[F, Index] | None = None,
 ) -> tuple[F, F, HessianSum | None]:
     """``log A(t)`` (the hypergeometric term over ``(alpha+t)^(r+s+x)``) and its derivatives.
 
@@ -169,18 +99,19 @@ def _log_a(
     sum is ever needed, and it takes a few dot products where the ``4 x 4 x n`` Hessians
     would take many passes over memory. ``log A = explicit + log F`` with
     ``F = 2F1(1, b; c; z)``: the Hessian of ``log F`` is ``F''/F - F' F'^T / F^2`` through
-    ``b`` and ``c`` (linear in r and s) and ``z`` (a ratio in alpha and beta).
+    ``b`` and ``c`` (linear in r and s) and ``z`` (a ratio in alpha and beta). ``groups``,
+    the distinct ``x`` and each row's index among them, saves finding them again.
     """
     r, alpha, s, beta = theta
+    ux, group = _codes(x) if groups is None else groups
     la, lb = np.log(alpha + t), np.log(beta + t)
-    c = r + s + x + 1
+    c = r + s + ux + 1
     grad = np.empty((4, len(x)))
     inv_a, inv_bt = 1 / (alpha + t), 1 / (beta + t)
     zero = np.zeros_like(x)
     if alpha >= beta:
-        b = r + x
         z = (alpha - beta) / (alpha + t)
-        total, d_b, d_c, d_z, d2 = _series(b, c, z, second=second)
+        total, d_b, d_c, d_z, d2 = series(r + ux, c, group, z, second=second)
         value = -(r + x) * la - s * lb + np.log(total)
         grad[0] = -la + (d_b + d_c) / total
         grad[1] = -(r + x) / (alpha + t) + d_z * (beta + t) / (alpha + t) ** 2 / total
@@ -198,9 +129,8 @@ def _log_a(
                 (3, 3, s * inv_bt**2),
             ]
     else:
-        b = np.full_like(x, s + 1)
         z = (beta - alpha) / (beta + t)
-        total, d_b, d_c, d_z, d2 = _series(b, c, z, second=second)
+        total, d_b, d_c, d_z, d2 = series(np.full_like(ux, s + 1), c, group, z, second=second)
         value = (1 - r - x) * la - (s + 1) * lb + np.log(total)
         grad[0] = -la + d_c / total
         grad[1] = (1 - r - x) / (alpha + t) - d_z / (beta + t) / total
@@ -239,75 +169,88 @@ def _log_a(
     return value, grad, hessian_sum
 
 
-Pairs = tuple[F, F, NDArray[np.int64]]
-
-
-def _pairs(x: F, t: F) -> Pairs:
-    """The distinct ``(x, t)`` pairs and each row's index among them.
+@attrs.frozen
+class _Pairs:
+    """The distinct ``(x, t)`` pairs of some rows, grouped by ``x``.
 
     ``A(t)`` depends on a row only through ``(x, t)``, and far fewer pairs than rows are
     distinct (whole days, few frequencies), so the series is summed once per pair.
+    ``row`` is each row's pair; ``groups`` the distinct ``x`` and each pair's among them.
     """
-    rows, inverse = np.unique(np.stack([x, t], axis=1), axis=0, return_inverse=True)
-    return rows[:, 0].copy(), rows[:, 1].copy(), inverse.astype(np.int64).ravel()
+
+    x: F
+    t: F
+    row: Index
+    groups: tuple[F, Index]
+
+    @classmethod
+    def of(cls, x: F, t: F) -> _Pairs:
+        """The pairs of rows ``(x, t)``.
+
+        Examples
+        --------
+        >>> pairs = _Pairs.of(np.array([2.0, 0.0, 2.0]), np.array([5.0, 0.0, 5.0]))
+        >>> pairs.x.tolist(), pairs.t.tolist(), pairs.row.tolist()
+        ([0.0, 2.0], [0.0, 5.0], [1, 0, 1])
+        """
+        ux, ix = _codes(x)
+        ut, it = _codes(t)
+        keys, row = np.unique(ix * len(ut) + it, return_inverse=True)
+        group, at = np.divmod(keys, len(ut))
+        return cls(ux[group], ut[at], row.astype(np.int64).ravel(), (ux, group))
+
+    def log_a(
+        self, theta: tuple[float, float, float, float], *, second: bool = False
+    ) -> tuple[F, F, HessianSum | None]:
+        """``_log_a`` at every pair: value, gradient and (with ``second``) Hessian sum."""
+        return _log_a(theta, self.x, self.t, second=second, groups=self.groups)
 
 
-def _log_a_pairs(theta: tuple[float, float, float, float], pairs: Pairs) -> tuple[F, F]:
-    px, pt, row = pairs
-    value, grad, _ = _log_a(theta, px, pt)
-    return value[row], grad[:, row]
+def _log_terms(theta: tuple[float, float, float, float], x: F, tx: F, t: F) -> tuple[F, F, F]:
+    """``(head, t1, log bracket)``; ``log L = head + log bracket``.
 
-
-def _log_terms(
-    theta: tuple[float, float, float, float],
-    x: F,
-    tx: F,
-    t: F,
-    *,
-    gradient: bool = False,
-    pairs: tuple[Pairs, Pairs] | None = None,
-) -> tuple[F, F, F, F]:
-    """``(head, t1, log bracket, gradient)``; ``log L = head + log bracket``.
-
-    ``t1`` is the log of the bracket's first term (alive at T); the gradient of ``log L``
-    is a ``(4, n)`` array in ``(r, alpha, s, beta)`` (zeros unless asked). ``pairs``, the
-    distinct ``(x, t_x)`` and ``(x, T)`` pairs (``_pairs``), saves summing a series twice.
+    ``t1`` is the log of the bracket's first term (alive at T). ``log A`` is summed once per
+    distinct ``(x, t_x)`` or ``(x, T)`` pair.
     """
     sp = special()
     r, alpha, s, beta = theta
     head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    la_t, lb_t = np.log(alpha + t), np.log(beta + t)
-    t1 = -(r + x) * la_t - s * lb_t
-    if pairs is None:
-        h_tx, g_tx, _ = _log_a(theta, x, tx)
-        h_t, g_t, _ = _log_a(theta, x, t)
-    else:
-        h_tx, g_tx = _log_a_pairs(theta, pairs[0])
-        h_t, g_t = _log_a_pairs(theta, pairs[1])
-    log_c = np.log(s) - np.log(r + s + x)
-    top = np.maximum(t1, log_c + h_tx)
-    # A decreases in t, so h_tx >= h_t; at recency = T the difference is exactly 0.
-    gap = np.minimum(h_t - h_tx, 0.0)
-    e1 = np.exp(t1 - top)
-    e2 = np.exp(log_c + h_tx - top)
-    bracket = e1 - e2 * np.expm1(gap)
-    grad = np.zeros((4, len(x)))
-    if gradient:
-        w1, w2 = e1 / bracket, e2 / bracket
-        w3 = w2 * np.exp(gap)
-        zero = np.zeros_like(x)
-        d_t1 = np.array([-la_t, -(r + x) / (alpha + t), -lb_t, -s / (beta + t)])
-        d_c = np.array([-1 / (r + s + x), zero, 1 / s - 1 / (r + s + x), zero])
-        d_head = np.array(
-            [
-                sp.digamma(r + x) - sp.digamma(r) + np.log(alpha),
-                zero + r / alpha,
-                zero + np.log(beta),
-                zero + s / beta,
-            ]
+    t1 = -(r + x) * np.log(alpha + t) - s * np.log(beta + t)
+    pairs = _Pairs.of(np.concatenate([x, x]), np.concatenate([tx, t]))
+    h = pairs.log_a(theta)[0][pairs.row]
+    unknown = np.isnan(h[: len(x)]) | np.isnan(h[len(x) :])
+    if unknown.any():
+        i = int(np.argmax(unknown))
+        msg = (
+            f"the Pareto/NBD likelihood cannot be computed at index {i} (frequency {x[i]:g}, "
+            f"recency {tx[i]:g}, T {t[i]:g}) with alpha = {alpha:g} and beta = {beta:g}: they "
+            f"differ so much that its hypergeometric series needs more than {MAX_TERMS:,} terms"
         )
-        grad = d_head + w1 * d_t1 + (w2 - w3) * d_c + w2 * g_tx - w3 * g_t
-    return head, t1, top + np.log(bracket), grad
+        raise ConvergenceError(msg)
+    u2 = np.log(s) - np.log(r + s + x) + h[: len(x)]
+    top, _, _, _, bracket = bracket_terms(t1, u2, h[len(x) :] - h[: len(x)])
+    return head, t1, top + np.log(bracket)
+
+
+def bracket_terms(t1: F, u2: F, gap: F) -> tuple[F, F, F, F, F]:
+    """The likelihood's bracket ``e^t1 + e^u2 (1 - e^gap)`` over ``e^top``, with its parts.
+
+    ``t1`` is the log of the first term (alive at T), ``u2 = log(s/(r+s+x)) + log A(t_x)``
+    and ``gap = log A(T) - log A(t_x)``. Returns ``top`` (the larger exponent, so nothing
+    overflows), the three terms over ``e^top`` and the bracket over ``e^top``, whose
+    difference ``expm1`` keeps exact as recency approaches T.
+
+    Examples
+    --------
+    >>> top, e1, e2, e3, b = bracket_terms(np.array([-1.0]), np.array([0.0]), np.array([0.0]))
+    >>> top.tolist(), b.round(4).tolist()
+    ([0.0], [0.3679])
+    """
+    # A decreases in t, so gap <= 0 (rounding aside); at recency = T it is exactly 0.
+    gap = np.minimum(gap, 0.0)
+    top = np.maximum(t1, u2)
+    e1, e2 = np.exp(t1 - top), np.exp(u2 - top)
+    return top, e1, e2, e2 * np.exp(gap), e1 - e2 * np.expm1(gap)
 
 
 def loglik(params: ParetoNBDParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> F:
@@ -320,7 +263,7 @@ def loglik(params: ParetoNBDParams, frequency: ArrayLike, recency: ArrayLike, T:
     [-9.554, -3446.737]
     """
     x, tx, t, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    head, _, bracket, _ = _log_terms(_unpack(params), x, tx, t)
+    head, _, bracket = _log_terms(_unpack(params), x, tx, t)
     out: F = head + bracket
     return out
 
@@ -336,14 +279,15 @@ class _FitTerms(ExactTerms):
     ``u2, u3 = log(s/(r+s+x)) + log A(t_x), log A(T)``; with ``w_i`` each term's share of
     the bracket, the bracket's Hessian is ``sum_i +-w_i (u_i'' + u_i' u_i'^T) - g g^T``
     (``g`` its gradient), and ``log A``'s comes from the series (``_log_a``), once per
-    distinct ``(x, t)`` pair. Every call keeps its Hessian for the point it was asked at.
+    distinct ``(x, t)`` pair among both ``(x, t_x)`` and ``(x, T)``. Every call keeps its
+    Hessian for the point it was asked at.
     """
 
     def __init__(self, data: Compressed) -> None:
-        super().__init__(4)
+        super().__init__()
         self.data = data
-        self.pairs = (_pairs(data.x, data.tx), _pairs(data.x, data.T))
-        self.ux, ix = np.unique(data.x, return_inverse=True)
+        self.pairs = _Pairs.of(np.concatenate([data.x, data.x]), np.concatenate([data.tx, data.T]))
+        self.ux, ix = _codes(data.x)
         # The weights pooled by x: terms in x alone are summed once per distinct x.
         self.wx = np.bincount(ix.ravel(), weights=data.weight, minlength=len(self.ux))
 
@@ -352,12 +296,11 @@ class _FitTerms(ExactTerms):
         p = np.exp(theta)
         r, alpha, s, beta = (float(v) for v in p)
         x, t, w = self.data.x, self.data.T, self.data.weight
-        (px, pt, row_tx), (qx, qt, row_t) = self.pairs
-        h_tx, g_tx, sum_tx = _log_a((r, alpha, s, beta), px, pt, second=True)
-        h_t, g_t, sum_t = _log_a((r, alpha, s, beta), qx, qt, second=True)
-        assert sum_tx is not None  # asked for with second=True
-        assert sum_t is not None
-        h_tx, g_tx, h_t, g_t = h_tx[row_tx], g_tx[:, row_tx], h_t[row_t], g_t[:, row_t]
+        pairs = self.pairs
+        h, g, hessian_sum = pairs.log_a((r, alpha, s, beta), second=True)
+        assert hessian_sum is not None  # asked for with second=True
+        row_tx, row_t = pairs.row[: len(x)], pairs.row[len(x) :]
+        h_tx, g_tx, h_t, g_t = h[row_tx], g[:, row_tx], h[row_t], g[:, row_t]
         ux, wx = self.ux, self.wx
         total = float(wx.sum())
         head = wx @ (sp.gammaln(r + ux) - sp.gammaln(r)) + total * (
@@ -365,16 +308,10 @@ class _FitTerms(ExactTerms):
         )
         la_t, lb_t = np.log(alpha + t), np.log(beta + t)
         t1 = -(r + x) * la_t - s * lb_t
-        log_c = np.log(s) - np.log(r + s + x)
-        top = np.maximum(t1, log_c + h_tx)
-        # A decreases in t, so h_tx >= h_t; at recency = T the difference is exactly 0.
-        gap = np.minimum(h_t - h_tx, 0.0)
-        e1 = np.exp(t1 - top)
-        e2 = np.exp(log_c + h_tx - top)
-        bracket = e1 - e2 * np.expm1(gap)
+        u2 = np.log(s) - np.log(r + s + x) + h_tx
+        top, e1, e2, e3, bracket = bracket_terms(t1, u2, h_t - h_tx)
         value = head + dot(w, top + np.log(bracket))
-        w1, w2 = e1 / bracket, e2 / bracket
-        w3 = w2 * np.exp(gap)
+        w1, w2, w3 = e1 / bracket, e2 / bracket, e3 / bracket
         zero = np.zeros_like(x)
         inv_rsx = 1 / (r + s + x)
         inv_at, inv_bt = 1 / (alpha + t), 1 / (beta + t)
@@ -398,8 +335,7 @@ class _FitTerms(ExactTerms):
             + weighted_outer(d_u2, ww2)
             - weighted_outer(d_u3, ww3)
             - weighted_outer(d_bracket, w)
-            + sum_tx(_pooled(row_tx, ww2, len(px)))
-            - sum_t(_pooled(row_t, ww3, len(qx)))
+            + hessian_sum(_pooled(pairs.row, np.concatenate([ww2, -ww3]), len(pairs.x)))
         )
         # The second derivatives of head, t1 and log(s/(r+s+x)), entry by entry.
         r_head = wx @ (sp.polygamma(1, r + ux) - sp.polygamma(1, r))
@@ -450,7 +386,7 @@ def probability_alive(
 
 
 def _p_alive(params: ParetoNBDParams, x: F, tx: F, t: F) -> F:
-    _, t1, bracket, _ = _log_terms(_unpack(params), x, tx, t)
+    _, t1, bracket = _log_terms(_unpack(params), x, tx, t)
     out: F = np.exp(np.minimum(t1 - bracket, 0.0))
     return out
 
@@ -468,7 +404,7 @@ def expected_purchases(params: ParetoNBDParams, t: ArrayLike) -> F:
     [1.2134]
     """
     r, alpha, s, beta = _unpack(params)
-    tt = as_float_array("t", np.atleast_1d(np.asarray(t)), low=0.0)
+    tt = horizon(np.atleast_1d(np.asarray(t)), params.unit)
     return r * beta / alpha * _growth(s, np.log1p(tt / beta))
 
 
@@ -495,7 +431,7 @@ def conditional_expected_purchases(
     [1.455]
     """
     x, tx, tt, _ = rfm_arrays(None, frequency=frequency, recency=recency, T=T)
-    return _conditional(params, horizon(t), x, tx, tt)
+    return _conditional(params, horizon(t, params.unit), x, tx, tt)
 
 
 def _conditional(params: ParetoNBDParams, t: F, x: F, tx: F, tt: F) -> F:

@@ -79,7 +79,7 @@ def probability_of_purchases(params: ParetoNBDParams, n: ArrayLike, t: ArrayLike
     """
     sp = special()
     r, alpha, s, beta = params.r, params.alpha, params.s, params.beta
-    nn, tt = counts_and_times(n, t)
+    nn, tt = counts_and_times(n, t, params.unit)
     x, span = nn.ravel(), tt.ravel()
     log_count = sp.gammaln(r + x) - sp.gammaln(r) - sp.gammaln(x + 1)
     with np.errstate(divide="ignore"):

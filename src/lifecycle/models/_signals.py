@@ -43,8 +43,8 @@ from ..events import EventLog, as_date
 from ..rfm import rfm_summary
 from ..signals import DEFINITIONS, EventRows, EventScore, NamedSignal, Profile
 from ..table import Table
-from ._base import UNIT_DAYS, FittedModel
-from ._data import _plain
+from ._base import FittedModel
+from ._data import MAX_HORIZON_YEARS, UNIT_DAYS, _plain
 from ._gammagamma import GammaGammaModel
 
 __all__ = ["ModelPrediction", "model_signals", "profile_signals", "rfm_of_rows"]
@@ -61,20 +61,34 @@ def _answer(
     rfm: Mapping[str, Any],
     m: F,
 ) -> F:
-    """One question of the model for rows of (frequency, recency, T) in its unit."""
+    """One question of the model for rows of (frequency, recency, T) in its unit.
+
+    The models observe a customer for ``T > 0``: a row whose first purchase is on ``as_of``
+    (``T = 0``, not yet observed), or without a purchase (NaN), is missing (NaN), in both
+    engines. ``rfm`` may hold the customers' covariates too (a table per process).
+    """
     from ._gammagamma import _expected_value
 
+    seen = rfm["T"] > 0
+    out = np.full(len(seen), np.nan)
+    if not seen.any():
+        return out
+    part: dict[str, Any] = {
+        k: {c: np.asarray(col)[seen] for c, col in v.items()} if isinstance(v, Mapping) else v[seen]
+        for k, v in rfm.items()
+    }
     if question == "p_alive":
-        alive: F = model.probability_alive(**rfm)
-        return alive
+        out[seen] = model.probability_alive(**part)
+        return out
     assert horizon is not None
     purchases: F = model.conditional_expected_purchases(
-        horizon / UNIT_DAYS[model.params_.unit], **rfm
+        horizon / UNIT_DAYS[model.params_.unit], **part
     )
-    if question == "expected_purchases":
-        return purchases
-    value: F = purchases * _expected_value(spend_model.params_, rfm["frequency"], m)
-    return value
+    if question == "expected_value":
+        spend: F = _expected_value(spend_model.params_, part["frequency"], m[seen])
+        purchases = purchases * spend
+    out[seen] = purchases
+    return out
 
 
 def _values(
@@ -126,6 +140,9 @@ def model_signals(
 ) -> Table:
     """Every customer's model predictions as of ``as_of``, ready for ``population.join``.
 
+    A customer whose first purchase is on ``as_of`` (``T`` = 0: not yet observed) gets NaN,
+    as :meth:`TransactionSignals.signal` gives a missing value.
+
     Examples
     --------
     >>> from lifecycle import EventLog
@@ -164,7 +181,8 @@ def profile_signals(
 ) -> Profile:
     """One customer's profile with the model's predictions added as attributes.
 
-    Customers without a purchase by ``as_of`` get ``None`` (as the batch join gives NaN).
+    Customers without a purchase by ``as_of``, or whose first purchase is on ``as_of`` (``T``
+    = 0: not yet observed), get ``None`` (as the batch join gives NaN).
 
     Examples
     --------
@@ -210,7 +228,9 @@ def profile_signals(
         np.array([monetary]),
         _covariate_rows(np.array([customer]), purchase_covariates, dropout_covariates),
     )
-    return profile.with_attributes(**{name: float(values[name][0]) for name in names})
+    return profile.with_attributes(
+        **{name: None if np.isnan(values[name][0]) else float(values[name][0]) for name in names}
+    )
 
 
 def rfm_of_rows(rows: EventRows, unit: str = "D") -> dict[str, F]:
@@ -371,6 +391,12 @@ class ModelPrediction(EventScore):
         ):
             msg = f"{self.question} needs a horizon: a whole number of days > 0 (got {self.horizon!r})"
             raise ValidationError(msg)
+        elif self.horizon > MAX_HORIZON_YEARS * UNIT_DAYS["Y"]:
+            msg = (
+                f"{self.question}'s horizon must be at most {MAX_HORIZON_YEARS:,} years "
+                f"({MAX_HORIZON_YEARS * UNIT_DAYS['Y']:,.0f} days; got {self.horizon:,})"
+            )
+            raise ValidationError(msg)
         if (self.question == "expected_value") != (self.spend_model is not None):
             msg = (
                 "expected_value needs a spend_model (a fitted GammaGammaModel), and only it "
@@ -395,15 +421,8 @@ class ModelPrediction(EventScore):
         [0.252, nan]
         """
         rfm = rfm_of_rows(rows, self.model.params_.unit)
-        out = np.full(len(rows.as_of), np.nan)
-        # The models observe a customer for T > 0: one whose first purchase is on as_of
-        # has not been observed yet, and is missing (as one without a purchase).
-        some = rfm["T"] > 0
-        if some.any():
-            x = {k: rfm[k][some] for k in ("frequency", "recency", "T")}
-            m = rfm["monetary_value"][some]
-            out[some] = _answer(self.model, self.question, self.horizon, self.spend_model, x, m)
-        return out
+        m = rfm.pop("monetary_value")
+        return _answer(self.model, self.question, self.horizon, self.spend_model, rfm, m)
 
     def _payload(self) -> dict[str, Any]:
         spend = None if self.spend_model is None else self.spend_model.to_dict()
