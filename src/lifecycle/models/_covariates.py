@@ -48,7 +48,6 @@ from ..serialization import check_keys, decode_number, encode_number
 from ..table import Table
 from ._base import dropout_growth, log_scale_errors, maximize, special
 from ._data import Compressed, _plain, check_rows, horizon, rfm_arrays, weights_array
-from ._hypergeometric import series_by_row
 
 __all__ = ["CovariateFit", "CovariateModel", "covariate_matrix"]
 
@@ -291,35 +290,17 @@ class CovariateFit:
 
 
 def _pareto_log_a(p: Mapping[str, F], x: F, t: F) -> tuple[F, F]:
-    """``log A(t)`` of the Pareto/NBD likelihood per row, and its ``(4, n)`` gradient.
+    """``log A(t)`` of the Pareto/NBD likelihood per row, and its ``(4, n)`` gradient."""
+    # Imported here: _paretonbd imports this module for its estimator.
+    from ._paretonbd import log_a_by_row
 
-    As ``_paretonbd._log_a``, but the branch (``alpha >= beta`` or its mirror) is taken
-    per row, since covariates give each customer their own ``alpha`` and ``beta``.
-    """
-    r, alpha, s, beta = p["r"], p["alpha"], p["s"], p["beta"]
-    la, lb = np.log(alpha + t), np.log(beta + t)
-    c = r + s + x + 1
-    value, grad = np.empty(len(x)), np.empty((4, len(x)))
-    up = alpha >= beta
-    i = np.flatnonzero(up)
-    if i.size:
-        ai, bi, ti, rx = alpha[i], beta[i], t[i], r[i] + x[i]
-        total, d_b, d_c, d_z, _ = series_by_row(rx, c[i], (ai - bi) / (ai + ti))
-        value[i] = -rx * la[i] - s[i] * lb[i] + np.log(total)
-        grad[0, i] = -la[i] + (d_b + d_c) / total
-        grad[1, i] = -rx / (ai + ti) + d_z * (bi + ti) / (ai + ti) ** 2 / total
-        grad[2, i] = -lb[i] + d_c / total
-        grad[3, i] = -s[i] / (bi + ti) - d_z / (ai + ti) / total
-    j = np.flatnonzero(~up)
-    if j.size:
-        aj, bj, tj, rx, sj = alpha[j], beta[j], t[j], r[j] + x[j], s[j]
-        total, d_b, d_c, d_z, _ = series_by_row(sj + 1, c[j], (bj - aj) / (bj + tj))
-        value[j] = (1 - rx) * la[j] - (sj + 1) * lb[j] + np.log(total)
-        grad[0, j] = -la[j] + d_c / total
-        grad[1, j] = (1 - rx) / (aj + tj) - d_z / (bj + tj) / total
-        grad[2, j] = -lb[j] + (d_b + d_c) / total
-        grad[3, j] = -(sj + 1) / (bj + tj) + d_z * (aj + tj) / (bj + tj) ** 2 / total
-    return value, grad
+    # Covariates move alpha and beta only: r and s are common to every row.
+    r, s = p["r"], p["s"]
+    if len(x) == 0:
+        return np.empty(0), np.empty((4, 0))
+    assert (r == r[0]).all()
+    assert (s == s[0]).all()
+    return log_a_by_row(float(r[0]), p["alpha"], float(s[0]), p["beta"], x, t)
 
 
 def _pareto_terms(p: Mapping[str, F], x: F, tx: F, t: F) -> tuple[F, F, F]:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["series", "series_by_row"]
+__all__ = ["MAX_TERMS", "series"]
 
 F = NDArray[np.float64]
 Index = NDArray[np.int64]
@@ -167,17 +167,3 @@ def _coefficients(b: F, c: F, first: int, size: int, running: F, *, second: bool
         out[9] = out[3] * (m - 1)
         after[3], after[4] = sq_b[-1], sq_c[-1]
     return np.ascontiguousarray(out.transpose(2, 0, 1)), after
-
-
-def series_by_row(b: F, c: F, z: F, *, second: bool = False) -> tuple[F, F, F, F, F]:
-    """:func:`series` with ``b`` and ``c`` given per row (rows with equal ones are grouped).
-
-    Examples
-    --------
-    >>> total, d_b, d_c, d_z, _ = series_by_row(np.array([1.0, 1.0]), np.array([2.0, 2.0]),
-    ...                                         np.array([0.5, 0.0]))
-    >>> total.round(6).tolist()  # 2F1(1, 1; 2; z) = -log(1 - z) / z
-    [1.386294, 1.0]
-    """
-    pairs, group = np.unique(np.stack([b, c], axis=1), axis=0, return_inverse=True)
-    return series(pairs[:, 0], pairs[:, 1], group.astype(np.int64).ravel(), z, second=second)

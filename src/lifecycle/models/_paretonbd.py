@@ -84,8 +84,12 @@ class ParetoNBDParams:
 HessianSum = Callable[[F], F]
 
 
+#: ``(r, alpha, s, beta)``; ``alpha`` and ``beta`` may be given per row (covariates).
+Theta = tuple[float, "float | F", float, "float | F"]
+
+
 def _log_a(
-    theta: tuple[float, float, float, float],
+    theta: Theta,
     x: F,
     t: F,
     *,
@@ -100,7 +104,9 @@ def _log_a(
     would take many passes over memory. ``log A = explicit + log F`` with
     ``F = 2F1(1, b; c; z)``: the Hessian of ``log F`` is ``F''/F - F' F'^T / F^2`` through
     ``b`` and ``c`` (linear in r and s) and ``z`` (a ratio in alpha and beta). ``groups``,
-    the distinct ``x`` and each row's index among them, saves finding them again.
+    the distinct ``x`` and each row's index among them, saves finding them again. With
+    ``alpha`` and ``beta`` per row, every row must be on the same side of ``alpha = beta``
+    (see :func:`log_a_by_row`).
     """
     r, alpha, s, beta = theta
     ux, group = _codes(x) if groups is None else groups
@@ -109,7 +115,7 @@ def _log_a(
     grad = np.empty((4, len(x)))
     inv_a, inv_bt = 1 / (alpha + t), 1 / (beta + t)
     zero = np.zeros_like(x)
-    if alpha >= beta:
+    if np.all(np.greater_equal(alpha, beta)):
         z = (alpha - beta) / (alpha + t)
         total, d_b, d_c, d_z, d2 = series(r + ux, c, group, z, second=second)
         value = -(r + x) * la - s * lb + np.log(total)
@@ -167,6 +173,29 @@ def _log_a(
         return out
 
     return value, grad, hessian_sum
+
+
+def log_a_by_row(r: float, alpha: F, s: float, beta: F, x: F, t: F) -> tuple[F, F]:
+    """``log A(t)`` and its ``(4, n)`` gradient with ``alpha`` and ``beta`` per row.
+
+    Covariates give each customer their own ``alpha`` and ``beta`` (``r`` and ``s`` stay
+    common), so each row takes its own side of ``alpha = beta``.
+
+    Examples
+    --------
+    >>> value, grad = log_a_by_row(0.5, np.array([12.0, 8.0]), 0.6, np.array([10.0, 10.0]),
+    ...                            np.array([2.0, 2.0]), np.array([30.0, 30.0]))
+    >>> value.round(4).tolist()
+    [-11.5279, -11.3388]
+    """
+    value, grad = np.empty(len(x)), np.empty((4, len(x)))
+    up = alpha >= beta
+    for rows in (np.flatnonzero(up), np.flatnonzero(~up)):
+        if rows.size:
+            value[rows], grad[:, rows], _ = _log_a(
+                (r, alpha[rows], s, beta[rows]), x[rows], t[rows]
+            )
+    return value, grad
 
 
 @attrs.frozen
