@@ -155,8 +155,15 @@ def dropout_growth(
 
     def growth(at: NDArray[np.float64]) -> NDArray[np.float64]:
         eps = at - 1
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             tail = (1 - z) ** eps * sp.hyp2f1(at + first, eps, at + last, z)
+            # For a large a near z = 1 SciPy's 2F1 of Euler's form fails (NaN or inf); the
+            # untransformed form, (1-z)^(last-first) 2F1(last-first, last+1; a+last; z),
+            # converges at z = 1 exactly there (a - 1 > last - first).
+            failed = ~np.isfinite(tail)
+            if failed.any():
+                plain = (1 - z) ** (last - first) * sp.hyp2f1(last - first, last + 1, at + last, z)
+                tail = np.where(failed, plain, tail)
             out: NDArray[np.float64] = (1 - tail) / np.where(eps == 0, np.nan, eps)
         return out
 
@@ -165,7 +172,61 @@ def dropout_growth(
     if one.any():
         below, above = growth(a - GROWTH_STEP), growth(a + GROWTH_STEP)
         out[one] = ((below + above) / 2)[one]
+    unknown = ~np.isfinite(out)
+    if unknown.sum() > MAX_QUADRATURES:
+        msg = (
+            f"the expected purchases cannot be computed for {int(unknown.sum()):,} customers "
+            f"and horizons (SciPy's hypergeometric function fails there, as at a = "
+            f"{a[unknown][0]:g}, z = {z[unknown][0]:.17g}), more than the "
+            f"{MAX_QUADRATURES:,} a numerical integral is taken for"
+        )
+        raise ConvergenceError(msg)
+    for i in zip(*np.nonzero(unknown), strict=True):
+        out[i] = _growth_by_quadrature(float(a[i]), float(first[i]), float(last[i]), float(z[i]))
     return out
+
+
+#: The most values :func:`dropout_growth` integrates numerically in one call.
+MAX_QUADRATURES = 10_000
+
+
+def _growth_by_quadrature(a: float, first: float, last: float, z: float) -> float:
+    """:func:`dropout_growth` as an integral over the dropout probability ``p``.
+
+    For BG/NBD (``E[X(t) | p] = (1 - (1 + p t/alpha)^-r) / p``, mixed over ``p ~ Beta(a,
+    b)``) and its siblings, ``dropout_growth = E[(1 - (1 + p w)^-(last-first)) / p] / (a +
+    last)`` with ``p ~ Beta(a, last + 1)`` and ``w = z / (1-z)``. Integrated over ``log p``,
+    where both the Beta density and the step of the integrand near ``p = 1/w`` are smooth,
+    to a relative ``1e-12``: the way out where SciPy's 2F1 fails in both forms (large ``b``
+    or ``r`` near ``z = 1``; SciPy 1.17 even gives inf for ``2F1(9, 2.16; 105.2; 0.998)``).
+    It agrees with 40-digit arithmetic to about 1e-12 there.
+    """
+    sp = special()
+    integrate = import_optional("scipy.integrate", "models")
+    count, shape = last - first, last + 1
+    w = z / (1 - z)
+    norm = float(sp.betaln(a, shape))
+
+    def integrand(log_p: float) -> float:
+        p = math.exp(log_p)
+        if p >= 1:
+            return 0.0
+        lost = -math.expm1(-count * math.log1p(p * w)) / p if p > 0 else count * w
+        return lost * math.exp(a * log_p + (shape - 1) * math.log1p(-p) - norm)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", integrate.IntegrationWarning)
+        try:
+            value, _ = integrate.quad(
+                integrand, -math.inf, 0.0, epsabs=0.0, epsrel=1e-12, limit=500
+            )
+        except integrate.IntegrationWarning as warning:
+            msg = (
+                f"the expected purchases cannot be computed at a = {a:g}, z = {z:.17g}: "
+                f"neither SciPy's hypergeometric function nor its integral converges ({warning})"
+            )
+            raise ConvergenceError(msg) from None
+    return float(value) / (a + last)
 
 
 def positive(_: object, attribute: Any, value: float) -> None:

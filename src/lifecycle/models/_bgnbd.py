@@ -361,20 +361,11 @@ def _conditional(params: BetaGeoParams, t: F, x: F, tx: F, tt: F) -> F:
 
 
 def _purchases_if_alive(params: BetaGeoParams, t: F, x: F, tt: F) -> F:
-    sp = special()
     r, alpha, a, b = _unpack(params)
     z = t / (alpha + tt + t)
     # (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z) by Euler's transformation, which stays finite
     # for large x: (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z).
-    growth = dropout_growth(a, b - 1 - r, b + x - 1, z)
-    lost = ~np.isfinite(growth)
-    if lost.any():
-        # A very large a (a flat fit on few customers) overflows the transformed series
-        # while the printed form, its last argument large too, stays near 1.
-        zz, xx = np.broadcast_to(z, lost.shape)[lost], np.broadcast_to(x, lost.shape)[lost]
-        tail = (1 - zz) ** (r + xx) * sp.hyp2f1(r + xx, b + xx, a + b + xx - 1, zz)
-        growth[lost] = (1 - tail) / (a - 1)
-    out: F = (a + b + x - 1) * growth
+    out: F = (a + b + x - 1) * dropout_growth(a, b - 1 - r, b + x - 1, z)
     return out
 
 
