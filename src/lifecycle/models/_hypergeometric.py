@@ -50,6 +50,13 @@ def series(b: F, c: F, group: Index, z: F, *, second: bool = False) -> tuple[F, 
     derivatives ``(bb, bc, cc, bz, cz, zz)`` (``6 x n``; from the same terms:
     ``d2 log term_n / db2 = -sum 1/(b+k)^2``, ``d2 / dc2 = +sum 1/(c+k)^2``); else it is
     empty.
+
+    Examples
+    --------
+    >>> one = np.array([1.0])
+    >>> total, d_b, d_c, d_z, _ = series(one, 2 * one, np.array([0, 0]), np.array([0.5, 0.0]))
+    >>> total.round(6).tolist()  # 2F1(1, 1; 2; z) = -log(1 - z) / z
+    [1.386294, 1.0]
     """
     # The sums over terms: the value, its derivatives in b and c, and z times its derivative
     # in z; with ``second`` also bb, bc, cc, z*bz, z*cz and z^2*zz.
@@ -142,7 +149,7 @@ def _einsum_matmul(a: F, b: F, *, out: F) -> None:
 def _coefficients(b: F, c: F, first: int, size: int, running: F, *, second: bool) -> tuple[F, F]:
     """The coefficients of ``z^(first+1) .. z^(first+size)`` in each of ``series``'s sums.
 
-    Returns them as ``(groups, sums, size)`` and the running products and sums after the
+    Returns them as a ``(groups, sums, size)`` array and the running products and sums after the
     block (``running``: ``P``, then the sums of ``1/(b+k)``, ``-1/(c+k)``, ``1/(b+k)^2``
     and ``1/(c+k)^2`` over the terms so far).
     """
