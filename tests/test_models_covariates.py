@@ -214,6 +214,19 @@ class TestFit:
         assert math.log(shifted.params_.alpha) == pytest.approx(
             math.log(plain.params_.alpha) + g * 2024.0, rel=1e-6
         )
+        # The covariance is mapped back too: the same customer gets the same interval (to
+        # the 1e-4 or so of a covariate fit's differenced Hessian).
+        history = {"frequency": [2], "recency": [30.0], "T": [39.0]}
+        intervals = [
+            model.prediction_interval(
+                "probability_alive", **history, purchase_covariates={"x": [value]}
+            )
+            for model, value in ((plain, 0.7), (scaled, 0.7e6), (shifted, 2024.7))
+        ]
+        for other in intervals[1:]:
+            np.testing.assert_allclose(other["estimate"], intervals[0]["estimate"], rtol=1e-6)
+            for column in ("standard_error", "lower", "upper"):
+                np.testing.assert_allclose(other[column], intervals[0][column], rtol=2e-3)
 
     def test_plain_model_has_no_coefficients(self) -> None:
         assert len(BetaGeoModel.from_params(BG).coefficients_) == 0
