@@ -23,6 +23,7 @@ log-parameters) is kept for the delta-method intervals of
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -137,10 +138,11 @@ def dropout_growth(
 
     BG/NBD and MBG/NBD's expected purchases (Euler's transform of the hypergeometric
     term, which stays finite for large counts) divide by ``a - 1``. The singularity at
-    ``a = 1`` is removable: there the value is the mean of both sides at ``1 +- 1e-6``
-    (the function is smooth in ``a``: the mean is off the limit by about ``1e-12``, and
-    each side's cancellation costs about ``1e-10``), where dividing would give NaN, or a
-    ``ZeroDivisionError`` for one number.
+    ``a = 1`` is removable: within ``1e-6`` of it the value is interpolated between
+    ``a = 1 +- 1e-6`` (the function is smooth in ``a``: the line is off by about ``1e-12``,
+    and each side's cancellation costs about ``1e-10``), where dividing would give NaN, a
+    ``ZeroDivisionError`` for one number, or, at ``a = 1 - 5e-16``, a negative number of
+    purchases.
 
     Examples
     --------
@@ -168,10 +170,12 @@ def dropout_growth(
         return out
 
     out = growth(a)
-    one = a == 1
-    if one.any():
-        below, above = growth(a - GROWTH_STEP), growth(a + GROWTH_STEP)
-        out[one] = ((below + above) / 2)[one]
+    near = np.abs(a - 1) < GROWTH_STEP
+    if near.any():
+        ones = np.ones_like(a)
+        below, above = growth(ones - GROWTH_STEP), growth(ones + GROWTH_STEP)
+        share = (a - 1 + GROWTH_STEP) / (2 * GROWTH_STEP)
+        out[near] = (below + share * (above - below))[near]
     unknown = ~np.isfinite(out)
     if unknown.sum() > MAX_QUADRATURES:
         msg = (
@@ -196,9 +200,10 @@ def _growth_by_quadrature(a: float, first: float, last: float, z: float) -> floa
     For BG/NBD (``E[X(t) | p] = (1 - (1 + p t/alpha)^-r) / p``, mixed over ``p ~ Beta(a,
     b)``) and its siblings, ``dropout_growth = E[(1 - (1 + p w)^-(last-first)) / p] / (a +
     last)`` with ``p ~ Beta(a, last + 1)`` and ``w = z / (1-z)``. Integrated over ``log p``,
-    where both the Beta density and the step of the integrand near ``p = 1/w`` are smooth,
-    to a relative ``1e-12``: the way out where SciPy's 2F1 fails in both forms (large ``b``
-    or ``r`` near ``z = 1``; SciPy 1.17 even gives inf for ``2F1(9, 2.16; 105.2; 0.998)``).
+    where the Beta density and the turn of the integrand near ``p w (last-first) = 1`` are
+    smooth, in pieces split at both and down to where ``p^a`` has fallen by ``e^-45``, to a
+    relative ``1e-12``: the way out where SciPy's 2F1 fails in both forms (large ``b`` or
+    ``r`` near ``z = 1``; SciPy 1.17 even gives inf for ``2F1(9, 2.16; 105.2; 0.998)``).
     It agrees with 40-digit arithmetic to about 1e-12 there.
     """
     sp = special()
@@ -211,21 +216,40 @@ def _growth_by_quadrature(a: float, first: float, last: float, z: float) -> floa
         p = math.exp(log_p)
         if p >= 1:
             return 0.0
-        lost = -math.expm1(-count * math.log1p(p * w)) / p if p > 0 else count * w
+        # Below 1e-300 (subnormal p) the quotient is count * w to the last digit, and
+        # computing it would only add rounding noise.
+        lost = -math.expm1(-count * math.log1p(p * w)) / p if p > 1e-300 else count * w
         return lost * math.exp(a * log_p + (shape - 1) * math.log1p(-p) - norm)
 
+    mode = math.log(a / (a + shape - 1))
+    turn = -math.log(max(w * count, 1e-300))
+    low = min(mode, turn, -1.0) - 45.0 / min(a, 1.0) - 45.0
+    spread = 5.0 / math.sqrt(a + shape)
+    points = sorted(
+        {low, 0.0} | {v for v in (mode, mode - spread, mode + spread, turn) if low < v < 0}
+    )
+    pieces = list(itertools.pairwise(points))
+    # Below ``low`` the integrand is at most count * w * e^(a log p - norm).
+    tail = count * w * math.exp(a * low - norm) / a
+    cause = ""
     with warnings.catch_warnings():
         warnings.simplefilter("error", integrate.IntegrationWarning)
         try:
-            value, _ = integrate.quad(
-                integrand, -math.inf, 0.0, epsabs=0.0, epsrel=1e-12, limit=500
+            rough = sum(
+                integrate.quad(integrand, u, v, epsrel=1e-6, limit=200)[0] for u, v in pieces
+            )
+            value = sum(
+                integrate.quad(integrand, u, v, epsabs=1e-14 * rough, epsrel=1e-12, limit=200)[0]
+                for u, v in pieces
             )
         except integrate.IntegrationWarning as warning:
-            msg = (
-                f"the expected purchases cannot be computed at a = {a:g}, z = {z:.17g}: "
-                f"neither SciPy's hypergeometric function nor its integral converges ({warning})"
-            )
-            raise ConvergenceError(msg) from None
+            value, cause = math.nan, f" ({str(warning).splitlines()[0]})"
+    if not (math.isfinite(value) and tail <= 1e-13 * value):
+        msg = (
+            f"the expected purchases cannot be computed at a = {a:g}, z = {z:.17g}: neither "
+            f"SciPy's hypergeometric function nor its integral converges{cause}"
+        )
+        raise ConvergenceError(msg)
     return float(value) / (a + last)
 
 
@@ -315,9 +339,10 @@ def maximize(
 
     What guards against a local optimum: the first start is run to convergence; each later
     start runs until it either comes within ``NEAR`` of the best optimum so far in every
-    log-parameter (it is climbing the same peak: it stops there, and the starts agree) or
-    converges elsewhere (the better optimum is kept, and the next start tried). Two starts
-    that agree settle it. At the end the Hessian must be negative definite with no
+    log-parameter (it is climbing the same peak: it stops there, and the starts agree),
+    converges elsewhere (the better optimum is kept, and the next start tried), or has not
+    climbed above the best in ``LATER_STEPS`` steps or steps out of where the likelihood
+    is finite while below the best (it is left, and the next start tried). Two starts that agree settle it. At the end the Hessian must be negative definite with no
     curvature below ``MIN_CURVATURE`` of the largest (else a parameter is not identified by
     the data and the fit fails, naming it).
     """
@@ -334,7 +359,13 @@ def maximize(
         theta0 = np.log(np.asarray(start, dtype=np.float64))
         near = None if best is None else best.x
         result = _newton(
-            negative_mean, theta0, max_iter=max_iter, tol=tol, hessian=mean_hessian, near=near
+            negative_mean,
+            theta0,
+            max_iter=max_iter,
+            tol=tol,
+            hessian=mean_hessian,
+            near=near,
+            beat=math.inf if best is None else best.fun,
         )
         if not math.isfinite(result.fun):
             continue
@@ -377,6 +408,16 @@ def maximize(
     covariance = _covariance(hess) if converged else np.full((n, n), math.nan)
     return np.exp(theta), value, converged, gradient_norm, covariance
 
+
+#: How many Newton steps a later start gets to climb above the best optimum so far, or come
+#: near it: one that has done neither is on another slope (often a ridge out to a boundary,
+#: where every step costs more and gains less) and is left there. Newton's method from any
+#: start so far has reached its optimum in under 20 steps.
+LATER_STEPS = 40
+
+#: How many steps in a row a start may run into where the objective is not finite (and be
+#: cut short) before it stops there.
+WALLED_STEPS = 10
 
 #: How close (in every log-parameter) a later start must come to the best optimum so far
 #: to count as climbing the same peak: 0.1% in each parameter.
@@ -472,6 +513,7 @@ def _newton(
     tol: float,
     hessian: Hessian | None = None,
     near: NDArray[np.float64] | None = None,
+    beat: float = math.inf,
 ) -> _Minimum:
     """Minimise ``fun`` (value and gradient) by Newton's method within ``+-LOG_BOUND``.
 
@@ -481,7 +523,9 @@ def _newton(
     method is converging anyway. Negative or tiny curvatures are replaced by
     their magnitudes (floored), so every step goes downhill. Steps are capped at
     ``MAX_STEP`` and halved until the value drops (Armijo). With ``near``, it stops as soon
-    as it comes within ``NEAR`` of that point in every coordinate.
+    as it comes within ``NEAR`` of that point in every coordinate; with ``beat`` (the best
+    value so far), it gives up after ``LATER_STEPS`` steps that have not gone below it, or
+    as soon as a step leaves where ``fun`` is finite while above it.
 
     Examples
     --------
@@ -499,7 +543,10 @@ def _newton(
     def stop(message: str, *, close: bool = False) -> _Minimum:
         return _Minimum(theta, value, message, hess, hess_at, close)
 
-    for _ in range(max_iter):
+    walled = 0  # steps in a row cut short by a point where fun is not finite
+    for step in range(max_iter):
+        if step >= LATER_STEPS and value > beat:
+            return stop(f"{LATER_STEPS} steps did not go below the best optimum so far")
         if near is not None and float(np.abs(theta - near).max()) <= NEAR:
             return stop("reached the best optimum so far", close=True)
         norm = float(np.linalg.norm(grad))
@@ -521,9 +568,20 @@ def _newton(
             new_value, new_grad = fun(candidate)
             if math.isfinite(new_value) and new_value <= value + 1e-4 * length * slope:
                 break
+            if not math.isfinite(new_value) and value > beat:
+                # A later start heading out of where the objective can be evaluated (a
+                # ridge to a boundary), still below the best optimum: it is left there.
+                return stop("it left where the objective is finite, below the best so far")
+            walled += not math.isfinite(new_value) and length == 1.0
             length /= 2
             if length < 1e-12:
                 return stop("the line search could not lower the objective")
+        if length >= 1.0:
+            walled = 0
+        elif walled >= WALLED_STEPS:
+            # Pressed against where the objective stops being finite (a parameter running
+            # off to a boundary the data do not rule out): walking along it gains nothing.
+            return stop(f"{WALLED_STEPS} steps in a row ran into where the objective is not finite")
         if hessian is not None:
             hess = None
         elif hess is not None:

@@ -46,7 +46,7 @@ from ._base import (
 )
 from ._covariates import CovariateModel
 from ._data import Compressed, _codes, horizon, rfm_arrays
-from ._hypergeometric import MAX_TERMS, Index, series
+from ._hypergeometric import FIT_TERMS, MAX_TERMS, Index, series
 from ._paretonbd_counts import probability_of_purchases
 from ._signals import TransactionSignals
 
@@ -95,6 +95,8 @@ def _log_a(
     *,
     second: bool = False,
     groups: tuple[F, Index] | None = None,
+    max_terms: int = MAX_TERMS,
+    alike: bool = True,
 ) -> tuple[F, F, HessianSum | None]:
     """``log A(t)`` (the hypergeometric term over ``(alpha+t)^(r+s+x)``) and its derivatives.
 
@@ -104,7 +106,8 @@ def _log_a(
     would take many passes over memory. ``log A = explicit + log F`` with
     ``F = 2F1(1, b; c; z)``: the Hessian of ``log F`` is ``F''/F - F' F'^T / F^2`` through
     ``b`` and ``c`` (linear in r and s) and ``z`` (a ratio in alpha and beta). ``groups``,
-    the distinct ``x`` and each row's index among them, saves finding them again. With
+    the distinct ``x`` and each row's index among them, saves finding them again;
+    ``max_terms`` and ``alike`` go to the series (see :func:`~._hypergeometric.series`). With
     ``alpha`` and ``beta`` per row, every row must be on the same side of ``alpha = beta``
     (see :func:`log_a_by_row`).
     """
@@ -117,7 +120,9 @@ def _log_a(
     zero = np.zeros_like(x)
     if np.all(np.greater_equal(alpha, beta)):
         z = (alpha - beta) / (alpha + t)
-        total, d_b, d_c, d_z, d2 = series(r + ux, c, group, z, second=second)
+        total, d_b, d_c, d_z, d2 = series(
+            r + ux, c, group, z, second=second, max_terms=max_terms, alike=alike
+        )
         value = -(r + x) * la - s * lb + np.log(total)
         grad[0] = -la + (d_b + d_c) / total
         grad[1] = -(r + x) / (alpha + t) + d_z * (beta + t) / (alpha + t) ** 2 / total
@@ -136,7 +141,15 @@ def _log_a(
             ]
     else:
         z = (beta - alpha) / (beta + t)
-        total, d_b, d_c, d_z, d2 = series(np.full_like(ux, s + 1), c, group, z, second=second)
+        total, d_b, d_c, d_z, d2 = series(
+            np.full_like(ux, s + 1),
+            c,
+            group,
+            z,
+            second=second,
+            max_terms=max_terms,
+            alike=alike,
+        )
         value = (1 - r - x) * la - (s + 1) * lb + np.log(total)
         grad[0] = -la + d_c / total
         grad[1] = (1 - r - x) / (alpha + t) - d_z / (beta + t) / total
@@ -229,10 +242,25 @@ class _Pairs:
         return cls(ux[group], ut[at], row.astype(np.int64).ravel(), (ux, group))
 
     def log_a(
-        self, theta: tuple[float, float, float, float], *, second: bool = False
+        self,
+        theta: tuple[float, float, float, float],
+        *,
+        second: bool = False,
+        exact: bool = True,
     ) -> tuple[F, F, HessianSum | None]:
-        """``_log_a`` at every pair: value, gradient and (with ``second``) Hessian sum."""
-        return _log_a(theta, self.x, self.t, second=second, groups=self.groups)
+        """``_log_a`` at every pair: value, gradient and (with ``second``) Hessian sum.
+
+        Not ``exact``: a fit's (at most ``FIT_TERMS`` terms, NaN beyond; BLAS's product).
+        """
+        return _log_a(
+            theta,
+            self.x,
+            self.t,
+            second=second,
+            groups=self.groups,
+            max_terms=MAX_TERMS if exact else FIT_TERMS,
+            alike=exact,
+        )
 
 
 def _log_terms(theta: tuple[float, float, float, float], x: F, tx: F, t: F) -> tuple[F, F, F]:
@@ -326,7 +354,7 @@ class _FitTerms(ExactTerms):
         r, alpha, s, beta = (float(v) for v in p)
         x, t, w = self.data.x, self.data.T, self.data.weight
         pairs = self.pairs
-        h, g, hessian_sum = pairs.log_a((r, alpha, s, beta), second=True)
+        h, g, hessian_sum = pairs.log_a((r, alpha, s, beta), second=True, exact=False)
         assert hessian_sum is not None  # asked for with second=True
         row_tx, row_t = pairs.row[: len(x)], pairs.row[len(x) :]
         h_tx, g_tx, h_t, g_t = h[row_tx], g[:, row_tx], h[row_t], g[:, row_t]
