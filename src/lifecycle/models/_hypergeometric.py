@@ -162,12 +162,17 @@ def _sums(b: F, c: F, group: Index, z: F, *, second: bool, max_terms: int, alike
         for lo in range(0, len(rows), width):
             hi = min(lo + width, len(rows))
             # Each row's powers z^(first+1) .. z^(first+size), down the first axis: a
-            # product a term, as the series runs (a row at a time is ten times faster than
-            # np.exp or np.cumprod down the axis, and as exact: one rounding a term).
+            # product a term, as the series runs (for a short block a row at a time is ten
+            # times faster than np.exp or np.cumprod down the axis; one rounding a term).
             powers = np.empty((size, hi - lo))
             np.multiply(power[lo:hi], zz[lo:hi], out=powers[0])
-            for n in range(1, size):
-                np.multiply(powers[n - 1], zz[lo:hi], out=powers[n])
+            if size <= FIRST_BLOCK * 4:
+                for n in range(1, size):
+                    np.multiply(powers[n - 1], zz[lo:hi], out=powers[n])
+            else:
+                # The same products, a long block in one call.
+                powers[1:] = zz[lo:hi]
+                np.multiply.accumulate(powers, axis=0, out=powers)
             ends[lo:hi] = powers[-1]
             if alike:
                 # A row's powers contiguous, so that einsum sums every row alike, alone or
