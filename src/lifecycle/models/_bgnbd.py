@@ -37,7 +37,7 @@ from ._base import (
     unit_field,
 )
 from ._covariates import CovariateModel
-from ._data import Compressed, counts_and_times, distinct_rows, horizon, rfm_arrays
+from ._data import Compressed, _codes, counts_and_times, distinct_rows, horizon, rfm_arrays
 from ._signals import TransactionSignals
 
 __all__ = [
@@ -161,9 +161,9 @@ def _loglik_grad(
     return value, grad
 
 
-def _distinct(x: F) -> tuple[F, NDArray[np.intp]]:
-    ux, ix = np.unique(x, return_inverse=True)
-    return ux, ix.ravel()
+def _distinct(x: F) -> tuple[F, NDArray[np.int64]]:
+    """The distinct values of ``x`` and each row's index among them (whole days: no sort)."""
+    return _codes(x)
 
 
 class _FitTerms(ExactTerms):
@@ -215,13 +215,14 @@ class _FitTerms(ExactTerms):
         w2x = np.bincount(ix, weights=ww2, minlength=len(ux))
         w1x = wx - w2x
         abx = dg(a + b + ux)
+        a1, a2 = ww1 * rx, ww2 * rx
         grad = np.array(
             [
                 wx @ (dg(r + ux) - dg(r))
                 + total * np.log(alpha)
                 - dot(ww1, log_t)
                 - dot(ww2, log_tx),
-                total * r / alpha - dot(ww1 * rx, inv_t) - dot(ww2 * rx, inv_tx),
+                total * r / alpha - dot(a1, inv_t) - dot(a2, inv_tx),
                 -total * (dg(a) - dg(a + b))
                 + w1x @ (dg(a) - abx)
                 + w2x @ np.where(repeat, dg(a + 1) - abx, 0.0),
@@ -235,18 +236,19 @@ class _FitTerms(ExactTerms):
         d_r = log_t - log_tx
         d_alpha = rx * (inv_t - inv_tx)
         d_ab = np.array([np.full(len(ux), 1 / a), np.where(repeat, -1 / bx1, 0.0)])
+        vdr, vda = v * d_r, v * d_alpha
         v_x = np.bincount(ix, weights=v, minlength=len(ux))
-        vr_x = np.bincount(ix, weights=v * d_r, minlength=len(ux))
-        va_x = np.bincount(ix, weights=v * d_alpha, minlength=len(ux))
+        vr_x = np.bincount(ix, weights=vdr, minlength=len(ux))
+        va_x = np.bincount(ix, weights=vda, minlength=len(ux))
         tab = tg(a + b + ux)
         hess = np.empty((4, 4))
-        hess[0, 0] = wx @ (tg(r + ux) - tg(r)) + dot(v * d_r, d_r)
-        hess[0, 1] = total / alpha - dot(ww1, inv_t) - dot(ww2, inv_tx) + dot(v * d_r, d_alpha)
+        hess[0, 0] = wx @ (tg(r + ux) - tg(r)) + dot(vdr, d_r)
+        hess[0, 1] = total / alpha - dot(ww1, inv_t) - dot(ww2, inv_tx) + dot(vdr, d_alpha)
         hess[1, 1] = (
             -total * r / alpha**2
-            + dot(ww1 * rx, inv_t**2)
-            + dot(ww2 * rx, inv_tx**2)
-            + dot(v * d_alpha, d_alpha)
+            + dot(a1 * inv_t, inv_t)
+            + dot(a2 * inv_tx, inv_tx)
+            + dot(vda, d_alpha)
         )
         hess[2, 2] = (
             -total * (tg(a) - tg(a + b))
