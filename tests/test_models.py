@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -521,3 +522,54 @@ def test_conditional_expectation_stays_finite_for_a_very_large_a() -> None:
     head = (300.5 + x - 1) / 299.0 * (1 - printed)
     expected = head * _bgnbd._p_alive(big, x, tx, t)
     np.testing.assert_allclose(_conditional(big, np.array(90 / 7), x, tx, t), expected, rtol=1e-8)
+
+
+def test_a_large_bg_nbd_fit_split_in_two_halves_equals_the_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Large data sets are evaluated in two halves on two threads (``HALF_ROWS``); the sums
+    # are the same numbers added in another order.
+    data = simulate(BG, 3000, T=52.0, seed=4)
+    whole = BetaGeoModel(unit="W").fit(data)
+    monkeypatch.setattr(_bgnbd, "HALF_ROWS", 50)
+    split = BetaGeoModel(unit="W").fit(data)
+    assert len(_bgnbd.objective(_compressed(data)).halves) == 2
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(split.params_, name) == pytest.approx(getattr(whole.params_, name), rel=1e-9)
+    assert split.log_likelihood_ == pytest.approx(whole.log_likelihood_, rel=1e-12)
+    np.testing.assert_allclose(
+        list(split.standard_errors_.values()), list(whole.standard_errors_.values()), rtol=1e-6
+    )
+
+
+def _compressed(data: Any) -> Any:
+    from lifecycle.models._data import compress
+
+    x = np.asarray(data["frequency"], dtype=float)
+    return compress(
+        x, np.asarray(data["recency"], float), np.asarray(data["T"], float), np.ones(len(x))
+    )
+
+
+def test_a_forked_child_fits_with_its_own_thread() -> None:
+    # The worker thread of a large fit does not survive fork(); the child makes its own.
+    import multiprocessing
+
+    data = simulate(BG, 3000, T=52.0, seed=4)
+    _bgnbd.HALF_ROWS, saved = 50, _bgnbd.HALF_ROWS
+    try:
+        BetaGeoModel(unit="W").fit(data)  # the parent's thread exists now
+        ctx = multiprocessing.get_context("fork")
+        with warnings.catch_warnings():
+            # Python 3.12+ warns that fork() in a threaded process may deadlock: the point.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            with ctx.Pool(1) as pool:
+                r = pool.apply_async(_fit_r, (data,)).get(timeout=120)
+    finally:
+        _bgnbd.HALF_ROWS = saved
+    assert r == pytest.approx(BetaGeoModel(unit="W").fit(data).params_.r, rel=1e-9)
+
+
+def _fit_r(data: Any) -> float:
+    _bgnbd.HALF_ROWS = 50
+    return float(BetaGeoModel(unit="W").fit(data).params_.r)

@@ -19,6 +19,8 @@ an alternative to the Pareto/NBD model", Marketing Science 24(2), 275-284.
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -187,6 +189,9 @@ class _FitTerms(ExactTerms):
         self.wx = np.bincount(self.ix, weights=data.weight, minlength=len(self.ux))
         self.total = float(self.wx.sum())
         self.repeat = self.ux > 0
+        n = len(data.x)
+        cut = n // 2 if n >= 2 * HALF_ROWS else n
+        self.halves = [slice(0, cut)] + ([slice(cut, n)] if cut < n else [])
 
     def _terms(self, theta: F) -> tuple[float, F, F]:
         sp = special()
@@ -197,32 +202,29 @@ class _FitTerms(ExactTerms):
 
         p = np.exp(theta)
         r, alpha, a, b = (float(v) for v in p)
-        ux, ix, wx, total, repeat = self.ux, self.ix, self.wx, self.total, self.repeat
-        weight = self.data.weight
+        ux, wx, total, repeat = self.ux, self.wx, self.total, self.repeat
         bx1 = b + np.where(repeat, ux - 1, 0.0)
         head_x = sp.gammaln(r + ux) - sp.gammaln(r) + r * np.log(alpha) - sp.betaln(a, b)
         t1_x = sp.betaln(a, b + ux)
         t2_x = np.where(repeat, sp.betaln(a + 1, bx1), -np.inf)
-        rx = (r + ux)[ix]
-        log_t, log_tx = np.log(alpha + self.ut)[self.it], np.log(alpha + self.utx)[self.itx]
-        inv_t, inv_tx = (1 / (alpha + self.ut))[self.it], (1 / (alpha + self.utx))[self.itx]
-        t1 = t1_x[ix] - rx * log_t
-        t2 = t2_x[ix] - rx * log_tx
-        value = wx @ head_x + dot(weight, np.logaddexp(t1, t2))
-        w2 = sp.expit(t2 - t1)
-        ww2 = weight * w2
-        ww1 = weight - ww2
-        w2x = np.bincount(ix, weights=ww2, minlength=len(ux))
+        # The per-row sums, in two halves on two threads for a large data set (NumPy
+        # releases the GIL in its loops); each half returns the same sums, added here.
+        if len(self.halves) > 1:
+            later = _pool().submit(_row_sums, self, self.halves[1], r, alpha, t1_x, t2_x)
+        sums, by_x = _row_sums(self, self.halves[0], r, alpha, t1_x, t2_x)
+        if len(self.halves) > 1:
+            more, more_by_x = later.result()
+            sums, by_x = sums + more, by_x + more_by_x
+        (s_value, s_log1, s_log2, s_a1, s_a2, s_vdr2, s_inv1, s_inv2, s_vdrda, s_a1i2,
+         s_a2i2, s_vda2) = sums  # fmt: skip
+        w2x, v_x, vr_x, va_x = by_x
+        value = wx @ head_x + s_value
         w1x = wx - w2x
         abx = dg(a + b + ux)
-        a1, a2 = ww1 * rx, ww2 * rx
         grad = np.array(
             [
-                wx @ (dg(r + ux) - dg(r))
-                + total * np.log(alpha)
-                - dot(ww1, log_t)
-                - dot(ww2, log_tx),
-                total * r / alpha - dot(a1, inv_t) - dot(a2, inv_tx),
+                wx @ (dg(r + ux) - dg(r)) + total * np.log(alpha) - s_log1 - s_log2,
+                total * r / alpha - s_a1 - s_a2,
                 -total * (dg(a) - dg(a + b))
                 + w1x @ (dg(a) - abx)
                 + w2x @ np.where(repeat, dg(a + 1) - abx, 0.0),
@@ -232,24 +234,12 @@ class _FitTerms(ExactTerms):
             ]
         )
         # The mixing term w1 w2 D D^T; D in (r, alpha) varies by row, in (a, b) by x only.
-        v = ww2 * (1 - w2)
-        d_r = log_t - log_tx
-        d_alpha = rx * (inv_t - inv_tx)
         d_ab = np.array([np.full(len(ux), 1 / a), np.where(repeat, -1 / bx1, 0.0)])
-        vdr, vda = v * d_r, v * d_alpha
-        v_x = np.bincount(ix, weights=v, minlength=len(ux))
-        vr_x = np.bincount(ix, weights=vdr, minlength=len(ux))
-        va_x = np.bincount(ix, weights=vda, minlength=len(ux))
         tab = tg(a + b + ux)
         hess = np.empty((4, 4))
-        hess[0, 0] = wx @ (tg(r + ux) - tg(r)) + dot(vdr, d_r)
-        hess[0, 1] = total / alpha - dot(ww1, inv_t) - dot(ww2, inv_tx) + dot(vdr, d_alpha)
-        hess[1, 1] = (
-            -total * r / alpha**2
-            + dot(a1 * inv_t, inv_t)
-            + dot(a2 * inv_tx, inv_tx)
-            + dot(vda, d_alpha)
-        )
+        hess[0, 0] = wx @ (tg(r + ux) - tg(r)) + s_vdr2
+        hess[0, 1] = total / alpha - s_inv1 - s_inv2 + s_vdrda
+        hess[1, 1] = -total * r / alpha**2 + s_a1i2 + s_a2i2 + s_vda2
         hess[2, 2] = (
             -total * (tg(a) - tg(a + b))
             + w1x @ (tg(a) - tab)
@@ -273,6 +263,79 @@ class _FitTerms(ExactTerms):
             grad * p,
             hess * np.outer(p, p) + np.diag(p * grad),
         )
+
+
+#: Rows from which a fit's evaluation is split in two halves on two threads.
+HALF_ROWS = 16_384
+#: The worker thread's pool and the process it was made in.
+_POOL: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+
+
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    """One worker thread for the second half of a large evaluation, made on first use.
+
+    Made again in a forked child (its parent's thread does not exist there, and a pool
+    that believes it has one would never run the work).
+    """
+    pid = os.getpid()
+    if pid not in _POOL:
+        _POOL.clear()
+        _POOL[pid] = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lifecycle")
+    return _POOL[pid]
+
+
+def _row_sums(
+    terms: _FitTerms, rows: slice, r: float, alpha: float, t1_x: F, t2_x: F
+) -> tuple[F, F]:
+    """The sums over ``rows`` of a BG/NBD evaluation: twelve numbers, and four sums by x.
+
+    The numbers: the log-likelihood's bracket, then the gradient's and the Hessian's row
+    sums in (r, alpha) (see ``_FitTerms._terms``); the sums by x: ``w2``, ``v``, ``v d_r``
+    and ``v d_alpha`` weighted.
+    """
+    # The worker thread does not inherit the caller's np.errstate (see ExactTerms).
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _row_sums_here(terms, rows, r, alpha, t1_x, t2_x)
+
+
+def _row_sums_here(
+    terms: _FitTerms, rows: slice, r: float, alpha: float, t1_x: F, t2_x: F
+) -> tuple[F, F]:
+    sp = special()
+    ix, weight = terms.ix[rows], terms.data.weight[rows]
+    it, itx = terms.it[rows], terms.itx[rows]
+    rx = (r + terms.ux)[ix]
+    log_t, log_tx = np.log(alpha + terms.ut)[it], np.log(alpha + terms.utx)[itx]
+    inv_t, inv_tx = (1 / (alpha + terms.ut))[it], (1 / (alpha + terms.utx))[itx]
+    t1 = t1_x[ix] - rx * log_t
+    t2 = t2_x[ix] - rx * log_tx
+    w2 = sp.expit(t2 - t1)
+    ww2 = weight * w2
+    ww1 = weight - ww2
+    a1, a2 = ww1 * rx, ww2 * rx
+    v = ww2 * (1 - w2)
+    d_r = log_t - log_tx
+    d_alpha = rx * (inv_t - inv_tx)
+    vdr, vda = v * d_r, v * d_alpha
+    sums = np.array(
+        [
+            dot(weight, np.logaddexp(t1, t2)),
+            dot(ww1, log_t),
+            dot(ww2, log_tx),
+            dot(a1, inv_t),
+            dot(a2, inv_tx),
+            dot(vdr, d_r),
+            dot(ww1, inv_t),
+            dot(ww2, inv_tx),
+            dot(vdr, d_alpha),
+            dot(a1 * inv_t, inv_t),
+            dot(a2 * inv_tx, inv_tx),
+            dot(vda, d_alpha),
+        ]
+    )
+    size = len(terms.ux)
+    by_x = np.array([np.bincount(ix, weights=w, minlength=size) for w in (ww2, v, vdr, vda)])
+    return sums, by_x
 
 
 def objective(data: Compressed) -> Objective:
