@@ -55,7 +55,6 @@ __all__ = [
     "unit_field",
 ]
 
-
 LOG_BOUND = math.log(1e8)
 #: The largest Newton step in any log-parameter (a factor of e in the parameter).
 MAX_STEP = 1.0
@@ -342,9 +341,10 @@ def maximize(
     log-parameter (it is climbing the same peak: it stops there, and the starts agree),
     converges elsewhere (the better optimum is kept, and the next start tried), or has not
     climbed above the best in ``LATER_STEPS`` steps or steps out of where the likelihood
-    is finite while below the best (it is left, and the next start tried). Two starts that agree settle it. At the end the Hessian must be negative definite with no
-    curvature below ``MIN_CURVATURE`` of the largest (else a parameter is not identified by
-    the data and the fit fails, naming it).
+    is finite while below the best (it is left, and the next start tried). Two starts that
+    agree settle it. At the end the Hessian must be negative definite with no curvature
+    below ``MIN_CURVATURE`` of the largest (else a parameter is not identified by the data
+    and the fit fails, naming it).
     """
 
     def negative_mean(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:

@@ -284,6 +284,8 @@ def _pool() -> concurrent.futures.ThreadPoolExecutor:
     return _POOL[pid]
 
 
+# The worker thread does not inherit the caller's np.errstate (see ExactTerms).
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def _row_sums(
     terms: _FitTerms, rows: slice, r: float, alpha: float, t1_x: F, t2_x: F
 ) -> tuple[F, F]:
@@ -293,14 +295,6 @@ def _row_sums(
     sums in (r, alpha) (see ``_FitTerms._terms``); the sums by x: ``w2``, ``v``, ``v d_r``
     and ``v d_alpha`` weighted.
     """
-    # The worker thread does not inherit the caller's np.errstate (see ExactTerms).
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _row_sums_here(terms, rows, r, alpha, t1_x, t2_x)
-
-
-def _row_sums_here(
-    terms: _FitTerms, rows: slice, r: float, alpha: float, t1_x: F, t2_x: F
-) -> tuple[F, F]:
     sp = special()
     ix, weight = terms.ix[rows], terms.data.weight[rows]
     it, itx = terms.it[rows], terms.itx[rows]

@@ -27,6 +27,7 @@ __all__ = [
     "counts_and_times",
     "distinct_rows",
     "horizon",
+    "longest_horizon",
     "rfm_arrays",
     "weights_array",
 ]
@@ -326,6 +327,17 @@ def counts_and_times(
 MAX_HORIZON_YEARS = 10_000
 
 
+def longest_horizon(unit: str) -> float:
+    """``MAX_HORIZON_YEARS`` in ``unit``.
+
+    Examples
+    --------
+    >>> longest_horizon("D")
+    3652500.0
+    """
+    return MAX_HORIZON_YEARS * UNIT_DAYS["Y"] / UNIT_DAYS[unit]
+
+
 def horizon(t: ArrayLike, unit: str) -> NDArray[np.float64]:
     """The prediction horizon ``t`` in ``unit``: a number >= 0, or an array of them.
 
@@ -341,7 +353,7 @@ def horizon(t: ArrayLike, unit: str) -> NDArray[np.float64]:
     ...
     lifecycle.errors.ValidationError: 't' must be at most 10,000 years, 521785.7143 in unit 'W' (got 1e+19)
     """
-    longest = MAX_HORIZON_YEARS * UNIT_DAYS["Y"] / UNIT_DAYS[unit]
+    longest = longest_horizon(unit)
     out = as_float_array("t", t, ndim=None, low=0.0)
     if (out > longest).any():
         shown = out.ravel()[int(np.argmax(out.ravel() > longest))]

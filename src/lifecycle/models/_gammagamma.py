@@ -38,6 +38,7 @@ from ._data import (
     _column,
     check_rows,
     distinct_rows,
+    longest_horizon,
     rfm_arrays,
     weights_array,
 )
@@ -303,7 +304,7 @@ def customer_lifetime_value(
         raise ValidationError(msg)
     check_choice("unit", unit, tuple(UNIT_DAYS))
     check_choice("discounting", discounting, ("discrete", "continuous"))
-    longest = int(MAX_HORIZON_YEARS * UNIT_DAYS["Y"] / UNIT_DAYS[unit])
+    longest = int(longest_horizon(unit))
     if horizon > longest:
         msg = (
             f"'horizon' must be at most {MAX_HORIZON_YEARS:,} years: {longest:,} periods of unit "

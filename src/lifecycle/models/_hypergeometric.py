@@ -69,8 +69,8 @@ def series(
     which sums at most ``FIT_TERMS``). ``alike`` (the default) makes each row's sums the
     same bit for bit whatever rows are summed with it, as the engines' equivalence needs; a
     fit, which only ever sums the same rows, turns it off for BLAS's faster product. With
-    ``second``, the fifth array holds the second
-    derivatives ``(bb, bc, cc, bz, cz, zz)`` (``6 x n``; from the same terms:
+    ``second``, the fifth array holds the second derivatives ``(bb, bc, cc, bz, cz, zz)``
+    (``6 x n``; from the same terms:
     ``d2 log term_n / db2 = -sum 1/(b+k)^2``, ``d2 / dc2 = +sum 1/(c+k)^2``); else it is
     empty.
 

@@ -241,6 +241,18 @@ class _Pairs:
         group, at = np.divmod(keys, len(ut))
         return cls(ux[group], ut[at], row.astype(np.int64).ravel(), (ux, group))
 
+    @classmethod
+    def both(cls, x: F, tx: F, t: F) -> _Pairs:
+        """The pairs of ``(x, t_x)`` and ``(x, T)`` together: ``row[:n]`` are the first's.
+
+        Examples
+        --------
+        >>> pairs = _Pairs.both(np.array([2.0, 0.0]), np.array([3.0, 0.0]), np.array([5.0, 5.0]))
+        >>> pairs.x.tolist(), pairs.t.tolist(), pairs.row.tolist()
+        ([0.0, 0.0, 2.0, 2.0], [0.0, 5.0, 3.0, 5.0], [2, 0, 3, 1])
+        """
+        return cls.of(np.concatenate([x, x]), np.concatenate([tx, t]))
+
     def log_a(
         self,
         theta: tuple[float, float, float, float],
@@ -273,7 +285,7 @@ def _log_terms(theta: tuple[float, float, float, float], x: F, tx: F, t: F) -> t
     r, alpha, s, beta = theta
     head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     t1 = -(r + x) * np.log(alpha + t) - s * np.log(beta + t)
-    pairs = _Pairs.of(np.concatenate([x, x]), np.concatenate([tx, t]))
+    pairs = _Pairs.both(x, tx, t)
     h = pairs.log_a(theta)[0][pairs.row]
     unknown = np.isnan(h[: len(x)]) | np.isnan(h[len(x) :])
     if unknown.any():
@@ -343,8 +355,10 @@ class _FitTerms(ExactTerms):
     def __init__(self, data: Compressed) -> None:
         super().__init__()
         self.data = data
-        self.pairs = _Pairs.of(np.concatenate([data.x, data.x]), np.concatenate([data.tx, data.T]))
-        self.ux, ix = _codes(data.x)
+        self.pairs = _Pairs.both(data.x, data.tx, data.T)
+        # The distinct x are the pairs' groups; a row's is its (x, t_x) pair's.
+        self.ux, by_pair = self.pairs.groups
+        ix = by_pair[self.pairs.row[: len(data.x)]]
         # The weights pooled by x: terms in x alone are summed once per distinct x.
         self.wx = np.bincount(ix.ravel(), weights=data.weight, minlength=len(self.ux))
 

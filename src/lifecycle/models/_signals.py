@@ -44,7 +44,7 @@ from ..rfm import rfm_summary
 from ..signals import DEFINITIONS, EventRows, EventScore, NamedSignal, Profile
 from ..table import Table
 from ._base import FittedModel
-from ._data import MAX_HORIZON_YEARS, UNIT_DAYS, _plain
+from ._data import MAX_HORIZON_YEARS, UNIT_DAYS, _plain, longest_horizon
 from ._gammagamma import GammaGammaModel
 
 __all__ = ["ModelPrediction", "model_signals", "profile_signals", "rfm_of_rows"]
@@ -391,10 +391,10 @@ class ModelPrediction(EventScore):
         ):
             msg = f"{self.question} needs a horizon: a whole number of days > 0 (got {self.horizon!r})"
             raise ValidationError(msg)
-        elif self.horizon > MAX_HORIZON_YEARS * UNIT_DAYS["Y"]:
+        elif self.horizon > longest_horizon("D"):
             msg = (
                 f"{self.question}'s horizon must be at most {MAX_HORIZON_YEARS:,} years "
-                f"({MAX_HORIZON_YEARS * UNIT_DAYS['Y']:,.0f} days; got {self.horizon:,})"
+                f"({longest_horizon('D'):,.0f} days; got {self.horizon:,})"
             )
             raise ValidationError(msg)
         if (self.question == "expected_value") != (self.spend_model is not None):
